@@ -1,0 +1,129 @@
+//! The position book: every change of a position goes through [`apply`], which keeps the
+//! asset totals (invariant 1), the owner's binding and the position's `seq` in step.
+
+use cosmwasm_std::{Addr, Storage, Uint128};
+use isthmus_protocol::asset::AssetInfo;
+
+use crate::error::{ContractError, ContractResult};
+use crate::state::{position_key, positions, Binding, Position, ASSETS, BINDINGS, POSITION_COUNT};
+
+/// A change of one position. Amounts are base units of the position's asset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// New collateral arrives (deposit). Available grows, the vault holds more.
+    Deposit(Uint128),
+    /// A withdrawal starts: available -> pending.
+    ToPending(Uint128),
+    /// The engine approved a withdrawal and it is paid out: pending leaves the vault.
+    PendingPaid(Uint128),
+    /// A withdrawal was refused, timed out or could not be paid: pending -> available.
+    PendingReturned(Uint128),
+    /// A seize takes from available (never from pending): it leaves the vault.
+    Seized(Uint128),
+    /// A payout (seize delivery or approved withdrawal) failed: the amount is put back
+    /// into available.
+    PayoutFailed(Uint128),
+}
+
+impl Change {
+    /// Whether the engine sees this change (its `available` moves), so `seq` increments.
+    fn changes_available(self) -> bool {
+        !matches!(self, Change::PendingPaid(_))
+    }
+}
+
+/// Apply `change` to `(owner, asset)`. A deposit creates the position (and the owner's
+/// binding to `account`); every other change needs an existing position.
+pub fn apply(
+    storage: &mut dyn Storage,
+    owner: &Addr,
+    asset: &AssetInfo,
+    account: Option<&str>,
+    change: Change,
+) -> ContractResult<Position> {
+    let key = position_key(owner, asset);
+    let existing = positions().may_load(storage, key.clone())?;
+    let mut binding = BINDINGS.may_load(storage, owner)?;
+
+    let mut position = match (existing, change) {
+        (Some(p), _) => p,
+        (None, Change::Deposit(_)) => {
+            let count = POSITION_COUNT.may_load(storage)?.unwrap_or(0);
+            POSITION_COUNT.save(storage, &count.checked_add(1).unwrap_or(u64::MAX))?;
+            Position {
+                owner: owner.clone(),
+                account: String::new(),
+                asset: asset.clone(),
+                available: Uint128::zero(),
+                pending: Uint128::zero(),
+                seq: 0,
+            }
+        }
+        (None, _) => return Err(ContractError::UnknownPosition { owner: owner.to_string(), asset: asset.to_string() }),
+    };
+
+    if let (Change::Deposit(_), Some(requested)) = (change, account) {
+        binding = Some(bind(owner, binding, requested)?);
+    }
+    let was_open = !position.held()?.is_zero();
+
+    let (available, pending) = (position.available, position.pending);
+    let insufficient =
+        |requested: Uint128, available: Uint128| ContractError::InsufficientAvailable { requested, available };
+    match change {
+        Change::Deposit(a) | Change::PayoutFailed(a) => position.available = available.checked_add(a)?,
+        Change::ToPending(a) => {
+            position.available = available.checked_sub(a).map_err(|_| insufficient(a, available))?;
+            position.pending = pending.checked_add(a)?;
+        }
+        Change::PendingPaid(a) => position.pending = pending.checked_sub(a)?,
+        Change::PendingReturned(a) => {
+            position.pending = pending.checked_sub(a)?;
+            position.available = available.checked_add(a)?;
+        }
+        Change::Seized(a) => position.available = available.checked_sub(a).map_err(|_| insufficient(a, available))?,
+    }
+    if change.changes_available() {
+        position.seq =
+            position.seq.checked_add(1).ok_or_else(|| cosmwasm_std::StdError::generic_err("position seq exhausted"))?;
+    }
+
+    // Money entering or leaving the vault moves the asset total (invariant 1).
+    let mut asset_state = crate::state::load_asset(storage, asset)?;
+    asset_state.total = match change {
+        Change::Deposit(a) | Change::PayoutFailed(a) => asset_state.total.checked_add(a)?,
+        Change::PendingPaid(a) | Change::Seized(a) => asset_state.total.checked_sub(a)?,
+        Change::ToPending(_) | Change::PendingReturned(_) => asset_state.total,
+    };
+    ASSETS.save(storage, &asset.key(), &asset_state)?;
+
+    let mut binding = binding.ok_or_else(|| cosmwasm_std::StdError::not_found("binding"))?;
+    let is_open = !position.held()?.is_zero();
+    binding.open_positions = match (was_open, is_open) {
+        (false, true) => binding.open_positions.checked_add(1).unwrap_or(u32::MAX),
+        (true, false) => binding.open_positions.saturating_sub(1),
+        _ => binding.open_positions,
+    };
+    position.account = binding.account.clone();
+    BINDINGS.save(storage, owner, &binding)?;
+    positions().save(storage, key, &position)?;
+    Ok(position)
+}
+
+/// An owner binds one account at the first deposit; it can change only once the owner
+/// holds nothing (DESIGN §2).
+fn bind(owner: &Addr, binding: Option<Binding>, requested: &str) -> ContractResult<Binding> {
+    if requested.is_empty() {
+        return Err(ContractError::EmptyAccount);
+    }
+    match binding {
+        Some(b) if b.account == requested => Ok(b),
+        Some(b) if b.open_positions > 0 => Err(ContractError::AccountMismatch {
+            owner: owner.to_string(),
+            bound: b.account,
+            requested: requested.to_string(),
+        }),
+        Some(b) => Ok(Binding { account: requested.to_string(), open_positions: b.open_positions }),
+        None => Ok(Binding { account: requested.to_string(), open_positions: 0 }),
+    }
+}

@@ -1,0 +1,5 @@
+pub mod admin;
+pub mod deposit;
+pub mod heartbeat;
+pub mod sync;
+pub mod withdraw;

@@ -1,0 +1,141 @@
+//! Acknowledgements and timeouts of the packets the vault sends to the engine.
+//!
+//! These handlers never return an error (a failing handler leaves the packet unsettled and
+//! its funds in limbo): any internal failure is recorded as an event instead. Every
+//! optimistic change is undone exactly once, because the pending withdrawal record is
+//! removed by whichever of ack or timeout settles it first (IBC delivers only one).
+
+use cosmwasm_std::{from_json, to_json_binary, Binary, DepsMut, Env, IbcBasicResponse, IbcPacket, SubMsg};
+use isthmus_protocol::ack::{parse_ack, AckOutcome};
+use isthmus_protocol::packet::{CollateralPacket, Received, WithdrawApproved};
+
+use crate::book::{self, Change};
+use crate::error::ContractResult;
+use crate::ibc::reply::{PayoutUndo, REPLY_WITHDRAW_PAYOUT};
+use crate::payout;
+use crate::replication;
+use crate::state::{position_key, positions, withdrawals};
+
+/// How a packet the vault sent was settled.
+enum Settlement {
+    Acknowledged(Binary),
+    TimedOut,
+}
+
+pub fn packet_ack(deps: DepsMut, env: Env, packet: &IbcPacket, ack: Binary) -> IbcBasicResponse {
+    never_fail(settle(deps, env, packet, Settlement::Acknowledged(ack)))
+}
+
+pub fn packet_timeout(deps: DepsMut, env: Env, packet: &IbcPacket) -> IbcBasicResponse {
+    never_fail(settle(deps, env, packet, Settlement::TimedOut))
+}
+
+fn never_fail(result: ContractResult<IbcBasicResponse>) -> IbcBasicResponse {
+    result.unwrap_or_else(|err| {
+        IbcBasicResponse::new()
+            .add_attribute("action", "packet_settlement_error")
+            .add_attribute("error", err.to_string())
+    })
+}
+
+fn settle(deps: DepsMut, env: Env, packet: &IbcPacket, how: Settlement) -> ContractResult<IbcBasicResponse> {
+    // Only our own packets reach here; one that does not decode is recorded and dropped.
+    let sent: CollateralPacket = from_json(&packet.data)?;
+    match sent {
+        CollateralPacket::CollateralUpdate { owner, asset, seq, .. } => {
+            let response = IbcBasicResponse::new()
+                .add_attribute("owner", &owner)
+                .add_attribute("asset", asset.to_string())
+                .add_attribute("seq", seq.to_string());
+            match how {
+                Settlement::Acknowledged(ack) => Ok(match parse_ack::<Received>(&ack) {
+                    AckOutcome::Success(_) => response.add_attribute("action", "collateral_update_acked"),
+                    // Re-sending a refused update would loop; the event lets operators see it.
+                    AckOutcome::Error(reason) => {
+                        response.add_attribute("action", "collateral_update_refused").add_attribute("reason", reason)
+                    }
+                }),
+                Settlement::TimedOut => {
+                    // Re-send the position's *current* state: the engine applies it only if newer.
+                    let owner_addr = deps.api.addr_validate(&owner)?;
+                    let mut response = response.add_attribute("action", "collateral_update_timeout");
+                    if let Some(position) = positions().may_load(deps.storage, position_key(&owner_addr, &asset))? {
+                        if let Some(msg) = replication::update_msg(deps.storage, &env, &position)? {
+                            response = response.add_message(msg).add_attribute("resent_seq", position.seq.to_string());
+                        }
+                    }
+                    Ok(response)
+                }
+            }
+        }
+        CollateralPacket::WithdrawRequest { request_id, .. } => settle_withdrawal(deps, env, request_id, how),
+        CollateralPacket::Heartbeat { .. } => Ok(IbcBasicResponse::new().add_attribute(
+            "action",
+            match how {
+                Settlement::Acknowledged(_) => "heartbeat_acked",
+                Settlement::TimedOut => "heartbeat_timeout",
+            },
+        )),
+    }
+}
+
+fn settle_withdrawal(deps: DepsMut, env: Env, request_id: u64, how: Settlement) -> ContractResult<IbcBasicResponse> {
+    let Some(withdrawal) = withdrawals().may_load(deps.storage, request_id)? else {
+        return Ok(IbcBasicResponse::new()
+            .add_attribute("action", "withdraw_already_settled")
+            .add_attribute("request_id", request_id.to_string()));
+    };
+    let outcome = match how {
+        Settlement::Acknowledged(ack) => parse_ack::<WithdrawApproved>(&ack),
+        Settlement::TimedOut => AckOutcome::Error("timeout".to_string()),
+    };
+    let payout_msg = payout::transfer(&withdrawal.asset, withdrawal.owner.as_str(), withdrawal.amount)?;
+    withdrawals().remove(deps.storage, request_id)?;
+    let base = IbcBasicResponse::new()
+        .add_attribute("request_id", request_id.to_string())
+        .add_attribute("owner", withdrawal.owner.as_str())
+        .add_attribute("asset", withdrawal.asset.to_string())
+        .add_attribute("amount", withdrawal.amount);
+
+    match outcome {
+        AckOutcome::Success(_) => {
+            let position = book::apply(
+                deps.storage,
+                &withdrawal.owner,
+                &withdrawal.asset,
+                None,
+                Change::PendingPaid(withdrawal.amount),
+            )?;
+            let undo = PayoutUndo {
+                owner: withdrawal.owner.to_string(),
+                asset: withdrawal.asset.clone(),
+                amount: withdrawal.amount,
+                reason: format!("withdrawal {request_id}"),
+            };
+            Ok(base
+                .add_submessage(
+                    SubMsg::reply_on_error(payout_msg, REPLY_WITHDRAW_PAYOUT).with_payload(to_json_binary(&undo)?),
+                )
+                .add_attribute("action", "withdraw_paid")
+                .add_attribute("pending", position.pending))
+        }
+        AckOutcome::Error(reason) => {
+            let position = book::apply(
+                deps.storage,
+                &withdrawal.owner,
+                &withdrawal.asset,
+                None,
+                Change::PendingReturned(withdrawal.amount),
+            )?;
+            let mut response = base
+                .add_attribute("action", "withdraw_rolled_back")
+                .add_attribute("reason", reason)
+                .add_attribute("available", position.available)
+                .add_attribute("seq", position.seq.to_string());
+            if let Some(msg) = replication::update_msg(deps.storage, &env, &position)? {
+                response = response.add_message(msg);
+            }
+            Ok(response)
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Seize packets from the controller (DESIGN §3–4). Never fails the transaction: every
+//! refusal is an error acknowledgement, and a refused packet changes no state (all checks
+//! run before the first write).
+
+use cosmwasm_std::{from_json, to_json_binary, DepsMut, Env, IbcPacketReceiveMsg, IbcReceiveResponse, SubMsg, Uint128};
+use isthmus_protocol::ack::{ack_error, ack_success};
+use isthmus_protocol::asset::AssetInfo;
+use isthmus_protocol::packet::{SeizeAckResult, SeizePacket, SeizeRecipient};
+use isthmus_protocol::vault::ChannelRole;
+
+use crate::book::{self, Change};
+use crate::error::{ContractError, ContractResult};
+use crate::ibc::reply::{PayoutUndo, REPLY_SEIZE_DELIVERY};
+use crate::payout::{self, Ics20Transfer};
+use crate::state::{load_asset, position_key, positions, CHANNELS, CONFIG, CONTROLLER_CHANNEL};
+
+pub fn packet_receive(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> IbcReceiveResponse {
+    let channel_id = msg.packet.dest.channel_id.clone();
+    match receive_seize(deps, env, msg) {
+        Ok(response) => response,
+        Err(err) => IbcReceiveResponse::new(ack_error(err.to_string()))
+            .add_attribute("action", "packet_refused")
+            .add_attribute("channel_id", channel_id)
+            .add_attribute("error", err.to_string()),
+    }
+}
+
+fn receive_seize(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> ContractResult<IbcReceiveResponse> {
+    let channel_id = &msg.packet.dest.channel_id;
+    let on_controller_channel = CONTROLLER_CHANNEL.may_load(deps.storage)?.as_deref() == Some(channel_id.as_str())
+        && CHANNELS.may_load(deps.storage, channel_id)?.is_some_and(|c| c.open && c.role == ChannelRole::Seize);
+    if !on_controller_channel {
+        return Err(ContractError::NotControllerChannel { channel_id: channel_id.clone() });
+    }
+    let config = CONFIG.load(deps.storage)?;
+    if config.paused {
+        return Err(ContractError::Paused);
+    }
+    let SeizePacket::Seize { seize_id, owner, asset, amount, recipient } = from_json(&msg.packet.data)?;
+    if amount.is_zero() {
+        return Err(ContractError::ZeroAmount);
+    }
+    let owner = deps.api.addr_validate(&owner)?;
+    load_asset(deps.storage, &asset)?;
+    let position = positions()
+        .may_load(deps.storage, position_key(&owner, &asset))?
+        .ok_or_else(|| ContractError::UnknownPosition { owner: owner.to_string(), asset: asset.to_string() })?;
+    if position.available < amount {
+        return Err(ContractError::InsufficientAvailable { requested: amount, available: position.available });
+    }
+    let delivery = delivery_msg(&deps, &env, &asset, amount, &recipient, config.packet_timeout_seconds)?;
+
+    // All checks passed: from here on the seize happens.
+    let position = book::apply(deps.storage, &owner, &asset, None, Change::Seized(amount))?;
+    let undo =
+        PayoutUndo { owner: owner.to_string(), asset: asset.clone(), amount, reason: format!("seize {seize_id}") };
+    let ack = ack_success(&SeizeAckResult { seq: position.seq, available: position.available });
+    Ok(IbcReceiveResponse::new(ack)
+        .add_submessage(SubMsg::reply_on_error(delivery, REPLY_SEIZE_DELIVERY).with_payload(to_json_binary(&undo)?))
+        .add_attribute("action", "seize")
+        .add_attribute("seize_id", seize_id.to_string())
+        .add_attribute("owner", owner)
+        .add_attribute("asset", asset.to_string())
+        .add_attribute("amount", amount)
+        .add_attribute("available", position.available)
+        .add_attribute("seq", position.seq.to_string()))
+}
+
+fn delivery_msg(
+    deps: &DepsMut,
+    env: &Env,
+    asset: &AssetInfo,
+    amount: Uint128,
+    recipient: &SeizeRecipient,
+    timeout_seconds: u64,
+) -> ContractResult<cosmwasm_std::CosmosMsg> {
+    match recipient {
+        SeizeRecipient::Local { address } => {
+            let address = deps
+                .api
+                .addr_validate(address)
+                .map_err(|e| ContractError::InvalidRecipient { reason: e.to_string() })?;
+            payout::transfer(asset, address.as_str(), amount)
+        }
+        SeizeRecipient::Ics20 { channel, receiver, memo } => {
+            if channel.is_empty() || receiver.is_empty() {
+                return Err(ContractError::InvalidRecipient {
+                    reason: "ICS-20 channel and receiver must not be empty".to_string(),
+                });
+            }
+            payout::ics20_transfer(env, asset, amount, &Ics20Transfer { channel, receiver, memo, timeout_seconds })
+        }
+    }
+}

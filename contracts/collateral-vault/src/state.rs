@@ -1,0 +1,156 @@
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Addr, StdResult, Storage, Timestamp, Uint128};
+use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
+use isthmus_protocol::asset::AssetInfo;
+use isthmus_protocol::vault::{AssetSettings, ChannelRole, Counterparty};
+
+use crate::error::{ContractError, ContractResult};
+
+#[cw_serde]
+pub struct Config {
+    pub admin: Addr,
+    pub guardian: Addr,
+    pub engine: Counterparty,
+    pub controller: Counterparty,
+    pub packet_timeout_seconds: u64,
+    pub heartbeat_interval_seconds: u64,
+    pub paused: bool,
+}
+
+pub const CONFIG: Item<Config> = Item::new("config");
+
+/// Accepted asset and what the vault holds of it over all positions.
+#[cw_serde]
+pub struct AssetState {
+    pub settings: AssetSettings,
+    /// Sum of available + pending over all positions (DESIGN invariant 1).
+    pub total: Uint128,
+}
+
+pub const ASSETS: Map<&str, AssetState> = Map::new("assets");
+
+/// The target-chain account an owner's collateral backs.
+#[cw_serde]
+pub struct Binding {
+    pub account: String,
+    /// Positions of the owner with available + pending > 0.
+    pub open_positions: u32,
+}
+
+pub const BINDINGS: Map<&Addr, Binding> = Map::new("bindings");
+
+/// One `(owner, asset)` position. Records are never deleted, so that `seq` keeps growing
+/// after a position is emptied and refilled (the engine ignores anything not newer).
+#[cw_serde]
+pub struct Position {
+    pub owner: Addr,
+    pub account: String,
+    pub asset: AssetInfo,
+    pub available: Uint128,
+    pub pending: Uint128,
+    pub seq: u64,
+}
+
+impl Position {
+    pub fn held(&self) -> ContractResult<Uint128> {
+        Ok(self.available.checked_add(self.pending)?)
+    }
+}
+
+pub struct PositionIndexes<'a> {
+    pub account: MultiIndex<'a, String, Position, (Addr, String)>,
+}
+
+impl IndexList<Position> for PositionIndexes<'_> {
+    fn get_indexes(&'_ self) -> Box<dyn Iterator<Item = &'_ dyn Index<Position>> + '_> {
+        let v: Vec<&dyn Index<Position>> = vec![&self.account];
+        Box::new(v.into_iter())
+    }
+}
+
+pub fn positions<'a>() -> IndexedMap<(Addr, String), Position, PositionIndexes<'a>> {
+    IndexedMap::new(
+        "positions",
+        PositionIndexes {
+            account: MultiIndex::new(|_pk, p: &Position| p.account.clone(), "positions", "positions__account"),
+        },
+    )
+}
+
+pub const POSITION_COUNT: Item<u64> = Item::new("position_count");
+
+/// A withdrawal waiting for the engine's acknowledgement.
+#[cw_serde]
+pub struct PendingWithdrawal {
+    pub request_id: u64,
+    pub owner: Addr,
+    pub asset: AssetInfo,
+    pub amount: Uint128,
+    pub channel_id: String,
+    pub requested_at: Timestamp,
+}
+
+pub struct WithdrawalIndexes<'a> {
+    pub owner: MultiIndex<'a, Addr, PendingWithdrawal, u64>,
+}
+
+impl IndexList<PendingWithdrawal> for WithdrawalIndexes<'_> {
+    fn get_indexes(&'_ self) -> Box<dyn Iterator<Item = &'_ dyn Index<PendingWithdrawal>> + '_> {
+        let v: Vec<&dyn Index<PendingWithdrawal>> = vec![&self.owner];
+        Box::new(v.into_iter())
+    }
+}
+
+pub fn withdrawals<'a>() -> IndexedMap<u64, PendingWithdrawal, WithdrawalIndexes<'a>> {
+    IndexedMap::new(
+        "withdrawals",
+        WithdrawalIndexes {
+            owner: MultiIndex::new(|_pk, w: &PendingWithdrawal| w.owner.clone(), "withdrawals", "withdrawals__owner"),
+        },
+    )
+}
+
+pub const NEXT_REQUEST_ID: Item<u64> = Item::new("next_request_id");
+
+/// Every channel the vault ever connected, with its role.
+#[cw_serde]
+pub struct ChannelRecord {
+    pub role: ChannelRole,
+    pub connection_id: String,
+    pub counterparty_port: String,
+    pub open: bool,
+}
+
+pub const CHANNELS: Map<&str, ChannelRecord> = Map::new("channels");
+/// The open channel of each role, if any.
+pub const ENGINE_CHANNEL: Item<String> = Item::new("engine_channel");
+pub const CONTROLLER_CHANNEL: Item<String> = Item::new("controller_channel");
+
+pub const LAST_HEARTBEAT: Item<Timestamp> = Item::new("last_heartbeat");
+
+pub fn position_key(owner: &Addr, asset: &AssetInfo) -> (Addr, String) {
+    (owner.clone(), asset.key())
+}
+
+pub fn load_asset(storage: &dyn Storage, asset: &AssetInfo) -> ContractResult<AssetState> {
+    ASSETS.may_load(storage, &asset.key())?.ok_or_else(|| ContractError::UnknownAsset { asset: asset.to_string() })
+}
+
+pub fn engine_channel(storage: &dyn Storage) -> ContractResult<String> {
+    ENGINE_CHANNEL.may_load(storage)?.ok_or(ContractError::NoEngineChannel)
+}
+
+/// Default and maximum page sizes of list queries.
+pub const DEFAULT_LIMIT: u32 = 10;
+pub const MAX_LIMIT: u32 = 30;
+
+pub fn page_limit(limit: Option<u32>) -> usize {
+    limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
+}
+
+pub fn next_request_id(storage: &mut dyn Storage) -> StdResult<u64> {
+    let id = NEXT_REQUEST_ID.may_load(storage)?.unwrap_or(1);
+    let next = id.checked_add(1).ok_or_else(|| cosmwasm_std::StdError::generic_err("request id space exhausted"))?;
+    NEXT_REQUEST_ID.save(storage, &next)?;
+    Ok(id)
+}

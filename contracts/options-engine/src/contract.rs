@@ -1,0 +1,141 @@
+//! Entry points: dispatch only.
+
+#[cfg(not(feature = "library"))]
+use cosmwasm_std::entry_point;
+use cosmwasm_std::{
+    Binary, Deps, DepsMut, Env, IbcBasicResponse, IbcChannelCloseMsg, IbcChannelConnectMsg, IbcChannelOpenMsg,
+    IbcChannelOpenResponse, IbcPacketAckMsg, IbcPacketReceiveMsg, IbcPacketTimeoutMsg, IbcReceiveResponse, MessageInfo,
+    Never, Response, StdResult,
+};
+use isthmus_protocol::engine::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
+
+use crate::error::{ContractError, ContractResult};
+use crate::execute::{admin, reservations, sources};
+use crate::ibc;
+use crate::state::{Config, CONFIG};
+
+pub const CONTRACT_NAME: &str = "crates.io:isthmus-options-engine";
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn instantiate(deps: DepsMut, _env: Env, info: MessageInfo, msg: InstantiateMsg) -> ContractResult<Response> {
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    let owner = match msg.owner {
+        Some(o) => deps.api.addr_validate(&o)?,
+        None => info.sender,
+    };
+    let role = |r: Option<String>| -> StdResult<_> {
+        match r {
+            Some(a) => deps.api.addr_validate(&a),
+            None => Ok(owner.clone()),
+        }
+    };
+    let config = Config {
+        risk_manager: role(msg.risk_manager)?,
+        guardian: role(msg.guardian)?,
+        controller: msg.controller.map(|c| deps.api.addr_validate(&c)).transpose()?,
+        owner: owner.clone(),
+        max_staleness_seconds: msg.max_staleness_seconds,
+        paused: false,
+    };
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new()
+        .add_attribute("action", "instantiate")
+        .add_attribute("contract", CONTRACT_NAME)
+        .add_attribute("owner", owner))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> ContractResult<Response> {
+    match msg {
+        ExecuteMsg::RegisterSource { source_id, connection_id, counterparty_port } => {
+            sources::register_source(deps, info, source_id, connection_id, counterparty_port)
+        }
+        ExecuteMsg::SetCollateralAsset { source_id, asset, symbol, decimals, enabled } => {
+            sources::set_collateral_asset(
+                deps,
+                info,
+                sources::AssetListing { source_id, asset, symbol, decimals, enabled },
+            )
+        }
+        ExecuteMsg::ReserveCollateral { reservation_id, account, source_id, owner, asset, amount } => {
+            reservations::reserve(
+                deps,
+                env,
+                info,
+                reservations::ReserveRequest { reservation_id, account, source_id, owner, asset, amount },
+            )
+        }
+        ExecuteMsg::ConsumeReservation { reservation_id, seq, available } => {
+            reservations::settle(deps, env, info, reservation_id, Some((seq, available)))
+        }
+        ExecuteMsg::ReleaseReservation { reservation_id } => {
+            reservations::settle(deps, env, info, reservation_id, None)
+        }
+        ExecuteMsg::UpdateConfig { owner, risk_manager, guardian, controller, max_staleness_seconds } => {
+            admin::update_config(
+                deps,
+                info,
+                admin::ConfigUpdate { owner, risk_manager, guardian, controller, max_staleness_seconds },
+            )
+        }
+        ExecuteMsg::SetPaused { paused } => admin::set_paused(deps, info, paused),
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
+    crate::query::query(deps, env, msg)
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Response> {
+    let stored = cw2::get_contract_version(deps.storage)?;
+    if stored.contract != CONTRACT_NAME || !isthmus_protocol::version::is_upgrade(&stored.version, CONTRACT_VERSION) {
+        return Err(ContractError::InvalidMigration {
+            from_name: stored.contract,
+            from_version: stored.version,
+            to_version: CONTRACT_VERSION.to_string(),
+        });
+    }
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    Ok(Response::new()
+        .add_attribute("action", "migrate")
+        .add_attribute("from_version", stored.version)
+        .add_attribute("to_version", CONTRACT_VERSION))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn ibc_channel_open(deps: DepsMut, env: Env, msg: IbcChannelOpenMsg) -> ContractResult<IbcChannelOpenResponse> {
+    ibc::handshake::channel_open(deps, env, msg)
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn ibc_channel_connect(deps: DepsMut, env: Env, msg: IbcChannelConnectMsg) -> ContractResult<IbcBasicResponse> {
+    ibc::handshake::channel_connect(deps, env, msg)
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn ibc_channel_close(deps: DepsMut, env: Env, msg: IbcChannelCloseMsg) -> ContractResult<IbcBasicResponse> {
+    ibc::handshake::channel_close(deps, env, msg)
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn ibc_packet_receive(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> Result<IbcReceiveResponse, Never> {
+    Ok(ibc::receive::packet_receive(deps, env, msg))
+}
+
+/// The engine sends no packets, so there is nothing to settle; never fail regardless.
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn ibc_packet_ack(_deps: DepsMut, _env: Env, msg: IbcPacketAckMsg) -> Result<IbcBasicResponse, Never> {
+    Ok(IbcBasicResponse::new()
+        .add_attribute("action", "unexpected_ack")
+        .add_attribute("sequence", msg.original_packet.sequence.to_string()))
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn ibc_packet_timeout(_deps: DepsMut, _env: Env, msg: IbcPacketTimeoutMsg) -> Result<IbcBasicResponse, Never> {
+    Ok(IbcBasicResponse::new()
+        .add_attribute("action", "unexpected_timeout")
+        .add_attribute("sequence", msg.packet.sequence.to_string()))
+}

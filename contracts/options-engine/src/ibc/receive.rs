@@ -1,0 +1,155 @@
+//! Collateral packets from the vaults (DESIGN §3–4).
+//!
+//! Never fails the transaction: a bad or unacceptable packet is answered with an error
+//! acknowledgement and changes no state (every check runs before the first write).
+
+use cosmwasm_std::{from_json, DepsMut, Env, IbcPacketReceiveMsg, IbcReceiveResponse, StdAck, Timestamp, Uint128};
+use isthmus_protocol::ack::{ack_error, ack_success};
+use isthmus_protocol::asset::AssetInfo;
+use isthmus_protocol::packet::{CollateralPacket, Received, WithdrawApproved};
+
+use crate::error::{ContractError, ContractResult};
+use crate::margin;
+use crate::state::{remote_key, remote_positions, RemotePosition, CHANNEL_SOURCES, CONFIG, SOURCES};
+
+pub fn packet_receive(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> IbcReceiveResponse {
+    let channel_id = msg.packet.dest.channel_id.clone();
+    match receive(deps, env, msg) {
+        Ok(response) => response,
+        Err(err) => IbcReceiveResponse::new(ack_error(err.to_string()))
+            .add_attribute("action", "packet_refused")
+            .add_attribute("channel_id", channel_id)
+            .add_attribute("error", err.to_string()),
+    }
+}
+
+fn receive(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> ContractResult<IbcReceiveResponse> {
+    let channel_id = msg.packet.dest.channel_id;
+    let source_id =
+        CHANNEL_SOURCES.may_load(deps.storage, &channel_id)?.ok_or(ContractError::UnknownChannel { channel_id })?;
+    let packet: CollateralPacket = from_json(&msg.packet.data)?;
+    let now = env.block.time;
+    let response = match packet {
+        CollateralPacket::CollateralUpdate { owner, account, asset, available, seq } => {
+            let applied = apply_state(deps.storage, &source_id, now, &owner, &account, &asset, available, seq)?;
+            IbcReceiveResponse::new(ack_success(&Received {}))
+                .add_attribute("action", "collateral_update")
+                .add_attribute("source_id", &source_id)
+                .add_attribute("owner", owner)
+                .add_attribute("account", account)
+                .add_attribute("asset", asset.to_string())
+                .add_attribute("available", available)
+                .add_attribute("seq", seq.to_string())
+                .add_attribute("applied", applied.to_string())
+        }
+        CollateralPacket::WithdrawRequest { request_id, owner, account, asset, amount, available_after, seq } => {
+            let request = Withdrawal {
+                source_id: &source_id,
+                owner: &owner,
+                account: &account,
+                asset: &asset,
+                amount,
+                available_after,
+                seq,
+            };
+            let (ack, decision) = match decide_withdrawal(deps.storage, now, &request) {
+                Ok(()) => {
+                    apply_state(deps.storage, &source_id, now, &owner, &account, &asset, available_after, seq)?;
+                    (ack_success(&WithdrawApproved { request_id }), "approved".to_string())
+                }
+                // A rejection is an answer, not a failed packet: the vault rolls back.
+                Err(reason) => (ack_error(reason.to_string()), format!("rejected: {reason}")),
+            };
+            withdrawal_response(ack, &source_id, request_id, &request, decision)
+        }
+        CollateralPacket::Heartbeat { vault_time, positions } => IbcReceiveResponse::new(ack_success(&Received {}))
+            .add_attribute("action", "heartbeat")
+            .add_attribute("source_id", &source_id)
+            .add_attribute("vault_time", vault_time.seconds().to_string())
+            .add_attribute("positions", positions.to_string()),
+    };
+    // Any packet processed proves the source is alive.
+    let mut source = SOURCES.load(deps.storage, &source_id)?;
+    source.last_heard = Some(now);
+    SOURCES.save(deps.storage, &source_id, &source)?;
+    Ok(response)
+}
+
+struct Withdrawal<'a> {
+    source_id: &'a str,
+    owner: &'a str,
+    account: &'a str,
+    asset: &'a AssetInfo,
+    amount: Uint128,
+    available_after: Uint128,
+    seq: u64,
+}
+
+fn decide_withdrawal(storage: &dyn cosmwasm_std::Storage, now: Timestamp, req: &Withdrawal) -> ContractResult<()> {
+    if CONFIG.load(storage)?.paused {
+        return Err(ContractError::Paused);
+    }
+    let position = remote_positions()
+        .may_load(storage, remote_key(req.source_id, req.owner, req.asset))?
+        .unwrap_or_else(|| empty_position(req.source_id, req.owner, req.account, req.asset, now));
+    margin::check_withdrawal(storage, &position, req.amount, req.available_after, req.seq > position.seq)
+}
+
+fn withdrawal_response(
+    ack: StdAck,
+    source_id: &str,
+    request_id: u64,
+    req: &Withdrawal,
+    decision: String,
+) -> IbcReceiveResponse {
+    IbcReceiveResponse::new(ack)
+        .add_attribute("action", "withdraw_request")
+        .add_attribute("source_id", source_id)
+        .add_attribute("request_id", request_id.to_string())
+        .add_attribute("owner", req.owner)
+        .add_attribute("account", req.account)
+        .add_attribute("asset", req.asset.to_string())
+        .add_attribute("amount", req.amount)
+        .add_attribute("decision", decision)
+}
+
+fn empty_position(source_id: &str, owner: &str, account: &str, asset: &AssetInfo, now: Timestamp) -> RemotePosition {
+    RemotePosition {
+        source_id: source_id.to_string(),
+        owner: owner.to_string(),
+        account: account.to_string(),
+        asset: asset.clone(),
+        reported: Uint128::zero(),
+        reserved: Uint128::zero(),
+        seq: 0,
+        updated_at: now,
+    }
+}
+
+/// Apply `(seq, available)` to the replica if `seq` is newer (DESIGN §4): duplicate, late and
+/// out-of-order packets are harmless. Returns whether it was applied.
+#[allow(clippy::too_many_arguments)]
+fn apply_state(
+    storage: &mut dyn cosmwasm_std::Storage,
+    source_id: &str,
+    now: Timestamp,
+    owner: &str,
+    account: &str,
+    asset: &AssetInfo,
+    available: Uint128,
+    seq: u64,
+) -> ContractResult<bool> {
+    let key = remote_key(source_id, owner, asset);
+    let mut position = remote_positions()
+        .may_load(storage, key.clone())?
+        .unwrap_or_else(|| empty_position(source_id, owner, account, asset, now));
+    if seq <= position.seq {
+        return Ok(false);
+    }
+    position.seq = seq;
+    position.reported = available;
+    position.account = account.to_string();
+    position.updated_at = now;
+    remote_positions().save(storage, key, &position)?;
+    Ok(true)
+}

@@ -1,0 +1,13 @@
+//! Options engine on the target chain. This part holds the collateral side: the source
+//! registry, replicated remote positions, withdrawal approval and seize reservations
+//! (DESIGN §1–4); trading and margin over options extend it.
+
+pub mod contract;
+pub mod error;
+pub mod execute;
+pub mod ibc;
+pub mod margin;
+pub mod query;
+pub mod state;
+
+pub use crate::error::{ContractError, ContractResult};

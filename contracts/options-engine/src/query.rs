@@ -1,0 +1,152 @@
+use cosmwasm_std::{to_json_binary, Binary, Deps, Env, Order, StdResult, Timestamp};
+use cw_storage_plus::Bound;
+use isthmus_protocol::asset::AssetInfo;
+use isthmus_protocol::engine::{
+    AccountCollateralResponse, CollateralAssetResponse, CollateralAssetsResponse, ConfigResponse, QueryMsg,
+    RemotePositionResponse, ReservationResponse, ReservationsResponse, SourceResponse, SourcesResponse,
+};
+
+use crate::state::{
+    page_limit, remote_key, remote_positions, RemotePosition, Reservation, Source, COLLATERAL_ASSETS, CONFIG,
+    RESERVATIONS, SOURCES,
+};
+
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
+    let now = env.block.time;
+    match msg {
+        QueryMsg::Config {} => {
+            let c = CONFIG.load(deps.storage)?;
+            to_json_binary(&ConfigResponse {
+                owner: c.owner,
+                risk_manager: c.risk_manager,
+                guardian: c.guardian,
+                controller: c.controller,
+                max_staleness_seconds: c.max_staleness_seconds,
+                paused: c.paused,
+            })
+        }
+        QueryMsg::Source { source_id } => {
+            let source = SOURCES.load(deps.storage, &source_id)?;
+            to_json_binary(&source_response(deps, now, source_id, source)?)
+        }
+        QueryMsg::Sources { start_after, limit } => {
+            let sources = SOURCES
+                .range(deps.storage, start_after.as_deref().map(Bound::exclusive), None, Order::Ascending)
+                .take(page_limit(limit))
+                .map(|item| item.and_then(|(id, s)| source_response(deps, now, id, s)))
+                .collect::<StdResult<_>>()?;
+            to_json_binary(&SourcesResponse { sources })
+        }
+        QueryMsg::CollateralAssets { source_id, start_after, limit } => {
+            let start = start_after.map(|a| a.key());
+            let assets = COLLATERAL_ASSETS
+                .prefix(&source_id)
+                .range(deps.storage, start.as_deref().map(Bound::exclusive), None, Order::Ascending)
+                .take(page_limit(limit))
+                .map(|item| {
+                    item.map(|(_, a)| CollateralAssetResponse {
+                        source_id: source_id.clone(),
+                        asset: a.asset,
+                        symbol: a.symbol,
+                        decimals: a.decimals,
+                        enabled: a.enabled,
+                    })
+                })
+                .collect::<StdResult<_>>()?;
+            to_json_binary(&CollateralAssetsResponse { assets })
+        }
+        QueryMsg::RemotePosition { source_id, owner, asset } => {
+            to_json_binary(&remote_position(deps, now, source_id, owner, asset)?)
+        }
+        QueryMsg::AccountCollateral { account, start_after, limit } => {
+            let start = start_after.map(|(s, o, a)| Bound::exclusive((s, o, a.key())));
+            let positions = remote_positions()
+                .idx
+                .account
+                .prefix(account.clone())
+                .range(deps.storage, start, None, Order::Ascending)
+                .take(page_limit(limit))
+                .map(|item| item.and_then(|(_, p)| position_response(deps, now, p)))
+                .collect::<StdResult<_>>()?;
+            to_json_binary(&AccountCollateralResponse { account, positions })
+        }
+        QueryMsg::Reservation { reservation_id } => {
+            let r = RESERVATIONS.load(deps.storage, reservation_id)?;
+            to_json_binary(&reservation_response(reservation_id, r))
+        }
+        QueryMsg::Reservations { start_after, limit } => {
+            let reservations = RESERVATIONS
+                .range(deps.storage, start_after.map(Bound::exclusive), None, Order::Ascending)
+                .take(page_limit(limit))
+                .map(|item| item.map(|(id, r)| reservation_response(id, r)))
+                .collect::<StdResult<_>>()?;
+            to_json_binary(&ReservationsResponse { reservations })
+        }
+    }
+}
+
+fn source_response(deps: Deps, now: Timestamp, source_id: String, s: Source) -> StdResult<SourceResponse> {
+    let max = CONFIG.load(deps.storage)?.max_staleness_seconds;
+    let staleness = s.staleness_seconds(now);
+    Ok(SourceResponse {
+        source_id,
+        connection_id: s.connection_id,
+        counterparty_port: s.counterparty_port,
+        channel_id: s.channel_id,
+        last_heard: s.last_heard,
+        staleness_seconds: staleness,
+        backs_new_risk: staleness.is_some_and(|st| st <= max),
+    })
+}
+
+fn position_response(deps: Deps, now: Timestamp, p: RemotePosition) -> StdResult<RemotePositionResponse> {
+    let staleness = SOURCES.may_load(deps.storage, &p.source_id)?.and_then(|s| s.staleness_seconds(now));
+    Ok(RemotePositionResponse {
+        usable: p.usable(),
+        source_id: p.source_id,
+        owner: p.owner,
+        account: Some(p.account),
+        asset: p.asset,
+        reported: p.reported,
+        reserved: p.reserved,
+        seq: p.seq,
+        updated_at: Some(p.updated_at),
+        source_staleness_seconds: staleness,
+    })
+}
+
+fn remote_position(
+    deps: Deps,
+    now: Timestamp,
+    source_id: String,
+    owner: String,
+    asset: AssetInfo,
+) -> StdResult<RemotePositionResponse> {
+    match remote_positions().may_load(deps.storage, remote_key(&source_id, &owner, &asset))? {
+        Some(p) => position_response(deps, now, p),
+        None => Ok(RemotePositionResponse {
+            source_id,
+            owner,
+            account: None,
+            asset,
+            reported: Default::default(),
+            reserved: Default::default(),
+            usable: Default::default(),
+            seq: 0,
+            updated_at: None,
+            source_staleness_seconds: None,
+        }),
+    }
+}
+
+fn reservation_response(reservation_id: u64, r: Reservation) -> ReservationResponse {
+    ReservationResponse {
+        reservation_id,
+        account: r.account,
+        source_id: r.source_id,
+        owner: r.owner,
+        asset: r.asset,
+        amount: r.amount,
+        created_at: r.created_at,
+    }
+}

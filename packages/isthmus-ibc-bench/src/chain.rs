@@ -1,0 +1,69 @@
+use cosmwasm_std::{testing::MockStorage, Empty};
+use cosmwasm_std::{BlockInfo, Timestamp};
+use cw_multi_test::{
+    App, AppBuilder, BankKeeper, DistributionKeeper, FailingModule, GovFailingModule, MockApiBech32, StakeKeeper,
+    WasmKeeper,
+};
+
+use crate::ics20::Ics20Escrow;
+use cw_multi_test::ibc::IbcSimpleModule;
+
+/// One simulated chain: bech32 addresses, IBC, and ICS-20 transfers into an escrow.
+pub type Chain = App<
+    BankKeeper,
+    MockApiBech32,
+    MockStorage,
+    FailingModule<Empty, Empty, Empty>,
+    WasmKeeper<Empty, Empty>,
+    StakeKeeper,
+    DistributionKeeper,
+    IbcSimpleModule,
+    GovFailingModule,
+    Ics20Escrow,
+>;
+
+/// Which of the two chains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Where collateral lives (vaults).
+    Source,
+    /// Where the engine and controller live.
+    Target,
+}
+
+impl Side {
+    pub fn other(self) -> Side {
+        match self {
+            Side::Source => Side::Target,
+            Side::Target => Side::Source,
+        }
+    }
+}
+
+/// What distinguishes a chain.
+#[derive(Debug, Clone)]
+pub struct ChainSpec {
+    pub chain_id: String,
+    pub bech32_prefix: &'static str,
+    pub block_time_seconds: u64,
+    pub genesis_time: Timestamp,
+}
+
+impl ChainSpec {
+    pub fn new(chain_id: &str, bech32_prefix: &'static str, block_time_seconds: u64) -> Self {
+        ChainSpec {
+            chain_id: chain_id.to_string(),
+            bech32_prefix,
+            block_time_seconds,
+            genesis_time: Timestamp::from_seconds(1_767_225_600), // 2026-01-01T00:00:00Z
+        }
+    }
+
+    pub fn build(&self) -> Chain {
+        AppBuilder::new()
+            .with_api(MockApiBech32::new(self.bech32_prefix))
+            .with_stargate(Ics20Escrow)
+            .with_block(BlockInfo { height: 1, time: self.genesis_time, chain_id: self.chain_id.clone() })
+            .build(|_, _, _| {})
+    }
+}

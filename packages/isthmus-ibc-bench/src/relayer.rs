@@ -1,0 +1,396 @@
+//! Two chains and a relayer that the test drives packet by packet.
+
+use anyhow::{anyhow, bail, Result};
+use cosmwasm_std::{from_json, Addr, Binary, Coin, IbcEndpoint, IbcOrder, IbcPacket, Timestamp};
+use cw_multi_test::ibc::events::{SEND_PACKET_EVENT, TIMEOUT_RECEIVE_PACKET_EVENT, WRITE_ACK_EVENT};
+use cw_multi_test::ibc::types::MockIbcQuery;
+use cw_multi_test::ibc::IbcPacketRelayingMsg;
+use cw_multi_test::{AppResponse, Executor, SudoMsg};
+use serde::Serialize;
+
+use crate::chain::{Chain, ChainSpec, Side};
+
+/// Where a captured packet is in its life.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PacketState {
+    /// Sent, not yet delivered to the destination.
+    Sent,
+    /// Received by the destination, which wrote this acknowledgement; the sender has not
+    /// seen it yet.
+    Acknowledged(Binary),
+    /// The destination refused it as timed out; the sender has not been told yet.
+    TimedOut,
+}
+
+/// A packet the relayer holds.
+#[derive(Debug, Clone)]
+pub struct InFlight {
+    /// The chain that sent it.
+    pub from: Side,
+    pub packet: IbcPacket,
+    pub state: PacketState,
+}
+
+impl InFlight {
+    /// Decode the packet's JSON payload.
+    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        Ok(from_json(&self.packet.data)?)
+    }
+}
+
+/// The two chains, the connection between them, and the packets in flight.
+pub struct TwoChains {
+    pub source: Chain,
+    pub target: Chain,
+    pub source_spec: ChainSpec,
+    pub target_spec: ChainSpec,
+    /// Connection ids on (source, target).
+    pub connection: (String, String),
+    in_flight: Vec<InFlight>,
+}
+
+impl TwoChains {
+    /// Two chains joined by one connection.
+    pub fn new(source_spec: ChainSpec, target_spec: ChainSpec) -> Result<Self> {
+        let mut source = source_spec.build();
+        let mut target = target_spec.build();
+        let connection = connect(&mut source, &mut target)?;
+        Ok(TwoChains { source, target, source_spec, target_spec, connection, in_flight: vec![] })
+    }
+
+    pub fn chain(&self, side: Side) -> &Chain {
+        match side {
+            Side::Source => &self.source,
+            Side::Target => &self.target,
+        }
+    }
+
+    pub fn chain_mut(&mut self, side: Side) -> &mut Chain {
+        match side {
+            Side::Source => &mut self.source,
+            Side::Target => &mut self.target,
+        }
+    }
+
+    /// An address of `name` in the chain's bech32 prefix.
+    pub fn addr(&self, side: Side, name: &str) -> Addr {
+        self.chain(side).api().addr_make(name)
+    }
+
+    /// Open a channel initiated from `initiator`'s `port` to the other chain's
+    /// `counterparty_port`. Returns (initiator channel id, counterparty channel id).
+    pub fn open_channel(
+        &mut self,
+        initiator: Side,
+        port: &str,
+        counterparty_port: &str,
+        version: &str,
+        order: IbcOrder,
+    ) -> Result<(String, String)> {
+        let connection = match initiator {
+            Side::Source => self.connection.0.clone(),
+            Side::Target => self.connection.1.clone(),
+        };
+        let counterparty_connection = match initiator {
+            Side::Source => self.connection.1.clone(),
+            Side::Target => self.connection.0.clone(),
+        };
+        // ChanOpenInit on the initiator.
+        let init = self.chain_mut(initiator).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::OpenChannel {
+            local_connection_id: connection,
+            local_port: port.to_string(),
+            version: version.to_string(),
+            order: order.clone(),
+            counterparty_version: None,
+            counterparty_endpoint: IbcEndpoint { port_id: counterparty_port.to_string(), channel_id: String::new() },
+        }))?;
+        let init_version = event_attr(&init, "channel_open_init", "version")?;
+        let channel = event_attr(&init, "channel_open_init", "channel_id")?;
+        // ChanOpenTry on the counterparty.
+        let try_ = self.chain_mut(initiator.other()).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::OpenChannel {
+            local_connection_id: counterparty_connection,
+            local_port: counterparty_port.to_string(),
+            version: version.to_string(),
+            order,
+            counterparty_version: Some(init_version),
+            counterparty_endpoint: IbcEndpoint { port_id: port.to_string(), channel_id: channel.clone() },
+        }))?;
+        let try_version = event_attr(&try_, "channel_open_try", "version")?;
+        let counterparty_channel = event_attr(&try_, "channel_open_try", "channel_id")?;
+        // ChanOpenAck on the initiator, ChanOpenConfirm on the counterparty.
+        self.chain_mut(initiator).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::ConnectChannel {
+            port_id: port.to_string(),
+            channel_id: channel.clone(),
+            counterparty_version: Some(try_version.clone()),
+            counterparty_endpoint: IbcEndpoint {
+                port_id: counterparty_port.to_string(),
+                channel_id: counterparty_channel.clone(),
+            },
+        }))?;
+        self.chain_mut(initiator.other()).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::ConnectChannel {
+            port_id: counterparty_port.to_string(),
+            channel_id: counterparty_channel.clone(),
+            counterparty_version: Some(try_version),
+            counterparty_endpoint: IbcEndpoint { port_id: port.to_string(), channel_id: channel.clone() },
+        }))?;
+        Ok((channel, counterparty_channel))
+    }
+
+    /// Close a channel from `side` (ChanCloseInit there, ChanCloseConfirm on the other side).
+    pub fn close_channel(
+        &mut self,
+        side: Side,
+        port: &str,
+        channel: &str,
+        counterparty_port: &str,
+        counterparty_channel: &str,
+    ) -> Result<()> {
+        self.chain_mut(side).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::CloseChannel {
+            port_id: port.to_string(),
+            channel_id: channel.to_string(),
+            init: true,
+        }))?;
+        self.chain_mut(side.other()).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::CloseChannel {
+            port_id: counterparty_port.to_string(),
+            channel_id: counterparty_channel.to_string(),
+            init: false,
+        }))?;
+        Ok(())
+    }
+
+    /// Execute a contract on `side`; packets it sends are captured.
+    pub fn execute<T: Serialize + std::fmt::Debug>(
+        &mut self,
+        side: Side,
+        sender: &Addr,
+        contract: &Addr,
+        msg: &T,
+        funds: &[Coin],
+    ) -> Result<AppResponse> {
+        let response = self.chain_mut(side).execute_contract(sender.clone(), contract.clone(), msg, funds)?;
+        self.capture(side, &response)?;
+        Ok(response)
+    }
+
+    /// Record every packet sent in `response` (a transaction on `side`).
+    pub fn capture(&mut self, side: Side, response: &AppResponse) -> Result<()> {
+        for event in response.events.iter().filter(|e| e.ty == SEND_PACKET_EVENT) {
+            let attr = |key: &str| {
+                event
+                    .attributes
+                    .iter()
+                    .find(|a| a.key == key)
+                    .map(|a| a.value.clone())
+                    .ok_or_else(|| anyhow!("send_packet without {key}"))
+            };
+            let packet: IbcPacket = from_json(self.chain(side).ibc_query(MockIbcQuery::SendPacket {
+                channel_id: attr("packet_src_channel")?,
+                port_id: attr("packet_src_port")?,
+                sequence: attr("packet_sequence")?.parse()?,
+            })?)?;
+            self.in_flight.push(InFlight { from: side, packet, state: PacketState::Sent });
+        }
+        Ok(())
+    }
+
+    /// Packets the relayer holds, oldest first.
+    pub fn in_flight(&self) -> &[InFlight] {
+        &self.in_flight
+    }
+
+    fn index_of(&self, from: Side, channel: &str, sequence: u64) -> Result<usize> {
+        self.in_flight
+            .iter()
+            .position(|p| p.from == from && p.packet.src.channel_id == channel && p.packet.sequence == sequence)
+            .ok_or_else(|| anyhow!("no packet {sequence} from {from:?} on {channel} in flight"))
+    }
+
+    /// Deliver a held packet to its destination (receive only). The destination's ack is
+    /// held until [`Self::settle`]. If the destination's clock is past the packet's timeout,
+    /// the packet is marked timed out instead.
+    pub fn deliver(&mut self, index: usize) -> Result<PacketState> {
+        let flight = self.in_flight.get(index).cloned().ok_or_else(|| anyhow!("no packet {index}"))?;
+        if flight.state != PacketState::Sent {
+            bail!("packet {index} was already delivered");
+        }
+        let dest = flight.from.other();
+        let response =
+            self.chain_mut(dest).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::Receive { packet: flight.packet.clone() }))?;
+        self.capture(dest, &response)?;
+        let state = if response.events.iter().any(|e| e.ty == TIMEOUT_RECEIVE_PACKET_EVENT) {
+            PacketState::TimedOut
+        } else {
+            let hex_ack = response
+                .events
+                .iter()
+                .filter(|e| e.ty == WRITE_ACK_EVENT)
+                .flat_map(|e| e.attributes.iter())
+                .find(|a| a.key == "packet_ack_hex")
+                .map(|a| a.value.clone())
+                .ok_or_else(|| anyhow!("destination wrote no acknowledgement"))?;
+            PacketState::Acknowledged(Binary::from(decode_hex(&hex_ack)?))
+        };
+        self.in_flight[index].state = state.clone();
+        Ok(state)
+    }
+
+    /// Bring the outcome of a delivered packet back to its sender (ack or timeout) and drop
+    /// it from the queue. Returns the sender's response.
+    pub fn settle(&mut self, index: usize) -> Result<AppResponse> {
+        let flight = self.in_flight.get(index).cloned().ok_or_else(|| anyhow!("no packet {index}"))?;
+        let msg = match flight.state {
+            PacketState::Sent => bail!("packet {index} has not been delivered"),
+            PacketState::Acknowledged(ack) => IbcPacketRelayingMsg::Acknowledge { packet: flight.packet.clone(), ack },
+            PacketState::TimedOut => IbcPacketRelayingMsg::Timeout { packet: flight.packet.clone() },
+        };
+        let response = self.chain_mut(flight.from).sudo(SudoMsg::Ibc(msg))?;
+        self.in_flight.remove(index);
+        self.capture(flight.from, &response)?;
+        Ok(response)
+    }
+
+    /// Deliver and settle one packet.
+    pub fn relay(&mut self, index: usize) -> Result<PacketState> {
+        let state = self.deliver(index)?;
+        self.settle(index)?;
+        Ok(state)
+    }
+
+    /// Relay packet `sequence` sent by `from` on `channel`, wherever it is in the queue.
+    pub fn relay_sequence(&mut self, from: Side, channel: &str, sequence: u64) -> Result<PacketState> {
+        let index = self.index_of(from, channel, sequence)?;
+        self.relay(index)
+    }
+
+    /// Relay until nothing is in flight (packets sent by acks and timeouts included).
+    /// Returns how many packets were relayed. Bounded so that a ping-pong bug cannot hang.
+    pub fn relay_all(&mut self) -> Result<usize> {
+        let mut count = 0;
+        while !self.in_flight.is_empty() {
+            if count >= 10_000 {
+                bail!("relay_all: more than 10000 packets; a loop between contracts?");
+            }
+            match self.in_flight[0].state {
+                PacketState::Sent => {
+                    self.relay(0)?;
+                }
+                _ => {
+                    self.settle(0)?;
+                }
+            }
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// Let packet `index` time out: move both clocks (time passes on both chains) until the
+    /// destination is past the packet's timeout, deliver (which the destination refuses)
+    /// and tell the sender.
+    pub fn time_out(&mut self, index: usize) -> Result<AppResponse> {
+        let flight = self.in_flight.get(index).cloned().ok_or_else(|| anyhow!("no packet {index}"))?;
+        let deadline = flight.packet.timeout.timestamp().ok_or_else(|| anyhow!("packet has no timestamp timeout"))?;
+        let dest = flight.from.other();
+        let now = self.chain(dest).block_info().time;
+        if now < deadline {
+            self.advance_both(deadline.seconds() - now.seconds());
+        }
+        match self.deliver(index)? {
+            PacketState::TimedOut => self.settle(index),
+            other => bail!("packet did not time out: {other:?}"),
+        }
+    }
+
+    /// Deliver a packet that no contract sent (a forged or corrupted one) straight to
+    /// `dest`, as a misbehaving counterparty or relayer could. Returns the acknowledgement
+    /// the destination wrote.
+    pub fn forge_receive(&mut self, dest: Side, packet: IbcPacket) -> Result<Binary> {
+        let response = self.chain_mut(dest).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::Receive { packet }))?;
+        self.capture(dest, &response)?;
+        let hex_ack = event_attr(&response, WRITE_ACK_EVENT, "packet_ack_hex")?;
+        Ok(Binary::from(decode_hex(&hex_ack)?))
+    }
+
+    /// A second connection between the same two chains; returns (source, target) ids.
+    pub fn add_connection(&mut self) -> Result<(String, String)> {
+        connect(&mut self.source, &mut self.target)
+    }
+
+    /// Open a channel on a given pair of connections (initiator's first).
+    pub fn open_channel_on(
+        &mut self,
+        initiator: Side,
+        connections: (String, String),
+        port: &str,
+        counterparty_port: &str,
+        version: &str,
+        order: IbcOrder,
+    ) -> Result<(String, String)> {
+        let saved = self.connection.clone();
+        self.connection = match initiator {
+            Side::Source => connections,
+            Side::Target => (connections.1, connections.0),
+        };
+        let result = self.open_channel(initiator, port, counterparty_port, version, order);
+        self.connection = saved;
+        result
+    }
+
+    /// Advance `side` by `seconds` (and the matching number of blocks).
+    pub fn advance(&mut self, side: Side, seconds: u64) {
+        let block_time = match side {
+            Side::Source => self.source_spec.block_time_seconds,
+            Side::Target => self.target_spec.block_time_seconds,
+        }
+        .max(1);
+        let blocks = seconds.div_ceil(block_time).max(1);
+        self.chain_mut(side).update_block(|b| {
+            b.time = b.time.plus_seconds(seconds);
+            b.height += blocks;
+        });
+    }
+
+    /// Advance both chains by `seconds`.
+    pub fn advance_both(&mut self, seconds: u64) {
+        self.advance(Side::Source, seconds);
+        self.advance(Side::Target, seconds);
+    }
+
+    pub fn time(&self, side: Side) -> Timestamp {
+        self.chain(side).block_info().time
+    }
+}
+
+fn decode_hex(s: &str) -> Result<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        bail!("odd-length hex");
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).map_err(Into::into)).collect()
+}
+
+fn event_attr(response: &AppResponse, ty: &str, key: &str) -> Result<String> {
+    response
+        .events
+        .iter()
+        .filter(|e| e.ty == ty)
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == key)
+        .map(|a| a.value.clone())
+        .ok_or_else(|| anyhow!("no {ty}.{key} in response"))
+}
+
+/// Create a connection between the two chains (both ends registered).
+fn connect(source: &mut Chain, target: &mut Chain) -> Result<(String, String)> {
+    let create = |chain: &mut Chain, remote: String, id: Option<String>, cp: Option<String>| {
+        chain.sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::CreateConnection {
+            remote_chain_id: remote,
+            connection_id: id,
+            counterparty_connection_id: cp,
+        }))
+    };
+    let target_id = target.block_info().chain_id;
+    let source_id = source.block_info().chain_id;
+    let src = event_attr(&create(source, target_id.clone(), None, None)?, "connection_open", "connection_id")?;
+    let dst = event_attr(&create(target, source_id, None, Some(src.clone()))?, "connection_open", "connection_id")?;
+    create(source, target_id, Some(src.clone()), Some(dst.clone()))?;
+    Ok((src, dst))
+}

@@ -1,0 +1,172 @@
+//! Messages of the options engine (target chain), collateral side.
+
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Addr, Timestamp, Uint128};
+
+use crate::asset::AssetInfo;
+
+#[cw_serde]
+pub struct InstantiateMsg {
+    /// Defaults to the instantiator.
+    pub owner: Option<String>,
+    /// Sets asset risk parameters. Defaults to the owner.
+    pub risk_manager: Option<String>,
+    /// May pause new risk. Defaults to the owner.
+    pub guardian: Option<String>,
+    /// The liquidation controller, the only caller of the reservation messages.
+    pub controller: Option<String>,
+    /// Past this many seconds without a packet, a source backs no new risk.
+    pub max_staleness_seconds: u64,
+}
+
+#[cw_serde]
+pub enum ExecuteMsg {
+    /// Register (or re-bind) a source chain's vault under a stable id (owner).
+    RegisterSource {
+        source_id: String,
+        /// Connection on the target chain leading to the source chain.
+        connection_id: String,
+        /// The vault's port on the source chain.
+        counterparty_port: String,
+    },
+    /// List or change a collateral asset of a source (risk manager).
+    SetCollateralAsset { source_id: String, asset: AssetInfo, symbol: String, decimals: u8, enabled: bool },
+    /// Reserve collateral for a seize in flight (controller). Fails unless `amount` is
+    /// usable (`reported - reserved`) on a fresh source.
+    ReserveCollateral {
+        reservation_id: u64,
+        account: String,
+        source_id: String,
+        owner: String,
+        asset: AssetInfo,
+        amount: Uint128,
+    },
+    /// The seize succeeded: apply the vault's `(seq, available)` and drop the reservation
+    /// (controller).
+    ConsumeReservation { reservation_id: u64, seq: u64, available: Uint128 },
+    /// The seize failed or timed out: drop the reservation (controller).
+    ReleaseReservation { reservation_id: u64 },
+    /// Change roles and limits (owner). `None` leaves a field unchanged.
+    UpdateConfig {
+        owner: Option<String>,
+        risk_manager: Option<String>,
+        guardian: Option<String>,
+        controller: Option<String>,
+        max_staleness_seconds: Option<u64>,
+    },
+    /// Pause (guardian or owner) or unpause (owner) new risk.
+    SetPaused { paused: bool },
+}
+
+#[cw_serde]
+pub struct MigrateMsg {}
+
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    #[returns(ConfigResponse)]
+    Config {},
+    #[returns(SourceResponse)]
+    Source { source_id: String },
+    #[returns(SourcesResponse)]
+    Sources { start_after: Option<String>, limit: Option<u32> },
+    #[returns(CollateralAssetsResponse)]
+    CollateralAssets { source_id: String, start_after: Option<AssetInfo>, limit: Option<u32> },
+    /// One replicated position; an unknown position reads as zero with `seq` 0.
+    #[returns(RemotePositionResponse)]
+    RemotePosition { source_id: String, owner: String, asset: AssetInfo },
+    /// An account's collateral per source and asset, with seq and staleness.
+    /// `start_after` is `(source_id, owner, asset)`.
+    #[returns(AccountCollateralResponse)]
+    AccountCollateral { account: String, start_after: Option<(String, String, AssetInfo)>, limit: Option<u32> },
+    #[returns(ReservationResponse)]
+    Reservation { reservation_id: u64 },
+    #[returns(ReservationsResponse)]
+    Reservations { start_after: Option<u64>, limit: Option<u32> },
+}
+
+#[cw_serde]
+pub struct ConfigResponse {
+    pub owner: Addr,
+    pub risk_manager: Addr,
+    pub guardian: Addr,
+    pub controller: Option<Addr>,
+    pub max_staleness_seconds: u64,
+    pub paused: bool,
+}
+
+#[cw_serde]
+pub struct SourceResponse {
+    pub source_id: String,
+    pub connection_id: String,
+    pub counterparty_port: String,
+    /// Open collateral channel, if any.
+    pub channel_id: Option<String>,
+    /// Block time on the target chain of the last packet applied from this source.
+    pub last_heard: Option<Timestamp>,
+    /// Seconds since `last_heard` (`None` if never heard).
+    pub staleness_seconds: Option<u64>,
+    /// Whether the source is fresh enough to back new risk.
+    pub backs_new_risk: bool,
+}
+
+#[cw_serde]
+pub struct SourcesResponse {
+    pub sources: Vec<SourceResponse>,
+}
+
+#[cw_serde]
+pub struct CollateralAssetResponse {
+    pub source_id: String,
+    pub asset: AssetInfo,
+    pub symbol: String,
+    pub decimals: u8,
+    pub enabled: bool,
+}
+
+#[cw_serde]
+pub struct CollateralAssetsResponse {
+    pub assets: Vec<CollateralAssetResponse>,
+}
+
+#[cw_serde]
+pub struct RemotePositionResponse {
+    pub source_id: String,
+    pub owner: String,
+    /// `None` for a position never reported.
+    pub account: Option<String>,
+    pub asset: AssetInfo,
+    /// Last `available` applied from the vault.
+    pub reported: Uint128,
+    /// Sum of seizes in flight against this position.
+    pub reserved: Uint128,
+    /// `reported - reserved`: what the engine counts.
+    pub usable: Uint128,
+    pub seq: u64,
+    /// Block time on the target chain when `seq` was applied.
+    pub updated_at: Option<Timestamp>,
+    /// Seconds since the source was last heard from.
+    pub source_staleness_seconds: Option<u64>,
+}
+
+#[cw_serde]
+pub struct AccountCollateralResponse {
+    pub account: String,
+    pub positions: Vec<RemotePositionResponse>,
+}
+
+#[cw_serde]
+pub struct ReservationResponse {
+    pub reservation_id: u64,
+    pub account: String,
+    pub source_id: String,
+    pub owner: String,
+    pub asset: AssetInfo,
+    pub amount: Uint128,
+    pub created_at: Timestamp,
+}
+
+#[cw_serde]
+pub struct ReservationsResponse {
+    pub reservations: Vec<ReservationResponse>,
+}

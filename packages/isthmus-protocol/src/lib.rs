@@ -1,0 +1,16 @@
+//! The one definition of everything that crosses a contract boundary in Isthmus.
+//!
+//! Contracts, the integration tests and off-chain clients all import these types, so a
+//! packet or a message is never written twice (DESIGN §3).
+
+pub mod ack;
+pub mod asset;
+pub mod controller;
+pub mod engine;
+pub mod handshake;
+pub mod packet;
+pub mod vault;
+pub mod version;
+
+/// Application version negotiated on every Isthmus channel (DESIGN §1).
+pub const APP_VERSION: &str = "isthmus-1";

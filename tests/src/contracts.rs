@@ -1,0 +1,62 @@
+//! The contracts as cw-multi-test wrappers, with their real IBC entry points.
+
+use cosmwasm_std::Empty;
+use cw_multi_test::{Contract, ContractWrapper};
+
+pub fn collateral_vault() -> Box<dyn Contract<Empty>> {
+    use collateral_vault::contract as c;
+    Box::new(
+        ContractWrapper::new(c::execute, c::instantiate, c::query)
+            .with_reply(c::reply)
+            .with_migrate(c::migrate)
+            .with_ibc(
+                c::ibc_channel_open,
+                c::ibc_channel_connect,
+                c::ibc_channel_close,
+                c::ibc_packet_receive,
+                c::ibc_packet_ack,
+                c::ibc_packet_timeout,
+            ),
+    )
+}
+
+pub fn options_engine() -> Box<dyn Contract<Empty>> {
+    use options_engine::contract as c;
+    Box::new(ContractWrapper::new(c::execute, c::instantiate, c::query).with_migrate(c::migrate).with_ibc(
+        c::ibc_channel_open,
+        c::ibc_channel_connect,
+        c::ibc_channel_close,
+        c::ibc_packet_receive,
+        c::ibc_packet_ack,
+        c::ibc_packet_timeout,
+    ))
+}
+
+pub fn liquidation_controller() -> Box<dyn Contract<Empty>> {
+    use liquidation_controller::contract as c;
+    Box::new(ContractWrapper::new(c::execute, c::instantiate, c::query).with_migrate(c::migrate).with_ibc(
+        c::ibc_channel_open,
+        c::ibc_channel_connect,
+        c::ibc_channel_close,
+        c::ibc_packet_receive,
+        c::ibc_packet_ack,
+        c::ibc_packet_timeout,
+    ))
+}
+
+pub fn cw20_token() -> Box<dyn Contract<Empty>> {
+    use cw20_base::contract as c;
+    Box::new(ContractWrapper::new(c::execute, c::instantiate, c::query))
+}
+
+pub fn seize_injector() -> Box<dyn Contract<Empty>> {
+    use crate::seize_injector as c;
+    Box::new(ContractWrapper::new(c::execute, c::instantiate, c::query).with_ibc(
+        c::ibc_channel_open,
+        c::ibc_channel_connect,
+        c::ibc_channel_close,
+        c::ibc_packet_receive,
+        c::ibc_packet_ack,
+        c::ibc_packet_timeout,
+    ))
+}

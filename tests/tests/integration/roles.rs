@@ -1,0 +1,114 @@
+//! Roles, cw2 versions and migration.
+
+use cosmwasm_std::Uint128;
+use cw_multi_test::Executor;
+use isthmus_protocol::asset::AssetInfo;
+use isthmus_protocol::{engine, vault};
+use isthmus_tests::{Suite, SuiteBuilder};
+
+#[test]
+fn admin_actions_are_refused_to_others() {
+    let mut suite = SuiteBuilder::new().build().unwrap();
+    let mallory = suite.user("mallory");
+    let err = suite
+        .vault_execute(
+            &mallory,
+            &vault::ExecuteMsg::SetAsset(vault::AssetSettings {
+                asset: AssetInfo::native("uevil"),
+                deposit_cap: Uint128::MAX,
+                enabled: true,
+            }),
+        )
+        .unwrap_err();
+    assert!(err.root_cause().to_string().contains("needs the admin role"));
+    let err = suite.vault_execute(&mallory, &vault::ExecuteMsg::SetPaused { paused: true }).unwrap_err();
+    assert!(err.root_cause().to_string().contains("guardian or admin"));
+
+    let tm = suite.chains.addr(isthmus_ibc_bench::Side::Target, "mallory");
+    let err = suite
+        .engine_execute(
+            &tm,
+            &engine::ExecuteMsg::RegisterSource {
+                source_id: "evil".into(),
+                connection_id: "connection-0".into(),
+                counterparty_port: "wasm.evil".into(),
+            },
+        )
+        .unwrap_err();
+    assert!(err.root_cause().to_string().contains("needs the owner role"));
+    let err = suite.engine_execute(&tm, &engine::ExecuteMsg::ReleaseReservation { reservation_id: 1 }).unwrap_err();
+    assert!(err.root_cause().to_string().contains("needs the controller role"));
+    let err = suite
+        .engine_execute(
+            &tm,
+            &engine::ExecuteMsg::SetCollateralAsset {
+                source_id: "cosmoshub".into(),
+                asset: Suite::atom(),
+                symbol: "ATOM".into(),
+                decimals: 6,
+                enabled: true,
+            },
+        )
+        .unwrap_err();
+    assert!(err.root_cause().to_string().contains("risk manager"));
+}
+
+#[test]
+fn guardian_pauses_and_only_admin_unpauses_but_approved_withdrawals_still_pay() {
+    let mut suite = SuiteBuilder::new().build().unwrap();
+    suite.deposit_atom("alice", 100).unwrap();
+    suite.settle_and_check().unwrap();
+    suite.withdraw("alice", Suite::atom(), 40).unwrap();
+    let admin = suite.source_admin.clone();
+    suite.vault_execute(&admin, &vault::ExecuteMsg::SetPaused { paused: true }).unwrap();
+    // New risk is refused...
+    let err = suite.deposit_atom("alice", 1).unwrap_err();
+    assert!(err.root_cause().to_string().contains("paused"));
+    let err = suite.withdraw("alice", Suite::atom(), 1).unwrap_err();
+    assert!(err.root_cause().to_string().contains("paused"));
+    // ...but the approved withdrawal in flight is paid.
+    suite.settle_and_check().unwrap();
+    assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 60);
+    assert_eq!(suite.native_balance(isthmus_ibc_bench::Side::Source, &suite.vault, "uatom").unwrap(), 60);
+    suite.vault_execute(&admin, &vault::ExecuteMsg::SetPaused { paused: false }).unwrap();
+    suite.deposit_atom("alice", 1).unwrap();
+    suite.settle_and_check().unwrap();
+}
+
+#[test]
+fn contracts_store_cw2_versions_and_refuse_foreign_migrations() {
+    let mut suite = SuiteBuilder::new().build().unwrap();
+    let raw = suite.chains.source.wrap().query_wasm_raw(&suite.vault, b"contract_info".to_vec()).unwrap().unwrap();
+    let info: cw2::ContractVersion = cosmwasm_std::from_json(raw).unwrap();
+    assert_eq!(info.contract, "crates.io:isthmus-collateral-vault");
+    assert_eq!(info.version, env!("CARGO_PKG_VERSION"));
+
+    // Migrating the vault to its own code (same version) is allowed...
+    let code_id = suite.chains.source.contract_data(&suite.vault).unwrap().code_id;
+    let admin = suite.source_admin.clone();
+    let vault_addr = suite.vault.clone();
+    suite.chains.source.migrate_contract(admin.clone(), vault_addr.clone(), &vault::MigrateMsg {}, code_id).unwrap();
+    // ...migrating a foreign contract (a cw20 token) onto the vault code is refused.
+    let cw20_code = suite.chains.source.contract_data(&suite.cw20).unwrap().code_id;
+    let token = suite
+        .chains
+        .source
+        .instantiate_contract(
+            cw20_code,
+            admin.clone(),
+            &cw20_base::msg::InstantiateMsg {
+                name: "Other".into(),
+                symbol: "OTH".into(),
+                decimals: 6,
+                initial_balances: vec![],
+                mint: None,
+                marketing: None,
+            },
+            &[],
+            "other",
+            Some(admin.to_string()),
+        )
+        .unwrap();
+    let err = suite.chains.source.migrate_contract(admin, token, &vault::MigrateMsg {}, code_id).unwrap_err();
+    assert!(err.root_cause().to_string().contains("cannot migrate from crates.io:cw20-base"), "{err:#}");
+}

@@ -1,0 +1,259 @@
+//! Seize packets (DESIGN §4, §7 step 2) on the vault and the engine's reservations, with
+//! a stand-in controller, under every relay outcome.
+
+use cosmwasm_std::{to_json_binary, IbcEndpoint, IbcPacket, IbcTimeout, Uint128};
+use isthmus_ibc_bench::{PacketState, Side};
+use isthmus_protocol::ack::{parse_ack, AckOutcome};
+use isthmus_protocol::packet::{SeizeAckResult, SeizePacket, SeizeRecipient};
+use isthmus_tests::seize_injector;
+use isthmus_tests::suite::{Suite, ATOM, INITIAL_NATIVE};
+use isthmus_tests::SuiteBuilder;
+
+fn funded(amount: u128) -> Suite {
+    let mut suite = SuiteBuilder::new().build().unwrap();
+    suite.deposit_atom("alice", amount).unwrap();
+    suite.settle_and_check().unwrap();
+    suite
+}
+
+#[test]
+fn successful_seize_delivers_and_the_engine_applies_the_vault_state() {
+    let mut suite = funded(1_000);
+    let recipient = suite.local_recipient("carol");
+    let id = suite.seize("alice", Suite::atom(), 300, recipient).unwrap();
+    suite.check_invariants().unwrap();
+    let e = suite.engine_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((e.reported.u128(), e.reserved.u128(), e.usable.u128()), (1_000, 300, 700));
+
+    let PacketState::Acknowledged(ack) = suite.chains.deliver(0).unwrap() else { panic!() };
+    assert_eq!(
+        parse_ack::<SeizeAckResult>(&ack),
+        AckOutcome::Success(Some(SeizeAckResult { seq: 2, available: Uint128::new(700) }))
+    );
+    suite.check_invariants().unwrap();
+    assert_eq!(suite.native_balance(Side::Source, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 300);
+
+    suite.chains.settle(0).unwrap();
+    suite.check_invariants().unwrap();
+    let e = suite.engine_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((e.reported.u128(), e.reserved.u128(), e.seq), (700, 0, 2));
+    assert_eq!(suite.seize_outcome(id).unwrap().as_deref(), Some("success"));
+    suite.settle_and_check().unwrap();
+}
+
+#[test]
+fn seize_beyond_vault_available_gets_an_error_ack_and_releases_the_reservation() {
+    let mut suite = funded(1_000);
+    // A withdrawal the engine has not seen yet leaves only 200 available at the vault.
+    suite.withdraw("alice", Suite::atom(), 800).unwrap();
+    let recipient = suite.local_recipient("carol");
+    let id = suite.seize("alice", Suite::atom(), 500, recipient).unwrap();
+    suite.check_invariants().unwrap();
+    let idx = suite.chains.in_flight().iter().position(|p| p.from == Side::Target).unwrap();
+    let PacketState::Acknowledged(ack) = suite.chains.deliver(idx).unwrap() else { panic!() };
+    assert!(matches!(parse_ack::<SeizeAckResult>(&ack), AckOutcome::Error(r) if r.contains("insufficient available")));
+    suite.chains.settle(idx).unwrap();
+    suite.check_invariants().unwrap();
+    assert!(suite.seize_outcome(id).unwrap().unwrap().contains("insufficient available"));
+    assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().reserved.u128(), 0);
+    assert_eq!(suite.native_balance(Side::Source, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE);
+    suite.settle_and_check().unwrap();
+}
+
+#[test]
+fn seize_on_a_paused_vault_is_refused_and_rolled_back() {
+    let mut suite = funded(1_000);
+    let admin = suite.source_admin.clone();
+    suite.vault_execute(&admin, &isthmus_protocol::vault::ExecuteMsg::SetPaused { paused: true }).unwrap();
+    let recipient = suite.local_recipient("carol");
+    let id = suite.seize("alice", Suite::atom(), 100, recipient).unwrap();
+    suite.settle_and_check().unwrap();
+    assert_eq!(suite.seize_outcome(id).unwrap().as_deref(), Some("the vault is paused"));
+    assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 1_000);
+}
+
+#[test]
+fn timed_out_seize_releases_the_reservation_and_moves_nothing() {
+    let mut suite = funded(1_000);
+    let recipient = suite.local_recipient("carol");
+    let id = suite.seize("alice", Suite::atom(), 400, recipient).unwrap();
+    suite.chains.time_out(0).unwrap();
+    suite.check_invariants().unwrap();
+    assert_eq!(suite.seize_outcome(id).unwrap().as_deref(), Some("timeout"));
+    let e = suite.engine_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((e.reported.u128(), e.reserved.u128()), (1_000, 0));
+    assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 1_000);
+    suite.settle_and_check().unwrap();
+}
+
+#[test]
+fn two_seizes_in_flight_cannot_reserve_more_than_is_usable() {
+    let mut suite = funded(1_000);
+    let r = suite.local_recipient("carol");
+    suite.seize("alice", Suite::atom(), 600, r.clone()).unwrap();
+    suite.seize("alice", Suite::atom(), 400, r.clone()).unwrap();
+    assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().usable.u128(), 0);
+    // A third one finds nothing usable: the engine refuses the reservation, the tx fails.
+    let err = suite.seize("alice", Suite::atom(), 1, r).unwrap_err();
+    assert!(err.root_cause().to_string().contains("insufficient usable"), "{err}");
+    suite.check_invariants().unwrap();
+    // Deliver the second first, then the first: both succeed.
+    suite.chains.relay(1).unwrap();
+    suite.check_invariants().unwrap();
+    suite.chains.relay(0).unwrap();
+    suite.settle_and_check().unwrap();
+    assert_eq!(suite.native_balance(Side::Source, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 1_000);
+    let e = suite.engine_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((e.reported.u128(), e.seq), (0, 3));
+}
+
+#[test]
+fn a_deposit_landing_mid_seize_is_counted_once() {
+    let mut suite = funded(1_000);
+    let r = suite.local_recipient("carol");
+    suite.seize("alice", Suite::atom(), 300, r).unwrap(); // packet 0
+    suite.chains.deliver(0).unwrap(); // vault: 700 (seq 2), ack held
+    suite.deposit_atom("alice", 50).unwrap(); // vault: 750 (seq 3), packet 1
+    suite.chains.relay(1).unwrap(); // engine: reported 750, reserved 300 -> usable 450
+    suite.check_invariants().unwrap();
+    assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().usable.u128(), 450);
+    suite.chains.settle(0).unwrap(); // seq 2 is stale: only the reservation goes
+    suite.check_invariants().unwrap();
+    let e = suite.engine_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((e.reported.u128(), e.reserved.u128(), e.seq), (750, 0, 3));
+    suite.settle_and_check().unwrap();
+}
+
+#[test]
+fn an_out_of_order_update_during_a_seize_is_ignored() {
+    let mut suite = funded(1_000);
+    suite.deposit_atom("alice", 10).unwrap(); // seq 2, held
+    let r = suite.local_recipient("carol");
+    suite.seize("alice", Suite::atom(), 300, r).unwrap(); // seize index 1
+    suite.chains.relay(1).unwrap(); // vault seq 3 = 710, engine applies it from the ack
+    assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().reported.u128(), 710);
+    suite.chains.relay(0).unwrap(); // the late seq 2 (1010) is ignored
+    suite.check_invariants().unwrap();
+    let e = suite.engine_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((e.reported.u128(), e.seq), (710, 3));
+    suite.settle_and_check().unwrap();
+}
+
+#[test]
+fn seize_to_an_ics20_forward_moves_the_coins_into_transfer_escrow() {
+    let mut suite = funded(1_000);
+    let recipient = SeizeRecipient::Ics20 {
+        channel: "channel-99".to_string(),
+        receiver: suite.chains.addr(Side::Target, "keeper").to_string(),
+        memo: String::new(),
+    };
+    let id = suite.seize("alice", Suite::atom(), 250, recipient).unwrap();
+    suite.settle_and_check().unwrap();
+    assert_eq!(suite.seize_outcome(id).unwrap().as_deref(), Some("success"));
+    let escrow = isthmus_ibc_bench::ics20::escrow_address(suite.chains.source.api()).unwrap();
+    assert_eq!(suite.native_balance(Side::Source, &escrow, ATOM).unwrap(), 250);
+    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 750);
+}
+
+#[test]
+fn failed_delivery_becomes_an_error_ack_and_restores_the_position() {
+    let mut suite = funded(1_000);
+    // The bench's transfer module refuses a channel that is not `channel-N`.
+    let recipient = SeizeRecipient::Ics20 {
+        channel: "not-a-channel".to_string(),
+        receiver: "somebody".to_string(),
+        memo: String::new(),
+    };
+    let id = suite.seize("alice", Suite::atom(), 250, recipient).unwrap();
+    suite.settle_and_check().unwrap();
+    assert!(suite.seize_outcome(id).unwrap().unwrap().contains("delivery failed"));
+    assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 1_000);
+    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 1_000);
+}
+
+#[test]
+fn seize_of_a_cw20_through_ics20_is_refused() {
+    let mut suite = SuiteBuilder::new().build().unwrap();
+    suite.deposit_cw20("alice", 500).unwrap();
+    suite.settle_and_check().unwrap();
+    let stk = suite.stk();
+    let recipient =
+        SeizeRecipient::Ics20 { channel: "channel-0".to_string(), receiver: "x".to_string(), memo: String::new() };
+    let id = suite.seize("alice", stk, 100, recipient).unwrap();
+    suite.settle_and_check().unwrap();
+    assert!(suite.seize_outcome(id).unwrap().unwrap().contains("only native assets"));
+    assert_eq!(suite.cw20_balance(&suite.vault).unwrap(), 500);
+}
+
+#[test]
+fn seize_to_an_invalid_local_address_is_refused() {
+    let mut suite = funded(1_000);
+    let recipient = SeizeRecipient::Local { address: "not-bech32".to_string() };
+    let id = suite.seize("alice", Suite::atom(), 100, recipient).unwrap();
+    suite.settle_and_check().unwrap();
+    assert!(suite.seize_outcome(id).unwrap().unwrap().contains("invalid seize recipient"));
+}
+
+#[test]
+fn seize_on_any_channel_but_the_controllers_is_refused() {
+    let mut suite = funded(1_000);
+    let packet = IbcPacket::new(
+        to_json_binary(&SeizePacket::Seize {
+            seize_id: 77,
+            owner: suite.user("alice").to_string(),
+            asset: Suite::atom(),
+            amount: Uint128::new(500),
+            recipient: suite.local_recipient("bob"),
+        })
+        .unwrap(),
+        IbcEndpoint { port_id: suite.engine_port(), channel_id: suite.collateral_channel.1.clone() },
+        IbcEndpoint { port_id: suite.vault_port(), channel_id: suite.collateral_channel.0.clone() },
+        9_999,
+        IbcTimeout::with_timestamp(suite.chains.time(Side::Source).plus_seconds(60)),
+    );
+    let ack = suite.chains.forge_receive(Side::Source, packet).unwrap();
+    assert!(
+        matches!(parse_ack::<SeizeAckResult>(&ack), AckOutcome::Error(r) if r.contains("only on the controller's channel"))
+    );
+    suite.check_invariants().unwrap();
+    assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 1_000);
+    assert_eq!(suite.native_balance(Side::Source, &suite.user("bob"), ATOM).unwrap(), INITIAL_NATIVE);
+}
+
+#[test]
+fn malformed_seize_json_gets_an_error_ack_and_changes_nothing() {
+    let mut suite = funded(1_000);
+    let (admin, injector) = (suite.target_admin.clone(), suite.injector.clone());
+    let msg = seize_injector::ExecuteMsg::SendRaw {
+        channel: suite.seize_channel.1.clone(),
+        data: br#"{"seize":{"seize_id":"one"}}"#.to_vec().into(),
+    };
+    suite.chains.execute(Side::Target, &admin, &injector, &msg, &[]).unwrap();
+    let PacketState::Acknowledged(ack) = suite.chains.deliver(0).unwrap() else { panic!() };
+    assert!(matches!(parse_ack::<SeizeAckResult>(&ack), AckOutcome::Error(_)));
+    suite.chains.settle(0).unwrap();
+    suite.settle_and_check().unwrap();
+    let v = suite.vault_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((v.available.u128(), v.seq), (1_000, 1));
+}
+
+#[test]
+fn seize_of_an_unknown_position_is_refused() {
+    let mut suite = funded(1_000);
+    // Reserve against alice, but the packet names carol (who has nothing at the vault).
+    let (admin, injector) = (suite.target_admin.clone(), suite.injector.clone());
+    let msg = seize_injector::ExecuteMsg::SendRaw {
+        channel: suite.seize_channel.1.clone(),
+        data: to_json_binary(&SeizePacket::Seize {
+            seize_id: 5,
+            owner: suite.user("carol").to_string(),
+            asset: Suite::atom(),
+            amount: Uint128::new(1),
+            recipient: suite.local_recipient("bob"),
+        })
+        .unwrap(),
+    };
+    suite.chains.execute(Side::Target, &admin, &injector, &msg, &[]).unwrap();
+    let PacketState::Acknowledged(ack) = suite.chains.deliver(0).unwrap() else { panic!() };
+    assert!(matches!(parse_ack::<SeizeAckResult>(&ack), AckOutcome::Error(r) if r.contains("no position")));
+}

@@ -1,0 +1,168 @@
+//! Two-phase withdrawal (DESIGN §4) under every relay outcome.
+
+use isthmus_ibc_bench::{PacketState, Side};
+use isthmus_protocol::ack::{parse_ack, AckOutcome};
+use isthmus_protocol::packet::{CollateralPacket, WithdrawApproved};
+use isthmus_tests::suite::{Suite, ATOM, INITIAL_NATIVE};
+use isthmus_tests::SuiteBuilder;
+
+fn funded(amount: u128) -> Suite {
+    let mut suite = SuiteBuilder::new().build().unwrap();
+    suite.deposit_atom("alice", amount).unwrap();
+    suite.settle_and_check().unwrap();
+    suite
+}
+
+#[test]
+fn approved_withdrawal_is_paid_on_the_ack() {
+    let mut suite = funded(1_000);
+    suite.withdraw("alice", Suite::atom(), 400).unwrap();
+    suite.check_invariants().unwrap();
+    let v = suite.vault_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((v.available.u128(), v.pending.u128(), v.seq), (600, 400, 2));
+    assert_eq!(suite.pending_withdrawals().unwrap().len(), 1);
+
+    // The engine approves and records available_after; the ack is held.
+    let state = suite.chains.deliver(0).unwrap();
+    let PacketState::Acknowledged(ack) = state else { panic!("expected an ack") };
+    assert_eq!(parse_ack::<WithdrawApproved>(&ack), AckOutcome::Success(Some(WithdrawApproved { request_id: 1 })));
+    let e = suite.engine_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((e.reported.u128(), e.seq), (600, 2));
+    suite.check_invariants().unwrap();
+    // Nothing is paid before the ack.
+    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 1_000);
+
+    suite.chains.settle(0).unwrap();
+    suite.check_invariants().unwrap();
+    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 600);
+    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 600);
+    let v = suite.vault_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((v.available.u128(), v.pending.u128()), (600, 0));
+    suite.settle_and_check().unwrap();
+}
+
+#[test]
+fn withdrawal_beyond_what_the_engine_counts_is_rejected_and_rolled_back() {
+    let mut suite = funded(100);
+    // A second deposit the engine has not heard of yet.
+    suite.deposit_atom("alice", 50).unwrap();
+    suite.withdraw("alice", Suite::atom(), 120).unwrap();
+    suite.check_invariants().unwrap();
+    // Deliver the withdrawal first: the engine counts 100, so 120 is refused.
+    let state = suite.chains.deliver(1).unwrap();
+    let PacketState::Acknowledged(ack) = state else { panic!() };
+    match parse_ack::<WithdrawApproved>(&ack) {
+        AckOutcome::Error(reason) => assert!(reason.contains("insufficient usable collateral"), "{reason}"),
+        other => panic!("expected rejection, got {other:?}"),
+    }
+    assert_eq!(
+        suite.engine_position("alice", &Suite::atom()).unwrap().reported.u128(),
+        100,
+        "rejection changes nothing"
+    );
+    suite.chains.settle(1).unwrap();
+    suite.check_invariants().unwrap();
+    let v = suite.vault_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((v.available.u128(), v.pending.u128(), v.seq), (150, 0, 4), "moved back, seq bumped");
+    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 150);
+    // A fresh collateral_update follows the rollback.
+    let last: CollateralPacket = suite.chains.in_flight().last().unwrap().decode().unwrap();
+    assert!(matches!(last, CollateralPacket::CollateralUpdate { seq: 4, .. }));
+    suite.settle_and_check().unwrap();
+    assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().reported.u128(), 150);
+}
+
+#[test]
+fn paused_engine_rejects_new_withdrawals() {
+    let mut suite = funded(100);
+    let admin = suite.target_admin.clone();
+    suite.engine_execute(&admin, &isthmus_protocol::engine::ExecuteMsg::SetPaused { paused: true }).unwrap();
+    suite.withdraw("alice", Suite::atom(), 10).unwrap();
+    suite.settle_and_check().unwrap();
+    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 100);
+    assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 100);
+}
+
+#[test]
+fn timed_out_withdrawal_is_rolled_back_exactly_once() {
+    let mut suite = funded(1_000);
+    suite.withdraw("alice", Suite::atom(), 300).unwrap();
+    suite.chains.time_out(0).unwrap();
+    suite.check_invariants().unwrap();
+    let v = suite.vault_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((v.available.u128(), v.pending.u128(), v.seq), (1_000, 0, 3));
+    assert!(suite.pending_withdrawals().unwrap().is_empty());
+    // The engine never saw the request: its state is still seq 1 until the update lands.
+    assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().seq, 1);
+    suite.settle_and_check().unwrap();
+    let e = suite.engine_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((e.reported.u128(), e.seq), (1_000, 3));
+    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 1_000);
+}
+
+#[test]
+fn a_late_ack_pays_after_other_changes() {
+    let mut suite = funded(1_000);
+    suite.withdraw("alice", Suite::atom(), 200).unwrap();
+    suite.chains.deliver(0).unwrap();
+    // While the approval is in flight, alice deposits more and hours pass.
+    suite.deposit_atom("alice", 70).unwrap();
+    suite.chains.advance_both(3 * 3600);
+    suite.check_invariants().unwrap();
+    suite.chains.settle(0).unwrap();
+    suite.check_invariants().unwrap();
+    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 1_070 + 200);
+    suite.settle_and_check().unwrap();
+    assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().reported.u128(), 870);
+}
+
+#[test]
+fn withdrawal_request_arriving_after_newer_state_is_judged_on_current_state() {
+    let mut suite = funded(1_000);
+    suite.withdraw("alice", Suite::atom(), 200).unwrap(); // seq 2, available 800
+    suite.deposit_atom("alice", 10).unwrap(); // seq 3, available 810
+    suite.chains.relay(1).unwrap(); // the newer update lands first
+    suite.check_invariants().unwrap();
+    assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().reported.u128(), 810);
+    suite.chains.relay(0).unwrap(); // the stale request is approved; state stays at seq 3
+    suite.check_invariants().unwrap();
+    let e = suite.engine_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((e.reported.u128(), e.seq), (810, 3));
+    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 1_010 + 200);
+    suite.settle_and_check().unwrap();
+}
+
+#[test]
+fn withdrawal_cannot_take_collateral_reserved_for_a_seize() {
+    let mut suite = funded(1_000);
+    let recipient = suite.local_recipient("carol");
+    suite.seize("alice", Suite::atom(), 700, recipient).unwrap();
+    suite.check_invariants().unwrap();
+    // The seize is held; alice races it with a withdrawal of 500.
+    suite.withdraw("alice", Suite::atom(), 500).unwrap();
+    let idx = suite.chains.in_flight().iter().position(|p| p.from == Side::Source).unwrap();
+    let PacketState::Acknowledged(ack) = suite.chains.deliver(idx).unwrap() else { panic!() };
+    match parse_ack::<WithdrawApproved>(&ack) {
+        AckOutcome::Error(reason) => assert!(reason.contains("reserved"), "{reason}"),
+        other => panic!("expected rejection, got {other:?}"),
+    }
+    suite.chains.settle(idx).unwrap();
+    suite.check_invariants().unwrap();
+    suite.settle_and_check().unwrap();
+    // The seize went through; alice keeps the rest.
+    assert_eq!(suite.native_balance(Side::Source, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 700);
+    assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 300);
+    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 1_000);
+}
+
+#[test]
+fn cw20_withdrawal_pays_tokens() {
+    let mut suite = SuiteBuilder::new().build().unwrap();
+    suite.deposit_cw20("bob", 900).unwrap();
+    suite.settle_and_check().unwrap();
+    let stk = suite.stk();
+    suite.withdraw("bob", stk.clone(), 899).unwrap();
+    suite.settle_and_check().unwrap();
+    assert_eq!(suite.cw20_balance(&suite.vault).unwrap(), 1);
+    assert_eq!(suite.engine_position("bob", &stk).unwrap().reported.u128(), 1);
+}
