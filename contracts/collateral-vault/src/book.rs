@@ -49,7 +49,7 @@ pub fn apply(
         (Some(p), _) => p,
         (None, Change::Deposit(_)) => {
             let count = POSITION_COUNT.may_load(storage)?.unwrap_or(0);
-            POSITION_COUNT.save(storage, &count.checked_add(1).unwrap_or(u64::MAX))?;
+            POSITION_COUNT.save(storage, &count.checked_add(1).ok_or_else(|| overflow("position count"))?)?;
             Position {
                 owner: owner.clone(),
                 account: String::new(),
@@ -100,7 +100,7 @@ pub fn apply(
     let mut binding = binding.ok_or_else(|| cosmwasm_std::StdError::not_found("binding"))?;
     let is_open = !position.held()?.is_zero();
     binding.open_positions = match (was_open, is_open) {
-        (false, true) => binding.open_positions.checked_add(1).unwrap_or(u32::MAX),
+        (false, true) => binding.open_positions.checked_add(1).ok_or_else(|| overflow("open positions"))?,
         (true, false) => binding.open_positions.saturating_sub(1),
         _ => binding.open_positions,
     };
@@ -126,4 +126,8 @@ fn bind(owner: &Addr, binding: Option<Binding>, requested: &str) -> ContractResu
         Some(b) => Ok(Binding { account: requested.to_string(), open_positions: b.open_positions }),
         None => Ok(Binding { account: requested.to_string(), open_positions: 0 }),
     }
+}
+
+fn overflow(what: &str) -> ContractError {
+    cosmwasm_std::StdError::generic_err(format!("{what} overflow")).into()
 }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Idempotent set-up of everything the tests, checks and demo need on a fresh machine:
+# rustfmt/clippy, the wasm target, cosmwasm-check (the validator wasmd runs on upload) and
+# wasm-opt from the npm package binaryen (to lower bulk-memory/sign-ext instructions).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+COSMWASM_CHECK_VERSION=3.0.10
+
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  echo "setup: adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [[ "${1:-}" == "--demo" ]]; then
+  exit 0 # the demo needs only cargo
+fi
+
+if ! command -v cosmwasm-check >/dev/null 2>&1 \
+  || ! cosmwasm-check --version 2>/dev/null | grep -q "$COSMWASM_CHECK_VERSION"; then
+  echo "setup: installing cosmwasm-check $COSMWASM_CHECK_VERSION (about 7 minutes on 2 cores)"
+  cargo install cosmwasm-check --version "$COSMWASM_CHECK_VERSION" --locked
+fi
+
+if [[ ! -x scripts/node_modules/.bin/wasm-opt ]]; then
+  echo "setup: installing binaryen (wasm-opt) from npm"
+  (cd scripts && npm ci --no-audit --no-fund --loglevel=error)
+fi
