@@ -14,6 +14,34 @@ use crate::contracts;
 use crate::seize_injector;
 
 pub const ATOM: &str = "uatom";
+/// The quote denom on the target chain.
+pub const USDC: &str = "uusdc";
+pub const INITIAL_USDC: u128 = 1_000_000_000_000;
+
+/// Risk parameters of the suite: 1% spread, 5% rate, a ±15% grid with ±30% tails, vol
+/// shocks of 10 points at 30 days, 1.3x initial margin, 10% + latency haircut.
+pub fn default_risk() -> engine::RiskParams {
+    use cosmwasm_std::{Decimal, SignedDecimal};
+    let pct = |n: i128| SignedDecimal::percent(n as i64);
+    engine::RiskParams {
+        spread: Decimal::percent(1),
+        rate: Decimal::percent(5),
+        max_leg_quantity: 1_000,
+        initial_margin_factor: Decimal::percent(130),
+        spot_moves: [-30, -15, -10, -5, 0, 5, 10, 15, 30].into_iter().map(pct).collect(),
+        vol_shock_up: Decimal::percent(10),
+        vol_shock_down: Decimal::percent(10),
+        vol_shock_exponent: Decimal::percent(50),
+        vol_shock_reference_days: 30,
+        min_days_to_expiry: 1,
+        min_vol: Decimal::percent(5),
+        short_floor: Decimal::percent(1),
+        haircut_base: Decimal::percent(10),
+        haircut_z: Decimal::from_ratio(3u128, 1u128),
+        seize_latency_seconds: 600,
+        settlement_fallback_seconds: 3600,
+    }
+}
 pub const SOURCE_ID: &str = "cosmoshub";
 pub const USERS: [&str; 3] = ["alice", "bob", "carol"];
 pub const INITIAL_NATIVE: u128 = 1_000_000_000;
@@ -96,6 +124,9 @@ impl SuiteBuilder {
                 guardian: None,
                 controller: None,
                 max_staleness_seconds: self.max_staleness_seconds,
+                quote_denom: USDC.to_string(),
+                quote_decimals: 6,
+                risk: default_risk(),
             },
             &[],
             "engine",
@@ -129,6 +160,14 @@ impl SuiteBuilder {
             },
             &[],
         )?;
+
+        for name in USERS.iter().chain(["lp", "keeper"].iter()) {
+            let who = chains.addr(Side::Target, name);
+            chains.target.sudo(SudoMsg::Bank(BankSudo::Mint {
+                to_address: who.to_string(),
+                amount: vec![coin(INITIAL_USDC, USDC)],
+            }))?;
+        }
 
         // Source chain: users' funds, a cw20 collateral token and the vault.
         let cw20_code = chains.source.store_code(contracts::cw20_token());

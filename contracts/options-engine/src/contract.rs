@@ -10,8 +10,9 @@ use cosmwasm_std::{
 use isthmus_protocol::engine::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::{ContractError, ContractResult};
-use crate::execute::{admin, reservations, sources};
+use crate::execute::{admin, cash, oracle, pool, reservations, series, settle, sources, trade};
 use crate::ibc;
+use crate::state::market::{Quote, QUOTE, RISK};
 use crate::state::{Config, CONFIG};
 
 pub const CONTRACT_NAME: &str = "crates.io:isthmus-options-engine";
@@ -39,6 +40,12 @@ pub fn instantiate(deps: DepsMut, _env: Env, info: MessageInfo, msg: Instantiate
         paused: false,
     };
     CONFIG.save(deps.storage, &config)?;
+    if msg.quote_denom.is_empty() || msg.quote_decimals > 18 {
+        return Err(crate::oracle::invalid("quote", "denom required, decimals at most 18"));
+    }
+    series::validate_risk(&msg.risk)?;
+    QUOTE.save(deps.storage, &Quote { denom: msg.quote_denom, decimals: msg.quote_decimals })?;
+    RISK.save(deps.storage, &msg.risk)?;
     Ok(Response::new()
         .add_attribute("action", "instantiate")
         .add_attribute("contract", CONTRACT_NAME)
@@ -80,6 +87,25 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
             )
         }
         ExecuteMsg::SetPaused { paused } => admin::set_paused(deps, info, paused),
+        ExecuteMsg::SetFeeder { address, price, vol } => oracle::set_feeder(deps, info, address, price, vol),
+        ExecuteMsg::ConfigureSymbol(params) => oracle::configure_symbol(deps, info, params),
+        ExecuteMsg::SetCollateralRisk { source_id, asset, vol, underlying } => {
+            series::set_collateral_risk(deps, info, source_id, asset, vol, underlying)
+        }
+        ExecuteMsg::PushPrices { prices } => oracle::push_prices(deps, env, info, prices),
+        ExecuteMsg::PushVols { vols } => oracle::push_vols(deps, env, info, vols),
+        ExecuteMsg::SetSettlementPrice { underlying, expiry, price } => {
+            oracle::set_settlement_price(deps, env, info, underlying, expiry, price)
+        }
+        ExecuteMsg::ListSeries(params) => series::list_series(deps, env, info, params),
+        ExecuteMsg::SetRiskParams(params) => series::set_risk_params(deps, info, params),
+        ExecuteMsg::DepositCash {} => cash::deposit_cash(deps, info),
+        ExecuteMsg::WithdrawCash { amount } => cash::withdraw_cash(deps, env, info, amount),
+        ExecuteMsg::PoolDeposit {} => pool::pool_deposit(deps, env, info),
+        ExecuteMsg::PoolWithdraw { shares } => pool::pool_withdraw(deps, env, info, shares),
+        ExecuteMsg::Trade { legs, max_cost } => trade::trade(deps, env, info, legs, max_cost),
+        ExecuteMsg::SettleAccount { account } => settle::settle_account_msg(deps, account),
+        ExecuteMsg::SettleSeries { series_id, limit } => settle::settle_series(deps, series_id, limit),
     }
 }
 

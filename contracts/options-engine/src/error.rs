@@ -15,6 +15,9 @@ pub enum ContractError {
     #[error(transparent)]
     Handshake(#[from] HandshakeError),
 
+    #[error(transparent)]
+    Conversion(#[from] cosmwasm_std::ConversionOverflowError),
+
     #[error("unauthorized: {action} needs the {role} role")]
     Unauthorized { action: String, role: String },
 
@@ -52,7 +55,7 @@ pub enum ContractError {
     ReservedCollateral { available_after: Uint128, reserved: Uint128 },
 
     #[error("account {account} would not meet its initial margin: equity {equity}, required {required}")]
-    InitialMarginNotMet { account: String, equity: Uint128, required: Uint128 },
+    InitialMarginNotMet { account: String, equity: cosmwasm_std::Int128, required: Uint128 },
 
     #[error("reservation {reservation_id} already exists")]
     DuplicateReservation { reservation_id: u64 },
@@ -62,6 +65,84 @@ pub enum ContractError {
 
     #[error("closing an Isthmus channel from this side is not allowed")]
     CloseNotAllowed,
+
+    #[error(transparent)]
+    Pricing(#[from] isthmus_pricing::PricingError),
+
+    #[error(transparent)]
+    Payment(#[from] cw_utils::PaymentError),
+
+    #[error("{symbol} has no oracle configuration")]
+    UnknownSymbol { symbol: String },
+
+    #[error("no price for {symbol}")]
+    NoPrice { symbol: String },
+
+    #[error("price of {symbol} is {age}s old, more than the {max}s allowed")]
+    StalePrice { symbol: String, age: u64, max: u64 },
+
+    #[error("no implied volatility for {underlying} expiring {expiry}")]
+    NoVol { underlying: String, expiry: u64 },
+
+    #[error("implied volatility of {underlying} expiring {expiry} is {age}s old, more than the {max}s allowed")]
+    StaleVol { underlying: String, expiry: u64, age: u64, max: u64 },
+
+    #[error("published at {publish_time}, not newer than the stored {stored}")]
+    OutdatedPublish { publish_time: u64, stored: u64 },
+
+    #[error("published at {publish_time}, in the future (now {now})")]
+    FuturePublish { publish_time: u64, now: u64 },
+
+    #[error("invalid {field}: {reason}")]
+    InvalidInput { field: String, reason: String },
+
+    #[error("unknown series {series_id}")]
+    UnknownSeries { series_id: u64 },
+
+    #[error("series {series_id} expired at {expiry}")]
+    SeriesExpired { series_id: u64, expiry: u64 },
+
+    #[error("too many live series (max {max})")]
+    TooManySeries { max: u32 },
+
+    #[error("a trade has 1 to {max} legs, got {got}")]
+    LegCount { max: usize, got: usize },
+
+    #[error("leg quantity must be non-zero and at most {max} contracts in size")]
+    LegQuantity { max: u64 },
+
+    #[error("series {series_id} appears in more than one leg")]
+    DuplicateLeg { series_id: u64 },
+
+    #[error("open interest cap of series {series_id} exceeded: {requested} > {cap}")]
+    OpenInterestCap { series_id: u64, requested: cosmwasm_std::Uint128, cap: cosmwasm_std::Uint128 },
+
+    #[error("an account holds at most {max} series")]
+    TooManyPositions { max: usize },
+
+    #[error("total cost {cost} exceeds the limit {limit}")]
+    LimitExceeded { cost: cosmwasm_std::Int128, limit: cosmwasm_std::Int128 },
+
+    #[error("insufficient cash: requested {requested}, cash {cash}")]
+    InsufficientCash { requested: Uint128, cash: cosmwasm_std::Int128 },
+
+    #[error("the pool would not meet its margin: NAV {nav}, required {required}")]
+    PoolMarginNotMet { nav: cosmwasm_std::Int128, required: Uint128 },
+
+    #[error("pool has no value to issue shares against")]
+    PoolInsolvent,
+
+    #[error("insufficient pool shares: requested {requested}, held {held}")]
+    InsufficientShares { requested: Uint128, held: Uint128 },
+
+    #[error("settlement price of {underlying} {expiry} is already set")]
+    AlreadySettled { underlying: String, expiry: u64 },
+
+    #[error("fallback settlement is allowed from {allowed_from}")]
+    FallbackTooEarly { allowed_from: u64 },
+
+    #[error("margin: {0}")]
+    Margin(String),
 
     #[error("cannot migrate from {from_name} {from_version} to {to_version}")]
     InvalidMigration { from_name: String, from_version: String, to_version: String },

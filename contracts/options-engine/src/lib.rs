@@ -7,7 +7,13 @@ pub mod error;
 pub mod execute;
 pub mod ibc;
 pub mod margin;
+pub mod oracle;
+pub mod pool;
 pub mod query;
+pub mod risk;
+pub mod settlement;
 pub mod state;
+pub mod trade;
+pub mod valuation;
 
 pub use crate::error::{ContractError, ContractResult};

@@ -1,19 +1,13 @@
-//! The one margin function of an account, used by every decision that adds risk.
-//!
-//! Today accounts hold no options and no debt, so their initial-margin requirement is
-//! zero and the binding constraints are the collateral rules of DESIGN §4: a withdrawal
-//! may neither dip into collateral reserved for seizes in flight, nor take more than the
-//! engine counts as usable. Portfolio margin over options plugs into [`initial_margin`].
+//! Withdrawal approval (DESIGN §4, §6): collateral rules first, then the account's full
+//! portfolio margin with the position at its new amount.
 
-use cosmwasm_std::{Storage, Uint128};
+use cosmwasm_std::{Int128, Storage, Uint128};
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::RemotePosition;
-
-/// Initial margin an account must hold, in quote units. No options, no debt: zero.
-pub fn initial_margin(_storage: &dyn Storage, _account: &str) -> ContractResult<Uint128> {
-    Ok(Uint128::zero())
-}
+use crate::oracle::Freshness;
+use crate::risk::{account_margin_with, UsableOverride};
+use crate::state::market::ACCOUNTS;
+use crate::state::{remote_key, RemotePosition};
 
 /// May `amount` leave `position`, whose vault reports `available_after` once it left?
 ///
@@ -22,12 +16,13 @@ pub fn initial_margin(_storage: &dyn Storage, _account: &str) -> ContractResult<
 /// checks were passed when that state was applied and only the account check remains.
 pub fn check_withdrawal(
     storage: &dyn Storage,
+    now: u64,
     position: &RemotePosition,
     amount: Uint128,
     available_after: Uint128,
     fresh: bool,
 ) -> ContractResult<()> {
-    if fresh {
+    let usable_after = if fresh {
         if available_after < position.reserved {
             return Err(ContractError::ReservedCollateral { available_after, reserved: position.reserved });
         }
@@ -36,15 +31,25 @@ pub fn check_withdrawal(
         if amount > position.usable() {
             return Err(ContractError::InsufficientUsable { requested: amount, usable: position.usable() });
         }
-    }
-    let required = initial_margin(storage, &position.account)?;
-    // With no liabilities, equity is irrelevant to a zero requirement; once options exist
-    // the scenario engine values the account after the change here.
-    if !required.is_zero() {
+        available_after.checked_sub(position.reserved)?
+    } else {
+        position.usable()
+    };
+    let account = ACCOUNTS.may_load(storage, &position.account)?.unwrap_or_default();
+    let key = remote_key(&position.source_id, &position.owner, &position.asset);
+    let margin = account_margin_with(
+        storage,
+        now,
+        &position.account,
+        &account,
+        Freshness::Strict,
+        Some(&UsableOverride { key, usable: usable_after }),
+    )?;
+    if !margin.meets_initial_margin() {
         return Err(ContractError::InitialMarginNotMet {
             account: position.account.clone(),
-            equity: Uint128::zero(),
-            required,
+            equity: Int128::new(margin.equity_initial),
+            required: Uint128::new(margin.initial_margin.max(0).unsigned_abs()),
         });
     }
     Ok(())

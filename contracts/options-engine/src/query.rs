@@ -11,11 +11,31 @@ use crate::state::{
     RESERVATIONS, SOURCES,
 };
 
+pub mod market;
+
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
     let now = env.block.time;
     match msg {
+        QueryMsg::Price { symbol } => to_json_binary(&market::price(deps, &env, symbol)?),
+        QueryMsg::Vol { underlying, expiry } => to_json_binary(&market::vol(deps, underlying, expiry)?),
+        QueryMsg::SettlementPrice { underlying, expiry } => {
+            to_json_binary(&market::settlement_price(deps, underlying, expiry)?)
+        }
+        QueryMsg::Series { series_id } => to_json_binary(&market::series(deps, &env, series_id)?),
+        QueryMsg::SeriesList { underlying, expiry, start_after, limit } => {
+            to_json_binary(&market::series_list(deps, &env, underlying, expiry, start_after, limit)?)
+        }
+        QueryMsg::Account { account } => to_json_binary(&market::account(deps, &env, account)?),
+        QueryMsg::Margin { account } => to_json_binary(&market::margin(deps, &env, account)?),
+        QueryMsg::SimulateTrade { account, legs } => {
+            to_json_binary(&market::simulate_trade(deps, &env, account, legs)?)
+        }
+        QueryMsg::Pool {} => to_json_binary(&market::pool(deps, &env)?),
+        QueryMsg::Lp { address } => to_json_binary(&market::lp(deps, &env, address)?),
+        QueryMsg::RiskParams {} => to_json_binary(&crate::state::market::RISK.load(deps.storage)?),
         QueryMsg::Config {} => {
             let c = CONFIG.load(deps.storage)?;
+            let quote = crate::state::market::QUOTE.load(deps.storage)?;
             to_json_binary(&ConfigResponse {
                 owner: c.owner,
                 risk_manager: c.risk_manager,
@@ -23,6 +43,8 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
                 controller: c.controller,
                 max_staleness_seconds: c.max_staleness_seconds,
                 paused: c.paused,
+                quote_denom: quote.denom,
+                quote_decimals: quote.decimals,
             })
         }
         QueryMsg::Source { source_id } => {

@@ -123,3 +123,5 @@ pub fn load_source(storage: &dyn cosmwasm_std::Storage, source_id: &str) -> Cont
         .may_load(storage, source_id)?
         .ok_or_else(|| crate::ContractError::UnknownSource { source_id: source_id.to_string() })
 }
+
+pub mod market;

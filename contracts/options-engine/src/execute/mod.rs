@@ -1,3 +1,9 @@
 pub mod admin;
+pub mod cash;
+pub mod oracle;
+pub mod pool;
 pub mod reservations;
+pub mod series;
+pub mod settle;
 pub mod sources;
+pub mod trade;

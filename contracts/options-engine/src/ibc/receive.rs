@@ -92,7 +92,7 @@ fn decide_withdrawal(storage: &dyn cosmwasm_std::Storage, now: Timestamp, req: &
     let position = remote_positions()
         .may_load(storage, remote_key(req.source_id, req.owner, req.asset))?
         .unwrap_or_else(|| empty_position(req.source_id, req.owner, req.account, req.asset, now));
-    margin::check_withdrawal(storage, &position, req.amount, req.available_after, req.seq > position.seq)
+    margin::check_withdrawal(storage, now.seconds(), &position, req.amount, req.available_after, req.seq > position.seq)
 }
 
 fn withdrawal_response(

@@ -1,9 +1,12 @@
 //! Messages of the options engine (target chain), collateral side.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Addr, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Decimal, Int128, Timestamp, Uint128};
 
 use crate::asset::AssetInfo;
+
+pub mod market;
+pub use market::*;
 
 #[cw_serde]
 pub struct InstantiateMsg {
@@ -17,6 +20,11 @@ pub struct InstantiateMsg {
     pub controller: Option<String>,
     /// Past this many seconds without a packet, a source backs no new risk.
     pub max_staleness_seconds: u64,
+    /// Denom of the quote token on the target chain (settlement, premiums, fees, cash).
+    pub quote_denom: String,
+    /// Decimals of the quote denom (6 for USDC).
+    pub quote_decimals: u8,
+    pub risk: RiskParams,
 }
 
 #[cw_serde]
@@ -56,6 +64,41 @@ pub enum ExecuteMsg {
     },
     /// Pause (guardian or owner) or unpause (owner) new risk.
     SetPaused { paused: bool },
+    /// Grant or revoke the price and vol feeder roles (owner).
+    SetFeeder { address: String, price: bool, vol: bool },
+    /// Freshness rules of a symbol (risk manager). Every underlying and every collateral
+    /// symbol needs one before it can be priced.
+    ConfigureSymbol(SymbolParams),
+    /// Set a collateral asset's price symbol link and haircut vol (risk manager): the asset
+    /// is valued at the symbol's spot; `vol` drives the latency haircut; `underlying` marks
+    /// it as moving with that underlying in margin scenarios.
+    SetCollateralRisk { source_id: String, asset: AssetInfo, vol: Decimal, underlying: Option<String> },
+    /// Push spot prices (price feeder). A price older than the stored one is refused.
+    PushPrices { prices: Vec<PriceInput> },
+    /// Push implied volatilities (vol feeder).
+    PushVols { vols: Vec<VolInput> },
+    /// Fallback settlement price, allowed only when no price arrived within the fallback
+    /// window after expiry (risk manager).
+    SetSettlementPrice { underlying: String, expiry: u64, price: Decimal },
+    /// List a series (risk manager).
+    ListSeries(SeriesParams),
+    /// Change trading and margin parameters (risk manager).
+    SetRiskParams(RiskParams),
+    /// Deposit the attached quote tokens as cash of the sender's account.
+    DepositCash {},
+    /// Withdraw quote cash; the account must meet its initial margin afterwards.
+    WithdrawCash { amount: Uint128 },
+    /// Provide liquidity: the attached quote tokens buy pool shares at NAV.
+    PoolDeposit {},
+    /// Redeem pool shares at NAV; the pool must keep its own margin.
+    PoolWithdraw { shares: Uint128 },
+    /// Trade up to 16 legs against the pool, all or nothing. `max_cost` bounds what the
+    /// account pays (premium + fees); a negative value is the minimum credit it accepts.
+    Trade { legs: Vec<TradeLeg>, max_cost: Int128 },
+    /// Settle an account's expired positions (anyone).
+    SettleAccount { account: String },
+    /// Settle up to `limit` holders of an expired series (anyone; a crank).
+    SettleSeries { series_id: u64, limit: Option<u32> },
 }
 
 #[cw_serde]
@@ -83,6 +126,30 @@ pub enum QueryMsg {
     Reservation { reservation_id: u64 },
     #[returns(ReservationsResponse)]
     Reservations { start_after: Option<u64>, limit: Option<u32> },
+    #[returns(PriceResponse)]
+    Price { symbol: String },
+    #[returns(VolResponse)]
+    Vol { underlying: String, expiry: u64 },
+    #[returns(SettlementPriceResponse)]
+    SettlementPrice { underlying: String, expiry: u64 },
+    #[returns(SeriesResponse)]
+    Series { series_id: u64 },
+    /// Series of one underlying, by expiry then id; `start_after` is `(expiry, series_id)`.
+    #[returns(SeriesListResponse)]
+    SeriesList { underlying: String, expiry: Option<u64>, start_after: Option<(u64, u64)>, limit: Option<u32> },
+    #[returns(AccountResponse)]
+    Account { account: String },
+    #[returns(MarginResponse)]
+    Margin { account: String },
+    /// Exact cost, fees and margin before and after a trade, without executing it.
+    #[returns(SimulateTradeResponse)]
+    SimulateTrade { account: String, legs: Vec<TradeLeg> },
+    #[returns(PoolResponse)]
+    Pool {},
+    #[returns(LpResponse)]
+    Lp { address: String },
+    #[returns(RiskParams)]
+    RiskParams {},
 }
 
 #[cw_serde]
@@ -93,6 +160,8 @@ pub struct ConfigResponse {
     pub controller: Option<Addr>,
     pub max_staleness_seconds: u64,
     pub paused: bool,
+    pub quote_denom: String,
+    pub quote_decimals: u8,
 }
 
 #[cw_serde]

@@ -1,0 +1,82 @@
+//! `Trade`: up to 16 legs against the pool, all or nothing (DESIGN §6).
+
+use cosmwasm_std::{DepsMut, Env, Int128, MessageInfo, Response};
+use isthmus_protocol::engine::TradeLeg;
+
+use crate::error::{ContractError, ContractResult};
+use crate::oracle::Freshness;
+use crate::settlement;
+use crate::state::market::{ACCOUNTS, POOL, POOL_POSITIONS, SERIES, SERIES_HOLDERS};
+use crate::state::CONFIG;
+use crate::trade::{margins_after, plan};
+
+pub fn trade(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    legs: Vec<TradeLeg>,
+    max_cost: Int128,
+) -> ContractResult<Response> {
+    cw_utils::nonpayable(&info)?;
+    let now = env.block.time.seconds();
+    let account_id = info.sender.to_string();
+    let mut account = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
+    let plan = plan(deps.storage, now, &account, &legs)?;
+    let cost = plan.total_cost()?;
+    if cost > max_cost.i128() {
+        return Err(ContractError::LimitExceeded { cost: Int128::new(cost), limit: max_cost });
+    }
+    if plan.adds_risk {
+        // New risk: not while paused, fresh prices only, both sides keep initial margin.
+        if CONFIG.load(deps.storage)?.paused {
+            return Err(ContractError::Paused);
+        }
+        let (mine, pool) = margins_after(deps.storage, now, &account_id, &plan, Freshness::Strict)?;
+        if !mine.meets_initial_margin() {
+            return Err(ContractError::InitialMarginNotMet {
+                account: account_id,
+                equity: Int128::new(mine.equity_initial),
+                required: cosmwasm_std::Uint128::new(mine.initial_margin.max(0).unsigned_abs()),
+            });
+        }
+        if !pool.meets_initial_margin() {
+            return Err(ContractError::PoolMarginNotMet {
+                nav: Int128::new(pool.equity_initial),
+                required: cosmwasm_std::Uint128::new(pool.initial_margin.max(0).unsigned_abs()),
+            });
+        }
+    }
+
+    // Everything checked: write. Lazy settlement first, then the trade.
+    let settled = settlement::settle_account(deps.storage, &account_id, &mut account)?;
+    let mut pool = POOL.may_load(deps.storage)?.unwrap_or_default();
+    pool.cash = pool.cash.checked_add(Int128::new(cost))?;
+    POOL.save(deps.storage, &pool)?;
+    let mut response = Response::new()
+        .add_attribute("action", "trade")
+        .add_attribute("account", &account_id)
+        .add_attribute("premium", plan.premium.to_string())
+        .add_attribute("fees", plan.fees.to_string())
+        .add_attribute("total_cost", cost.to_string())
+        .add_attribute("settled_positions", settled.len().to_string());
+    for leg in &plan.legs {
+        SERIES.save(deps.storage, leg.series_id, &leg.series_after)?;
+        if leg.pool_position_after == 0 {
+            POOL_POSITIONS.remove(deps.storage, leg.series_id);
+        } else {
+            POOL_POSITIONS.save(deps.storage, leg.series_id, &leg.pool_position_after)?;
+        }
+        let holds = plan.account_after.positions.iter().any(|(id, _)| *id == leg.series_id);
+        if holds {
+            SERIES_HOLDERS.save(deps.storage, (leg.series_id, &account_id), &())?;
+        } else {
+            SERIES_HOLDERS.remove(deps.storage, (leg.series_id, &account_id));
+        }
+        response = response.add_attribute(
+            format!("leg:{}", leg.series_id),
+            format!("qty={} premium={} fee={}", leg.quantity, leg.premium, leg.fee),
+        );
+    }
+    ACCOUNTS.save(deps.storage, &account_id, &plan.account_after)?;
+    Ok(response.add_attribute("cash", plan.account_after.cash.to_string()))
+}

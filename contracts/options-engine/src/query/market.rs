@@ -1,0 +1,196 @@
+//! Market queries: oracle, series, accounts, margin, trade simulation, pool.
+
+use cosmwasm_std::{Deps, Env, Int128, Order, StdError, StdResult, Uint128};
+use cw_storage_plus::Bound;
+use isthmus_margin::MarginBreakdown;
+use isthmus_pricing::Rounding;
+use isthmus_protocol::engine::{
+    AccountResponse, LpResponse, MarginResponse, PoolResponse, PositionView, PriceResponse, SeriesListResponse,
+    SeriesResponse, SettlementPriceResponse, SimulateTradeResponse, TradeLeg, VolResponse,
+};
+
+use crate::error::ContractError;
+use crate::oracle::Freshness;
+use crate::risk::{account_margin, pool_margin};
+use crate::state::market::{
+    Account, Series, ACCOUNTS, EXPIRIES, LP_SHARES, POOL, POOL_POSITIONS, PRICES, QUOTE, SERIES, SERIES_BY_UNDERLYING,
+    SYMBOLS, VOLS,
+};
+use crate::state::page_limit;
+use crate::trade::{margins_after, plan};
+use crate::valuation::{mark, quote_amount};
+
+fn std_err(e: ContractError) -> StdError {
+    StdError::generic_err(e.to_string())
+}
+
+pub fn price(deps: Deps, env: &Env, symbol: String) -> StdResult<PriceResponse> {
+    let point = PRICES.load(deps.storage, &symbol)?;
+    let max = SYMBOLS.load(deps.storage, &symbol)?.max_price_age_seconds;
+    let age = env.block.time.seconds().saturating_sub(point.publish_time);
+    Ok(PriceResponse {
+        symbol,
+        price: point.price,
+        publish_time: point.publish_time,
+        age_seconds: age,
+        fresh: age <= max,
+    })
+}
+
+pub fn vol(deps: Deps, underlying: String, expiry: u64) -> StdResult<VolResponse> {
+    let point = VOLS.load(deps.storage, (&underlying, expiry))?;
+    Ok(VolResponse { underlying, expiry, vol: point.price, publish_time: point.publish_time })
+}
+
+pub fn settlement_price(deps: Deps, underlying: String, expiry: u64) -> StdResult<SettlementPriceResponse> {
+    let price = EXPIRIES.may_load(deps.storage, (&underlying, expiry))?.and_then(|e| e.settlement_price);
+    Ok(SettlementPriceResponse { underlying, expiry, price })
+}
+
+fn series_response(env: &Env, series_id: u64, s: Series) -> SeriesResponse {
+    SeriesResponse {
+        series_id,
+        expired: env.block.time.seconds() >= s.params.expiry,
+        params: s.params,
+        open_long: s.open_long,
+        open_short: s.open_short,
+    }
+}
+
+pub fn series(deps: Deps, env: &Env, series_id: u64) -> StdResult<SeriesResponse> {
+    Ok(series_response(env, series_id, SERIES.load(deps.storage, series_id)?))
+}
+
+pub fn series_list(
+    deps: Deps,
+    env: &Env,
+    underlying: String,
+    expiry: Option<u64>,
+    start_after: Option<(u64, u64)>,
+    limit: Option<u32>,
+) -> StdResult<SeriesListResponse> {
+    let limit = page_limit(limit);
+    let ids: Vec<u64> = match expiry {
+        Some(expiry) => {
+            let start = start_after.map(|(_, id)| Bound::exclusive(id));
+            SERIES_BY_UNDERLYING
+                .prefix((&underlying, expiry))
+                .keys(deps.storage, start, None, Order::Ascending)
+                .take(limit)
+                .collect::<StdResult<_>>()?
+        }
+        None => {
+            let start = start_after.map(Bound::exclusive);
+            SERIES_BY_UNDERLYING
+                .sub_prefix(&underlying)
+                .keys(deps.storage, start, None, Order::Ascending)
+                .take(limit)
+                .map(|k| k.map(|(_, id)| id))
+                .collect::<StdResult<_>>()?
+        }
+    };
+    let series = ids
+        .into_iter()
+        .map(|id| SERIES.load(deps.storage, id).map(|s| series_response(env, id, s)))
+        .collect::<StdResult<_>>()?;
+    Ok(SeriesListResponse { series })
+}
+
+pub fn account(deps: Deps, env: &Env, account: String) -> StdResult<AccountResponse> {
+    let state = ACCOUNTS.may_load(deps.storage, &account)?.unwrap_or_default();
+    let quote = QUOTE.load(deps.storage)?;
+    let now = env.block.time.seconds();
+    let positions = state
+        .positions
+        .iter()
+        .map(|(series_id, quantity)| {
+            let s = SERIES.load(deps.storage, *series_id)?;
+            let value = mark(deps.storage, now, &s.params, Freshness::Lenient)
+                .and_then(|m| quote_amount(m, i128::from(*quantity), quote.decimals, Rounding::Floor))
+                .map_err(std_err)?;
+            Ok(PositionView { series_id: *series_id, quantity: *quantity, mark_value: Int128::new(value) })
+        })
+        .collect::<StdResult<_>>()?;
+    Ok(AccountResponse { account, cash: state.cash, positions })
+}
+
+fn to_u(v: i128) -> Uint128 {
+    Uint128::new(v.max(0).unsigned_abs())
+}
+
+pub fn margin_response(account_id: &str, account: &Account, m: &MarginBreakdown) -> MarginResponse {
+    let worst = m
+        .underlyings
+        .iter()
+        .max_by_key(|u| u.worst_loss)
+        .map(|u| format!("spot {:+}, vol {:?}", u.worst.spot_move, u.worst.vol_shock))
+        .unwrap_or_else(|| "none".to_string());
+    MarginResponse {
+        account: account_id.to_string(),
+        cash: account.cash,
+        collateral_value: to_u(m.collateral_value_initial),
+        collateral_value_maintenance: to_u(m.collateral_value),
+        positions_value: Int128::new(m.short_options_mark),
+        equity: Int128::new(m.equity),
+        initial_margin: to_u(m.initial_margin),
+        maintenance_margin: to_u(m.maintenance_margin),
+        worst_scenario: worst,
+        liquidatable: m.is_liquidatable(),
+    }
+}
+
+pub fn margin(deps: Deps, env: &Env, account_id: String) -> StdResult<MarginResponse> {
+    let account = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
+    let m = account_margin(deps.storage, env.block.time.seconds(), &account_id, &account, Freshness::Lenient)
+        .map_err(std_err)?;
+    Ok(margin_response(&account_id, &account, &m))
+}
+
+pub fn simulate_trade(
+    deps: Deps,
+    env: &Env,
+    account_id: String,
+    legs: Vec<TradeLeg>,
+) -> StdResult<SimulateTradeResponse> {
+    let now = env.block.time.seconds();
+    let account = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
+    let before = account_margin(deps.storage, now, &account_id, &account, Freshness::Lenient).map_err(std_err)?;
+    let plan = plan(deps.storage, now, &account, &legs).map_err(std_err)?;
+    let mode = if plan.adds_risk { Freshness::Strict } else { Freshness::Lenient };
+    let (after, _) = margins_after(deps.storage, now, &account_id, &plan, mode).map_err(std_err)?;
+    Ok(SimulateTradeResponse {
+        premium: Int128::new(plan.premium),
+        fees: to_u(plan.fees),
+        total_cost: Int128::new(plan.total_cost().map_err(std_err)?),
+        margin_before: margin_response(&account_id, &account, &before),
+        margin_after: margin_response(&account_id, &plan.account_after, &after),
+    })
+}
+
+pub fn pool(deps: Deps, env: &Env) -> StdResult<PoolResponse> {
+    let now = env.block.time.seconds();
+    let pool = POOL.may_load(deps.storage)?.unwrap_or_default();
+    let nav = crate::pool::nav(deps.storage, now, Freshness::Lenient).map_err(std_err)?;
+    let positions: Vec<(u64, i64)> =
+        POOL_POSITIONS.range(deps.storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
+    let m = pool_margin(deps.storage, now, pool.cash.i128(), &positions, Freshness::Lenient).map_err(std_err)?;
+    Ok(PoolResponse {
+        cash: pool.cash,
+        total_shares: pool.total_shares,
+        nav: Int128::new(nav),
+        maintenance_margin: to_u(m.maintenance_margin),
+    })
+}
+
+pub fn lp(deps: Deps, env: &Env, address: String) -> StdResult<LpResponse> {
+    let addr = deps.api.addr_validate(&address)?;
+    let shares = LP_SHARES.may_load(deps.storage, &addr)?.unwrap_or_default();
+    let pool = POOL.may_load(deps.storage)?.unwrap_or_default();
+    let value = if pool.total_shares.is_zero() {
+        Uint128::zero()
+    } else {
+        let nav = crate::pool::nav(deps.storage, env.block.time.seconds(), Freshness::Lenient).map_err(std_err)?;
+        to_u(nav).multiply_ratio(shares, pool.total_shares)
+    };
+    Ok(LpResponse { address, shares, value })
+}

@@ -1,0 +1,227 @@
+//! The engine's one margin function: builds the margin crate's view of an account (or of the
+//! pool) from storage and evaluates it (DESIGN §6).
+
+use cosmwasm_std::{Order, SignedDecimal, StdResult, Storage};
+use isthmus_margin::{
+    evaluate, CollateralItem, CollateralPrice, ExpiryVol, HaircutParams, Leg, MarginBreakdown, MarginParams,
+    UnderlyingBook, VolShock,
+};
+use isthmus_pricing::Fixed;
+use isthmus_protocol::engine::{OptionKind, RiskParams};
+
+use crate::error::{ContractError, ContractResult};
+use crate::oracle::{self, to_fixed, Freshness};
+use crate::state::market::{Account, CollateralRisk, COLLATERAL_RISK, QUOTE, RISK, SERIES};
+use crate::state::{remote_positions, RemoteKey, COLLATERAL_ASSETS, CONFIG, SOURCES};
+
+/// Remote positions counted per account: bounds the work of one margin evaluation.
+pub const MAX_COLLATERAL_ITEMS: usize = 16;
+
+pub fn margin_err(e: isthmus_margin::MarginError) -> ContractError {
+    ContractError::Margin(e.to_string())
+}
+
+fn signed_to_fixed(d: SignedDecimal) -> ContractResult<Fixed> {
+    Ok(Fixed::from_ratio(d.atomics().i128(), 1_000_000_000_000_000_000)?)
+}
+
+fn days(n: u64) -> ContractResult<Fixed> {
+    Ok(Fixed::from_int(i128::from(n))?)
+}
+
+pub fn margin_params(risk: &RiskParams, quote_decimals: u8) -> ContractResult<MarginParams> {
+    let params = MarginParams {
+        spot_moves: risk.spot_moves.iter().map(|m| signed_to_fixed(*m)).collect::<ContractResult<_>>()?,
+        vol_shocks: vec![VolShock::Down, VolShock::None, VolShock::Up],
+        vol_shock_up: to_fixed(risk.vol_shock_up)?,
+        vol_shock_down: to_fixed(risk.vol_shock_down)?,
+        vol_shock_exponent: to_fixed(risk.vol_shock_exponent)?,
+        vol_shock_reference_days: days(risk.vol_shock_reference_days)?,
+        min_days_to_expiry: days(risk.min_days_to_expiry)?,
+        min_vol: to_fixed(risk.min_vol)?,
+        short_option_floor: to_fixed(risk.short_floor)?,
+        initial_margin_factor: to_fixed(risk.initial_margin_factor)?,
+        quote_decimals: u32::from(quote_decimals),
+    };
+    params.validate().map_err(margin_err)?;
+    Ok(params)
+}
+
+pub fn to_pricing_kind(kind: OptionKind) -> isthmus_pricing::OptionKind {
+    match kind {
+        OptionKind::Call => isthmus_pricing::OptionKind::Call,
+        OptionKind::Put => isthmus_pricing::OptionKind::Put,
+    }
+}
+
+/// Market data of one underlying and the legs on it.
+fn book_for(
+    storage: &dyn Storage,
+    now: u64,
+    underlying: &str,
+    positions: &[(u64, i64)],
+    mode: Freshness,
+    rate: Fixed,
+) -> ContractResult<UnderlyingBook> {
+    let spot = oracle::spot(storage, now, underlying, mode)?;
+    let mut book = UnderlyingBook { spot, rate, vols: vec![], legs: vec![] };
+    for (series_id, quantity) in positions {
+        let series = SERIES.load(storage, *series_id)?.params;
+        if series.underlying != underlying {
+            continue;
+        }
+        let expiry_years = oracle::years_to(now, series.expiry)?;
+        if !book.vols.iter().any(|v| v.expiry_years == expiry_years) {
+            // An expired series is worth its intrinsic value: its vol no longer matters.
+            let vol = if expiry_years.is_zero() {
+                Fixed::ZERO
+            } else {
+                oracle::vol(storage, now, underlying, series.expiry, mode)?
+            };
+            book.vols.push(ExpiryVol { expiry_years, vol });
+        }
+        book.legs.push(Leg {
+            kind: to_pricing_kind(series.kind),
+            strike: to_fixed(series.strike)?,
+            expiry_years,
+            quantity: i128::from(*quantity),
+            contract_size: to_fixed(series.contract_size)?,
+        });
+    }
+    Ok(book)
+}
+
+/// Underlyings of `positions`, in first-seen order.
+fn underlyings_of(storage: &dyn Storage, positions: &[(u64, i64)]) -> StdResult<Vec<String>> {
+    let mut out: Vec<String> = vec![];
+    for (series_id, _) in positions {
+        let u = SERIES.load(storage, *series_id)?.params.underlying;
+        if !out.contains(&u) {
+            out.push(u);
+        }
+    }
+    Ok(out)
+}
+
+/// Remote collateral of `account` as margin items. Items without a listed, risk-configured
+/// asset or without a usable price are not counted (valued at zero: conservative).
+fn collateral_of(
+    storage: &dyn Storage,
+    now: u64,
+    account: &str,
+    underlyings: &[String],
+    mode: Freshness,
+    risk: &RiskParams,
+    usable_override: Option<&UsableOverride>,
+) -> ContractResult<Vec<CollateralItem>> {
+    let max_staleness_seconds = CONFIG.load(storage)?.max_staleness_seconds;
+    let positions = remote_positions()
+        .idx
+        .account
+        .prefix(account.to_string())
+        .range(storage, None, None, Order::Ascending)
+        .take(MAX_COLLATERAL_ITEMS)
+        .collect::<StdResult<Vec<_>>>()?;
+    let mut items = vec![];
+    for (key, p) in positions {
+        let usable = match usable_override {
+            Some(o) if o.key == key => o.usable,
+            _ => p.usable(),
+        };
+        if usable.is_zero() {
+            continue;
+        }
+        let key = (p.source_id.as_str(), p.asset.key());
+        let Some(listing) = COLLATERAL_ASSETS.may_load(storage, (key.0, &key.1))? else { continue };
+        let Some(CollateralRisk { vol, underlying }) = COLLATERAL_RISK.may_load(storage, (key.0, &key.1))? else {
+            continue;
+        };
+        if !listing.enabled {
+            continue;
+        }
+        let linked = underlying.as_ref().and_then(|u| underlyings.iter().position(|x| x == u));
+        let price = match linked {
+            Some(index) => CollateralPrice::Underlying { index },
+            None => match oracle::spot(storage, now, &listing.symbol, mode) {
+                Ok(price) => CollateralPrice::Oracle { price },
+                Err(_) => continue,
+            },
+        };
+        let staleness_seconds = SOURCES
+            .may_load(storage, &p.source_id)?
+            .and_then(|s| s.staleness_seconds(cosmwasm_std::Timestamp::from_seconds(now)))
+            .unwrap_or(u64::MAX);
+        items.push(CollateralItem {
+            amount: usable.u128(),
+            decimals: u32::from(listing.decimals),
+            price,
+            vol: to_fixed(vol)?,
+            staleness_seconds,
+            haircut: HaircutParams {
+                base: to_fixed(risk.haircut_base)?,
+                z: to_fixed(risk.haircut_z)?,
+                seize_latency_seconds: risk.seize_latency_seconds,
+                max_staleness_seconds,
+            },
+        });
+    }
+    Ok(items)
+}
+
+/// One replicated position valued at another usable amount (a withdrawal under decision).
+pub struct UsableOverride {
+    pub key: RemoteKey,
+    pub usable: cosmwasm_std::Uint128,
+}
+
+/// Margin of a trader account (with the given positions and cash).
+pub fn account_margin(
+    storage: &dyn Storage,
+    now: u64,
+    account_id: &str,
+    account: &Account,
+    mode: Freshness,
+) -> ContractResult<MarginBreakdown> {
+    account_margin_with(storage, now, account_id, account, mode, None)
+}
+
+pub fn account_margin_with(
+    storage: &dyn Storage,
+    now: u64,
+    account_id: &str,
+    account: &Account,
+    mode: Freshness,
+    usable_override: Option<&UsableOverride>,
+) -> ContractResult<MarginBreakdown> {
+    let risk = RISK.load(storage)?;
+    let quote = QUOTE.load(storage)?;
+    let rate = to_fixed(risk.rate)?;
+    let underlyings = underlyings_of(storage, &account.positions)?;
+    let books = underlyings
+        .iter()
+        .map(|u| book_for(storage, now, u, &account.positions, mode, rate))
+        .collect::<ContractResult<Vec<_>>>()?;
+    let collateral = collateral_of(storage, now, account_id, &underlyings, mode, &risk, usable_override)?;
+    let view = isthmus_margin::Account { cash: account.cash.i128(), underlyings: books, collateral };
+    evaluate(&view, &margin_params(&risk, quote.decimals)?).map_err(margin_err)
+}
+
+/// Margin of the pool over its positions (no collateral but its cash).
+pub fn pool_margin(
+    storage: &dyn Storage,
+    now: u64,
+    cash: i128,
+    positions: &[(u64, i64)],
+    mode: Freshness,
+) -> ContractResult<MarginBreakdown> {
+    let risk = RISK.load(storage)?;
+    let quote = QUOTE.load(storage)?;
+    let rate = to_fixed(risk.rate)?;
+    let underlyings = underlyings_of(storage, positions)?;
+    let books = underlyings
+        .iter()
+        .map(|u| book_for(storage, now, u, positions, mode, rate))
+        .collect::<ContractResult<Vec<_>>>()?;
+    let view = isthmus_margin::Account { cash, underlyings: books, collateral: vec![] };
+    evaluate(&view, &margin_params(&risk, quote.decimals)?).map_err(margin_err)
+}

@@ -1,0 +1,100 @@
+//! Settlement of expired positions at intrinsic value (DESIGN §8): lazily whenever an
+//! account is touched, and by a permissionless crank per series. Long positions are paid by
+//! the pool and short positions pay it; the payoff `q x intrinsic x size` rounds down (toward
+//! negative infinity), so a long receives at most and a short pays at least its exact value.
+//! Cash is only moved between the account and the pool, so it is conserved exactly.
+
+use cosmwasm_std::{Int128, Storage, Uint128};
+use isthmus_pricing::Rounding;
+
+use crate::error::ContractResult;
+use crate::oracle::to_fixed;
+use crate::state::market::{Account, LIVE_SERIES_COUNT, POOL, POOL_POSITIONS, QUOTE, SERIES, SERIES_HOLDERS};
+use crate::valuation::{intrinsic, quote_amount, settlement_price};
+
+/// One position that can be settled now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settled {
+    pub series_id: u64,
+    pub quantity: i64,
+    /// Paid to the account (negative: paid by it), quote base units.
+    pub payoff: i128,
+}
+
+/// The settleable positions of `account` and their payoffs (reads only).
+pub fn payoffs(storage: &dyn Storage, account: &Account) -> ContractResult<Vec<Settled>> {
+    let quote = QUOTE.load(storage)?;
+    let mut out = vec![];
+    for (series_id, quantity) in &account.positions {
+        let series = SERIES.load(storage, *series_id)?;
+        let Some(price) = settlement_price(storage, &series.params)? else { continue };
+        let per_contract = intrinsic(series.params.kind, to_fixed(series.params.strike)?, price)?
+            .checked_mul(to_fixed(series.params.contract_size)?)?;
+        let payoff = quote_amount(per_contract, i128::from(*quantity), quote.decimals, Rounding::Floor)?;
+        out.push(Settled { series_id: *series_id, quantity: *quantity, payoff });
+    }
+    Ok(out)
+}
+
+/// Apply `settled` to the in-memory account: cash moves, positions go.
+pub fn apply_to_account(account: &mut Account, settled: &[Settled]) -> ContractResult<()> {
+    for s in settled {
+        account.cash = account.cash.checked_add(Int128::new(s.payoff))?;
+        account.positions.retain(|(id, _)| *id != s.series_id);
+    }
+    Ok(())
+}
+
+/// Settle every settleable position of `account`: the account in memory (the caller saves
+/// it), the pool, open interest and holder index in storage.
+pub fn settle_account(
+    storage: &mut dyn Storage,
+    account_id: &str,
+    account: &mut Account,
+) -> ContractResult<Vec<Settled>> {
+    let settled = payoffs(storage, account)?;
+    apply_to_account(account, &settled)?;
+    for s in &settled {
+        let mut pool = POOL.load(storage)?;
+        pool.cash = pool.cash.checked_sub(Int128::new(s.payoff))?;
+        POOL.save(storage, &pool)?;
+        close_exposure(storage, s.series_id, s.quantity)?;
+        SERIES_HOLDERS.remove(storage, (s.series_id, account_id));
+        retire_if_done(storage, s.series_id)?;
+    }
+    Ok(settled)
+}
+
+/// Remove a settled `quantity` from the series' open interest and the pool's position.
+fn close_exposure(storage: &mut dyn Storage, series_id: u64, quantity: i64) -> ContractResult<()> {
+    let mut series = SERIES.load(storage, series_id)?;
+    let size = Uint128::from(quantity.unsigned_abs());
+    if quantity > 0 {
+        series.open_long = series.open_long.checked_sub(size)?;
+    } else {
+        series.open_short = series.open_short.checked_sub(size)?;
+    }
+    SERIES.save(storage, series_id, &series)?;
+    let pool_qty = POOL_POSITIONS.may_load(storage, series_id)?.unwrap_or(0);
+    let pool_qty = pool_qty.checked_add(quantity).ok_or_else(|| crate::oracle::invalid("quantity", "overflow"))?;
+    if pool_qty == 0 {
+        POOL_POSITIONS.remove(storage, series_id);
+    } else {
+        POOL_POSITIONS.save(storage, series_id, &pool_qty)?;
+    }
+    Ok(())
+}
+
+/// A settled series with nothing open stops counting as live. Returns whether it retired now.
+pub fn retire_if_done(storage: &mut dyn Storage, series_id: u64) -> ContractResult<bool> {
+    let mut series = SERIES.load(storage, series_id)?;
+    let open = !series.open_long.is_zero() || !series.open_short.is_zero();
+    if series.retired || open || settlement_price(storage, &series.params)?.is_none() {
+        return Ok(false);
+    }
+    series.retired = true;
+    SERIES.save(storage, series_id, &series)?;
+    let live = LIVE_SERIES_COUNT.may_load(storage)?.unwrap_or(0);
+    LIVE_SERIES_COUNT.save(storage, &live.saturating_sub(1))?;
+    Ok(true)
+}

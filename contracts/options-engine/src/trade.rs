@@ -1,0 +1,187 @@
+//! Trade planning: everything a trade changes, computed from storage without writing, so
+//! that `SimulateTrade` and `Trade` share one computation and the simulation is exact.
+
+use cosmwasm_std::{Int128, Storage, Uint128};
+use isthmus_margin::MarginBreakdown;
+use isthmus_pricing::Rounding;
+use isthmus_protocol::engine::TradeLeg;
+
+use crate::error::{ContractError, ContractResult};
+use crate::oracle::{to_fixed, Freshness};
+use crate::risk::{account_margin, pool_margin};
+use crate::settlement::{apply_to_account, payoffs, Settled};
+use crate::state::market::{
+    Account, Series, MAX_ACCOUNT_POSITIONS, MAX_LEGS, POOL, POOL_POSITIONS, QUOTE, RISK, SERIES,
+};
+use crate::valuation::{mark, quote_amount};
+
+/// The effect of one leg on its series.
+pub struct LegPlan {
+    pub series_id: u64,
+    pub quantity: i64,
+    /// Paid by the account for this leg before fees (negative: received), base units.
+    pub premium: i128,
+    pub fee: i128,
+    pub series_after: Series,
+    pub pool_position_after: i64,
+}
+
+pub struct TradePlan {
+    /// Positions settled before trading (lazy settlement).
+    pub settled: Vec<Settled>,
+    pub account_after: Account,
+    pub legs: Vec<LegPlan>,
+    pub premium: i128,
+    pub fees: i128,
+    pub adds_risk: bool,
+}
+
+impl TradePlan {
+    pub fn total_cost(&self) -> ContractResult<i128> {
+        self.premium.checked_add(self.fees).ok_or_else(|| crate::oracle::invalid("cost", "overflow"))
+    }
+}
+
+fn long_part(q: i64) -> u128 {
+    u128::from(q.max(0).unsigned_abs())
+}
+
+fn short_part(q: i64) -> u128 {
+    u128::from(q.min(0).unsigned_abs())
+}
+
+/// Validate and price `legs` for `account`; nothing is written.
+pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg]) -> ContractResult<TradePlan> {
+    if legs.is_empty() || legs.len() > MAX_LEGS {
+        return Err(ContractError::LegCount { max: MAX_LEGS, got: legs.len() });
+    }
+    let risk = RISK.load(storage)?;
+    let quote = QUOTE.load(storage)?;
+    let spread = to_fixed(risk.spread)?;
+    let settled = payoffs(storage, account)?;
+    let mut after = account.clone();
+    apply_to_account(&mut after, &settled)?;
+
+    let mut plan = TradePlan { settled, account_after: after, legs: vec![], premium: 0, fees: 0, adds_risk: false };
+    for leg in legs {
+        if leg.quantity == 0 || leg.quantity.unsigned_abs() > risk.max_leg_quantity {
+            return Err(ContractError::LegQuantity { max: risk.max_leg_quantity });
+        }
+        if plan.legs.iter().any(|l| l.series_id == leg.series_id) {
+            return Err(ContractError::DuplicateLeg { series_id: leg.series_id });
+        }
+        let mut series = SERIES
+            .may_load(storage, leg.series_id)?
+            .ok_or(ContractError::UnknownSeries { series_id: leg.series_id })?;
+        if now >= series.params.expiry {
+            return Err(ContractError::SeriesExpired { series_id: leg.series_id, expiry: series.params.expiry });
+        }
+        let positions = &mut plan.account_after.positions;
+        let current = positions.iter().find(|(id, _)| *id == leg.series_id).map(|(_, q)| *q).unwrap_or(0);
+        let new = current.checked_add(leg.quantity).ok_or_else(|| crate::oracle::invalid("quantity", "overflow"))?;
+        // A leg reduces risk only if it shrinks an existing position without flipping it.
+        let reduces = current != 0
+            && (current > 0) != (leg.quantity > 0)
+            && leg.quantity.unsigned_abs() <= current.unsigned_abs();
+        plan.adds_risk |= !reduces;
+        let mode = if reduces { Freshness::Lenient } else { Freshness::Strict };
+
+        let per_contract = mark(storage, now, &series.params, mode)?;
+        // What the account pays rounds up; what it receives rounds toward zero (also up).
+        let premium = quote_amount(per_contract, i128::from(leg.quantity), quote.decimals, Rounding::Ceil)?;
+        let fee_per_contract = per_contract.mul_rounded(spread, Rounding::Ceil)?;
+        let fee =
+            quote_amount(fee_per_contract, i128::from(leg.quantity.unsigned_abs()), quote.decimals, Rounding::Ceil)?;
+
+        // Open interest: the long and short parts held by traders.
+        let cap = series.params.open_interest_cap;
+        let open_long = series.open_long.u128() + long_part(new) - long_part(current);
+        let open_short = series.open_short.u128() + short_part(new) - short_part(current);
+        for (open, before) in [(open_long, series.open_long.u128()), (open_short, series.open_short.u128())] {
+            if open > before && open > cap.u128() {
+                return Err(ContractError::OpenInterestCap {
+                    series_id: leg.series_id,
+                    requested: Uint128::new(open),
+                    cap,
+                });
+            }
+        }
+        series.open_long = Uint128::new(open_long);
+        series.open_short = Uint128::new(open_short);
+
+        positions.retain(|(id, _)| *id != leg.series_id);
+        if new != 0 {
+            positions.push((leg.series_id, new));
+        }
+        let pool_before = POOL_POSITIONS.may_load(storage, leg.series_id)?.unwrap_or(0);
+        plan.premium =
+            plan.premium.checked_add(premium).ok_or_else(|| crate::oracle::invalid("premium", "overflow"))?;
+        plan.fees = plan.fees.checked_add(fee).ok_or_else(|| crate::oracle::invalid("fee", "overflow"))?;
+        plan.legs.push(LegPlan {
+            series_id: leg.series_id,
+            quantity: leg.quantity,
+            premium,
+            fee,
+            series_after: series,
+            pool_position_after: pool_before
+                .checked_sub(leg.quantity)
+                .ok_or_else(|| crate::oracle::invalid("quantity", "overflow"))?,
+        });
+    }
+    if plan.account_after.positions.len() > MAX_ACCOUNT_POSITIONS {
+        return Err(ContractError::TooManyPositions { max: MAX_ACCOUNT_POSITIONS });
+    }
+    let cost = plan.total_cost()?;
+    plan.account_after.cash = plan.account_after.cash.checked_sub(Int128::new(cost))?;
+    Ok(plan)
+}
+
+/// The pool's positions after `plan` (all live series; bounded by `MAX_LIVE_SERIES`).
+pub fn pool_positions_after(storage: &dyn Storage, plan: Option<&TradePlan>) -> ContractResult<Vec<(u64, i64)>> {
+    let mut positions: Vec<(u64, i64)> = POOL_POSITIONS
+        .range(storage, None, None, cosmwasm_std::Order::Ascending)
+        .collect::<cosmwasm_std::StdResult<_>>()?;
+    if let Some(plan) = plan {
+        for s in &plan.settled {
+            adjust(&mut positions, s.series_id, s.quantity);
+        }
+        for leg in &plan.legs {
+            positions.retain(|(id, _)| *id != leg.series_id);
+            // Settled quantities of the same series cannot exist: a traded series is not expired.
+            if leg.pool_position_after != 0 {
+                positions.push((leg.series_id, leg.pool_position_after));
+            }
+        }
+    }
+    Ok(positions)
+}
+
+fn adjust(positions: &mut Vec<(u64, i64)>, series_id: u64, delta: i64) {
+    if let Some(p) = positions.iter_mut().find(|(id, _)| *id == series_id) {
+        p.1 = p.1.saturating_add(delta);
+    }
+    positions.retain(|(_, q)| *q != 0);
+}
+
+/// Margins after the plan: (account, pool). The pool's cash after counts the settlements and
+/// the trade's cost.
+pub fn margins_after(
+    storage: &dyn Storage,
+    now: u64,
+    account_id: &str,
+    plan: &TradePlan,
+    mode: Freshness,
+) -> ContractResult<(MarginBreakdown, MarginBreakdown)> {
+    let account = account_margin(storage, now, account_id, &plan.account_after, mode)?;
+    let settled: i128 = plan.settled.iter().map(|s| s.payoff).sum();
+    let pool_cash = POOL
+        .may_load(storage)?
+        .unwrap_or_default()
+        .cash
+        .i128()
+        .checked_sub(settled)
+        .and_then(|c| c.checked_add(plan.total_cost().ok()?))
+        .ok_or_else(|| crate::oracle::invalid("pool cash", "overflow"))?;
+    let pool = pool_margin(storage, now, pool_cash, &pool_positions_after(storage, Some(plan))?, mode)?;
+    Ok((account, pool))
+}

@@ -1,0 +1,67 @@
+//! Marks of series and conversion to quote base units.
+//!
+//! A mark is in whole quote per contract: Black-Scholes price x contract size before expiry;
+//! after expiry, the intrinsic value at the settlement price (or, until that is fixed, at the
+//! spot under the lenient rule).
+
+use cosmwasm_std::Storage;
+use isthmus_pricing::{price, BsInputs, Fixed, Rounding};
+use isthmus_protocol::engine::{OptionKind, SeriesParams};
+
+use crate::error::{ContractError, ContractResult};
+use crate::oracle::{self, to_fixed, Freshness};
+use crate::risk::to_pricing_kind;
+use crate::state::market::{EXPIRIES, RISK};
+
+/// Intrinsic value per whole unit at `spot`.
+pub fn intrinsic(kind: OptionKind, strike: Fixed, spot: Fixed) -> ContractResult<Fixed> {
+    let v = match kind {
+        OptionKind::Call => spot.checked_sub(strike)?,
+        OptionKind::Put => strike.checked_sub(spot)?,
+    };
+    Ok(v.max(Fixed::ZERO))
+}
+
+/// Settlement price of the series' expiry, once fixed.
+pub fn settlement_price(storage: &dyn Storage, series: &SeriesParams) -> ContractResult<Option<Fixed>> {
+    match EXPIRIES.may_load(storage, (&series.underlying, series.expiry))? {
+        Some(e) => e.settlement_price.map(to_fixed).transpose(),
+        None => Ok(None),
+    }
+}
+
+/// Mark per contract, whole quote units.
+pub fn mark(storage: &dyn Storage, now: u64, series: &SeriesParams, mode: Freshness) -> ContractResult<Fixed> {
+    let strike = to_fixed(series.strike)?;
+    let size = to_fixed(series.contract_size)?;
+    let per_unit = if now >= series.expiry {
+        let at = match settlement_price(storage, series)? {
+            Some(p) => p,
+            None => oracle::spot(storage, now, &series.underlying, Freshness::Lenient)?,
+        };
+        intrinsic(series.kind, strike, at)?
+    } else {
+        let inputs = BsInputs {
+            spot: oracle::spot(storage, now, &series.underlying, mode)?,
+            strike,
+            time_years: oracle::years_to(now, series.expiry)?,
+            vol: oracle::vol(storage, now, &series.underlying, series.expiry, mode)?,
+            rate: to_fixed(RISK.load(storage)?.rate)?,
+        };
+        price(&inputs, to_pricing_kind(series.kind))?
+    };
+    Ok(per_unit.checked_mul(size)?)
+}
+
+/// `per_contract x quantity` in quote base units, rounded as asked.
+pub fn quote_amount(
+    per_contract: Fixed,
+    quantity: i128,
+    quote_decimals: u8,
+    rounding: Rounding,
+) -> ContractResult<i128> {
+    let scale =
+        10i128.checked_pow(u32::from(quote_decimals)).ok_or_else(|| oracle::invalid("quote_decimals", "too large"))?;
+    let units = quantity.checked_mul(scale).ok_or_else(|| oracle::invalid("quantity", "too large"))?;
+    per_contract.mul_int(units, rounding).map_err(ContractError::from)
+}

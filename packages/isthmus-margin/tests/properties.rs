@@ -1,0 +1,182 @@
+//! Properties of the margin, by proptest. Case count per property: PROPTEST_CASES (default 64;
+//! each case runs two to three full evaluations).
+
+use isthmus_margin::{
+    evaluate, haircut, Account, CollateralItem, CollateralPrice, ExpiryVol, Fixed, HaircutParams, Leg, MarginBreakdown,
+    MarginParams, OptionKind, UnderlyingBook,
+};
+use proptest::prelude::*;
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig { cases: cases(), ..ProptestConfig::default() }
+}
+
+fn q(n: i128, d: i128) -> Fixed {
+    Fixed::from_ratio(n, d).unwrap()
+}
+
+/// Leg as (call?, strike in % of spot, expiry index, quantity, size is 1/10?).
+type RawLeg = (bool, i128, usize, i128, bool);
+
+fn raw_leg() -> impl Strategy<Value = RawLeg> {
+    (any::<bool>(), 70i128..=130, 0usize..2, -20i128..=20, any::<bool>())
+}
+
+/// Spot 500..5000, two expiries (1 day .. 1 year) with vols 20 %..150 %, rate 0..10 %.
+fn market() -> impl Strategy<Value = (i128, [i128; 2], [i128; 2], i128)> {
+    (500i128..=5000, [1i128..=365, 1i128..=365], [20i128..=150, 20i128..=150], 0i128..=10)
+}
+
+fn book(m: &(i128, [i128; 2], [i128; 2], i128), legs: &[RawLeg]) -> UnderlyingBook {
+    let (spot, days, vols, rate) = m;
+    let expiry = |i: usize| q(days[i], 365);
+    UnderlyingBook {
+        spot: Fixed::from_int(*spot).unwrap(),
+        rate: q(*rate, 100),
+        vols: (0..2).map(|i| ExpiryVol { expiry_years: expiry(i), vol: q(vols[i], 100) }).collect(),
+        legs: legs
+            .iter()
+            .map(|&(call, pct, e, quantity, tenth)| Leg {
+                kind: if call { OptionKind::Call } else { OptionKind::Put },
+                strike: q(spot * pct, 100),
+                expiry_years: expiry(e),
+                quantity,
+                contract_size: if tenth { q(1, 10) } else { Fixed::ONE },
+            })
+            .collect(),
+    }
+}
+
+fn account(book: UnderlyingBook, collateral: Vec<CollateralItem>) -> Account {
+    Account { cash: 1_000_000_000, underlyings: vec![book], collateral }
+}
+
+fn eval(a: &Account) -> MarginBreakdown {
+    evaluate(a, &MarginParams::default()).expect("inputs in range evaluate")
+}
+
+/// Underlying-linked collateral: `units` whole units of an 8-decimal asset, `staleness` seconds.
+fn linked(units: u128, staleness: u64) -> CollateralItem {
+    CollateralItem {
+        amount: units * 100_000_000,
+        decimals: 8,
+        price: CollateralPrice::Underlying { index: 0 },
+        vol: q(8, 10),
+        staleness_seconds: staleness,
+        haircut: HaircutParams {
+            base: q(2, 100),
+            z: q(233, 100),
+            seize_latency_seconds: 600,
+            max_staleness_seconds: 3600,
+        },
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// MM ≥ 0 and IM ≥ MM, with fresh and stale linked collateral and oracle collateral.
+    #[test]
+    fn requirements_are_ordered(m in market(), legs in prop::collection::vec(raw_leg(), 0..8),
+                                units in 0u128..50, staleness in 0u64..10_000) {
+        let coll = vec![linked(units, staleness), CollateralItem {
+            price: CollateralPrice::Oracle { price: q(7, 1) }, ..linked(units, staleness / 2) }];
+        let r = eval(&account(book(&m, &legs), coll));
+        prop_assert!(r.maintenance_margin >= 0);
+        prop_assert!(r.initial_margin >= r.maintenance_margin);
+        // IM = ⌈1.3 × basis⌉ and basis ≥ MM
+        prop_assert!(r.initial_margin * 10 >= r.maintenance_margin * 13);
+        prop_assert!(r.equity_initial <= r.equity);
+        let u = &r.underlyings[0];
+        prop_assert_eq!(u.scenario_losses[u.worst_scenario], u.worst_loss);
+        prop_assert!(u.scenario_losses.iter().all(|l| *l <= u.worst_loss));
+        prop_assert!(u.worst_loss_initial >= u.worst_loss);
+    }
+
+    /// A long option in a series the account is not short never increases MM (its scenario
+    /// value only offsets losses). Any long, even one closing part of a short, never lowers
+    /// equity − MM (up to rounding).
+    #[test]
+    fn adding_a_long_option(m in market(), legs in prop::collection::vec(raw_leg(), 0..8), extra in raw_leg()) {
+        let extra = (extra.0, extra.1, extra.2, extra.3.abs().max(1), extra.4);
+        let before = eval(&account(book(&m, &legs), vec![]));
+        let mut with = legs.clone();
+        with.push(extra);
+        let after = eval(&account(book(&m, &with), vec![]));
+        let net_short = legs.iter().filter(|l| (l.0, l.1, l.2, l.4) == (extra.0, extra.1, extra.2, extra.4))
+            .map(|l| l.3).sum::<i128>() < 0;
+        if !net_short {
+            prop_assert!(after.maintenance_margin <= before.maintenance_margin,
+                "MM rose from {} to {}", before.maintenance_margin, after.maintenance_margin);
+        }
+        let free = |r: &MarginBreakdown| r.equity - r.maintenance_margin;
+        prop_assert!(free(&after) >= free(&before) - 4, "free margin fell from {} to {}", free(&before), free(&after));
+    }
+
+    /// Linked collateral never increases MM (its gains offset, its losses are its haircut's).
+    #[test]
+    fn linked_collateral_never_increases_mm(m in market(), legs in prop::collection::vec(raw_leg(), 0..8),
+                                            units in 1u128..50) {
+        let naked = eval(&account(book(&m, &legs), vec![]));
+        let covered = eval(&account(book(&m, &legs), vec![linked(units, 0)]));
+        prop_assert!(covered.maintenance_margin <= naked.maintenance_margin);
+        prop_assert!(covered.equity > naked.equity);
+    }
+
+    /// Multiplying every quantity by k multiplies MM by k, within one base unit per rounded
+    /// term (groups × scenarios' worst, plus the floors).
+    #[test]
+    fn scaling_quantities_scales_mm(m in market(), legs in prop::collection::vec(raw_leg(), 1..8), k in 2i128..=7) {
+        let base = eval(&account(book(&m, &legs), vec![]));
+        let scaled_legs: Vec<RawLeg> = legs.iter().map(|l| (l.0, l.1, l.2, l.3 * k, l.4)).collect();
+        let scaled = eval(&account(book(&m, &scaled_legs), vec![]));
+        let slack = k * 2 * (legs.len() as i128 + 1);
+        let diff = scaled.maintenance_margin - k * base.maintenance_margin;
+        prop_assert!(diff.abs() <= slack, "MM {} vs {} × {}", scaled.maintenance_margin, k, base.maintenance_margin);
+        let diff = scaled.short_options_mark - k * base.short_options_mark;
+        prop_assert!(diff.abs() <= slack);
+    }
+
+    /// A portfolio plus its mirror image (every leg also held with the opposite sign) has no
+    /// scenario loss, no floor, no margin, and equity = cash; and no `price` call is made.
+    #[test]
+    fn fully_hedged_portfolio_has_zero_loss(m in market(), legs in prop::collection::vec(raw_leg(), 1..8)) {
+        let mut hedged = legs.clone();
+        hedged.extend(legs.iter().map(|l| (l.0, l.1, l.2, -l.3, l.4)));
+        let r = eval(&account(book(&m, &hedged), vec![]));
+        prop_assert!(r.underlyings[0].scenario_losses.iter().all(|l| *l == 0));
+        prop_assert_eq!(r.maintenance_margin, 0);
+        prop_assert_eq!(r.initial_margin, 0);
+        prop_assert_eq!(r.equity, 1_000_000_000);
+        prop_assert_eq!(r.price_calls, 0);
+    }
+
+    /// The haircut is non-decreasing in staleness (and capped at 1).
+    #[test]
+    fn haircut_is_monotonic_in_staleness(base in 0i128..=100, z in 0i128..=500, vol in 0i128..=300,
+                                         latency in 0u64..100_000, a in any::<u64>(), b in any::<u64>()) {
+        let p = HaircutParams { base: q(base, 100), z: q(z, 100), seize_latency_seconds: latency,
+                                max_staleness_seconds: 3600 };
+        let (lo, hi) = (a.min(b), a.max(b));
+        let (h_lo, h_hi) = (haircut(&p, q(vol, 100), lo).unwrap(), haircut(&p, q(vol, 100), hi).unwrap());
+        prop_assert!(h_lo <= h_hi);
+        prop_assert!(h_hi <= Fixed::ONE && h_lo >= q(base, 100).min(Fixed::ONE));
+    }
+
+    /// Arbitrary raw inputs give a result or an error, never a panic.
+    #[test]
+    fn arbitrary_inputs_do_not_panic(spot in any::<i128>(), strike in any::<i128>(), t in any::<i128>(),
+                                     vol in any::<i128>(), quantity in any::<i128>(), cash in any::<i128>(),
+                                     amount in any::<u128>(), decimals in 0u32..40) {
+        let leg = Leg { kind: OptionKind::Put, strike: Fixed::from_raw(strike), expiry_years: Fixed::from_raw(t),
+                        quantity, contract_size: Fixed::ONE };
+        let book = UnderlyingBook { spot: Fixed::from_raw(spot), rate: Fixed::ZERO,
+            vols: vec![ExpiryVol { expiry_years: Fixed::from_raw(t), vol: Fixed::from_raw(vol) }], legs: vec![leg] };
+        let coll = CollateralItem { amount, decimals, ..linked(1, 0) };
+        let _ = evaluate(&Account { cash, underlyings: vec![book], collateral: vec![coll] }, &MarginParams::default());
+    }
+}

@@ -1,0 +1,205 @@
+//! Options-market types of the engine: oracle inputs, series, trades, accounts, pool, margin.
+//!
+//! Units: prices and strikes are quote per whole underlying unit (`Decimal`); contract sizes
+//! are whole underlying units per contract; quote amounts are base units of the quote denom
+//! (`Uint128`, or `Int128` where a sign is meaningful: cash below zero is debt); times are
+//! unix seconds.
+
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Decimal, Int128, SignedDecimal, Uint128};
+
+/// European, cash-settled.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum OptionKind {
+    Call,
+    Put,
+}
+
+/// How fresh a symbol's oracle data must be.
+#[cw_serde]
+pub struct SymbolParams {
+    pub symbol: String,
+    /// Oldest spot price accepted for new risk (trades that add risk, withdrawals).
+    pub max_price_age_seconds: u64,
+    /// Oldest spot price accepted for closing, liquidation, settlement fallback and margin
+    /// views (looser, so that a slow feeder never blocks reducing risk).
+    pub lenient_price_age_seconds: u64,
+    /// Oldest implied volatility accepted for new risk.
+    pub max_vol_age_seconds: u64,
+}
+
+#[cw_serde]
+pub struct PriceInput {
+    pub symbol: String,
+    /// Quote per whole unit.
+    pub price: Decimal,
+    pub publish_time: u64,
+}
+
+#[cw_serde]
+pub struct VolInput {
+    pub underlying: String,
+    pub expiry: u64,
+    /// Annualized implied volatility (0.6 = 60%).
+    pub vol: Decimal,
+    pub publish_time: u64,
+}
+
+#[cw_serde]
+pub struct SeriesParams {
+    pub underlying: String,
+    pub strike: Decimal,
+    pub expiry: u64,
+    pub kind: OptionKind,
+    /// Whole underlying units per contract.
+    pub contract_size: Decimal,
+    /// Most contracts outstanding (longs held by traders, or shorts) at once.
+    pub open_interest_cap: Uint128,
+}
+
+/// Trading and margin parameters (risk manager). See docs/margin.md for the method.
+#[cw_serde]
+pub struct RiskParams {
+    /// Fraction of the mark added for buyers and taken from sellers (0.01 = 1%).
+    pub spread: Decimal,
+    /// Continuously compounded rate used in pricing.
+    pub rate: Decimal,
+    /// Largest |quantity| of one leg, in contracts.
+    pub max_leg_quantity: u64,
+    /// Initial margin = maintenance basis x this factor (>= 1).
+    pub initial_margin_factor: Decimal,
+    /// Relative spot moves of the scenario grid (-0.15 = spot x 0.85); each is combined with
+    /// a vol shock down, none and up.
+    pub spot_moves: Vec<SignedDecimal>,
+    /// Vol points added (up) and removed (down) at the reference days to expiry.
+    pub vol_shock_up: Decimal,
+    pub vol_shock_down: Decimal,
+    /// p of the term scaling (reference_days / days_to_expiry)^p.
+    pub vol_shock_exponent: Decimal,
+    pub vol_shock_reference_days: u64,
+    /// Floor on days to expiry in the term scaling.
+    pub min_days_to_expiry: u64,
+    /// A down shock never takes a vol below min(vol, min_vol).
+    pub min_vol: Decimal,
+    /// Maintenance floor per net short contract, as a fraction of spot x contract size.
+    pub short_floor: Decimal,
+    /// Haircut base of remote collateral (fraction).
+    pub haircut_base: Decimal,
+    /// z of the latency haircut `z * vol * sqrt((staleness + seize_latency) / year)`.
+    pub haircut_z: Decimal,
+    /// Expected time to complete a seize across the channel, seconds.
+    pub seize_latency_seconds: u64,
+    /// Seconds after expiry after which the risk manager may set a settlement price.
+    pub settlement_fallback_seconds: u64,
+}
+
+#[cw_serde]
+pub struct TradeLeg {
+    pub series_id: u64,
+    /// Contracts; positive buys from the pool, negative sells to it.
+    pub quantity: i64,
+}
+
+#[cw_serde]
+pub struct PriceResponse {
+    pub symbol: String,
+    pub price: Decimal,
+    pub publish_time: u64,
+    pub age_seconds: u64,
+    /// Fresh enough for new risk.
+    pub fresh: bool,
+}
+
+#[cw_serde]
+pub struct VolResponse {
+    pub underlying: String,
+    pub expiry: u64,
+    pub vol: Decimal,
+    pub publish_time: u64,
+}
+
+#[cw_serde]
+pub struct SettlementPriceResponse {
+    pub underlying: String,
+    pub expiry: u64,
+    pub price: Option<Decimal>,
+}
+
+#[cw_serde]
+pub struct SeriesResponse {
+    pub series_id: u64,
+    pub params: SeriesParams,
+    /// Contracts the traders hold long (= the pool's short), and short.
+    pub open_long: Uint128,
+    pub open_short: Uint128,
+    pub expired: bool,
+}
+
+#[cw_serde]
+pub struct SeriesListResponse {
+    pub series: Vec<SeriesResponse>,
+}
+
+#[cw_serde]
+pub struct PositionView {
+    pub series_id: u64,
+    pub quantity: i64,
+    /// Mark value of the position, quote base units (negative for shorts).
+    pub mark_value: Int128,
+}
+
+#[cw_serde]
+pub struct AccountResponse {
+    pub account: String,
+    /// Quote cash; negative is debt.
+    pub cash: Int128,
+    pub positions: Vec<PositionView>,
+}
+
+/// An account's margin view, quote base units.
+#[cw_serde]
+pub struct MarginResponse {
+    pub account: String,
+    pub cash: Int128,
+    /// Haircut value of collateral (remote and replicated), for new risk.
+    pub collateral_value: Uint128,
+    /// Collateral value counted for maintenance (stale sources still count here).
+    pub collateral_value_maintenance: Uint128,
+    pub positions_value: Int128,
+    /// cash + collateral_value + positions_value.
+    pub equity: Int128,
+    pub initial_margin: Uint128,
+    pub maintenance_margin: Uint128,
+    /// Description of the worst scenario (e.g. "spot -15%, vol +").
+    pub worst_scenario: String,
+    pub liquidatable: bool,
+}
+
+#[cw_serde]
+pub struct SimulateTradeResponse {
+    /// Premium paid (positive) or received (negative), before fees.
+    pub premium: Int128,
+    pub fees: Uint128,
+    /// premium + fees: what the account's cash changes by, negated.
+    pub total_cost: Int128,
+    pub margin_before: MarginResponse,
+    pub margin_after: MarginResponse,
+}
+
+#[cw_serde]
+pub struct PoolResponse {
+    pub cash: Int128,
+    pub total_shares: Uint128,
+    /// cash + mark value of the pool's positions (quote base units).
+    pub nav: Int128,
+    pub maintenance_margin: Uint128,
+}
+
+#[cw_serde]
+pub struct LpResponse {
+    pub address: String,
+    pub shares: Uint128,
+    /// Share of NAV, rounded down.
+    pub value: Uint128,
+}
