@@ -3,6 +3,7 @@
 
 pub mod contracts;
 pub mod invariants;
+pub mod market;
 pub mod seize_injector;
 pub mod suite;
 

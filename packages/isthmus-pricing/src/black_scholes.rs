@@ -7,8 +7,9 @@
 //! (negative for a long option in most cases; divide by 365 for per day).
 
 use crate::error::{PricingError, PricingResult};
-use crate::fixed::{Fixed, FRAC_BITS};
-use crate::math::{exp, ln, sqrt};
+use crate::fast::{ln_core, Float};
+use crate::fixed::{overflow, Fixed};
+use crate::math::exp;
 use crate::normal::normal_parts;
 
 /// Call or put.
@@ -51,12 +52,34 @@ pub struct Greeks {
 /// risking an overflow when σ√T is tiny.
 const D_MAX: i128 = 40;
 
+/// The vol-independent quantities: validated inputs, rT, K·e^(−rT) and ln(S/K).
+#[derive(Clone, Copy)]
+pub(crate) struct Prepared {
+    spot: Fixed,
+    time: Fixed,
+    rate: Fixed,
+    rt: Fixed,
+    kdf: Fixed,
+    log_moneyness: Fixed,
+}
+
+impl Prepared {
+    #[inline(always)]
+    pub(crate) fn new(inputs: &BsInputs) -> PricingResult<Prepared> {
+        validate(inputs)?;
+        let BsInputs { spot, strike, time_years: time, rate, .. } = *inputs;
+        let rt = rate.checked_mul(time)?;
+        let kdf = strike.checked_mul(exp(rt.checked_neg()?)?)?;
+        Ok(Prepared { spot, time, rate, rt, kdf, log_moneyness: log_moneyness(spot, strike) })
+    }
+}
+
 /// The intermediate quantities shared by price and Greeks.
 pub(crate) struct State {
     spot: Fixed,
     vol: Fixed,
     rate: Fixed,
-    sqrt_t: Fixed,
+    time: Fixed,
     /// σ√T
     v: Fixed,
     /// K·e^(−rT)
@@ -72,19 +95,27 @@ pub(crate) struct State {
 
 impl State {
     /// d1 = (ln(S/K) + rT + σ²T/2) / (σ√T),  d2 = d1 − σ√T.
+    ///
+    /// σ√T and 1/(σ√T) come from one 1/√ of the float σ²T (no division, no square root of a
+    /// rounded Q88 value, so tiny σ√T keep 64 significant bits); d1 = num · 1/(σ√T) as floats.
     pub(crate) fn new(inputs: &BsInputs) -> PricingResult<State> {
-        validate(inputs)?;
-        let BsInputs { spot, strike, time_years: t, vol, rate } = *inputs;
-        let rt = rate.checked_mul(t)?;
-        let kdf = strike.checked_mul(exp(rt.checked_neg()?)?)?;
-        let sqrt_t = sqrt(t)?;
-        let v = vol.checked_mul(sqrt_t)?;
+        State::with_vol(&Prepared::new(inputs)?, inputs.vol)
+    }
+
+    /// The vol-dependent part, from the shared [`Prepared`] part (the implied-vol solver calls
+    /// this once per iteration).
+    #[inline(always)]
+    pub(crate) fn with_vol(pre: &Prepared, vol: Fixed) -> PricingResult<State> {
+        if vol.is_negative() {
+            return Err(PricingError::InvalidInput { field: "vol", reason: "must be >= 0" });
+        }
+        let Prepared { spot, time: t, rate, rt, kdf, log_moneyness } = *pre;
         let mut s = State {
             spot,
             vol,
             rate,
-            sqrt_t,
-            v,
+            time: t,
+            v: Fixed::ZERO,
             kdf,
             n1: Fixed::ZERO,
             n1_neg: Fixed::ZERO,
@@ -92,24 +123,38 @@ impl State {
             n2_neg: Fixed::ZERO,
             pdf1: Fixed::ZERO,
         };
-        if v.is_zero() {
-            // zero vol or at expiry: the option is worth its discounted forward intrinsic
-            let (n, n_neg) = match spot.cmp(&kdf) {
-                core::cmp::Ordering::Greater => (Fixed::ONE, Fixed::ZERO),
-                core::cmp::Ordering::Less => (Fixed::ZERO, Fixed::ONE),
-                core::cmp::Ordering::Equal => (Fixed::HALF, Fixed::HALF),
-            };
-            (s.n1, s.n1_neg, s.n2, s.n2_neg) = (n, n_neg, n, n_neg);
-            return Ok(s);
-        }
-        let v2 = v.checked_mul(v)?;
-        let num = log_moneyness(spot, strike)?.checked_add(rt)?.checked_add(v2.checked_mul(Fixed::HALF)?)?;
-        let (d1, clamped) = clamped_div(num, v)?;
+        // σ²T, 1/(σ√T) and σ√T as floats; v = 0 if σ√T rounds to 0 in Fixed
+        let vv_inv = if vol.is_zero() || t.is_zero() {
+            None
+        } else {
+            let sigma = Float::from_raw(vol.to_raw() as u128);
+            let vv = sigma.mul(sigma).mul(Float::from_raw(t.to_raw() as u128));
+            let inv_v = vv.rsqrt();
+            s.v = Fixed::from_raw(vv.mul(inv_v).to_raw().ok_or(overflow("sigma sqrt(T)"))?);
+            Some((vv, inv_v))
+        };
+        let (vv, inv_v) = match vv_inv {
+            Some(x) if !s.v.is_zero() => x,
+            _ => {
+                // zero vol or at expiry: the option is worth its discounted forward intrinsic
+                let (n, n_neg) = match spot.cmp(&kdf) {
+                    core::cmp::Ordering::Greater => (Fixed::ONE, Fixed::ZERO),
+                    core::cmp::Ordering::Less => (Fixed::ZERO, Fixed::ONE),
+                    core::cmp::Ordering::Equal => (Fixed::HALF, Fixed::HALF),
+                };
+                (s.n1, s.n1_neg, s.n2, s.n2_neg) = (n, n_neg, n, n_neg);
+                s.v = Fixed::ZERO;
+                return Ok(s);
+            }
+        };
+        let v2 = Fixed::from_raw(vv.to_raw().ok_or(overflow("sigma^2 T"))?);
+        let num = log_moneyness.checked_add(rt)?.checked_add(v2.shr_nearest(1))?;
+        let (d1, clamped) = clamped_mul(num, inv_v)?;
         let d2 = if clamped {
             // d1 − σ√T would start from the clamp, not from the true d1
-            clamped_div(num.checked_sub(v2)?, v)?.0
+            clamped_mul(num.checked_sub(v2)?, inv_v)?.0
         } else {
-            d1.checked_sub(v)?
+            d1.checked_sub(s.v)?
         };
         let (p1, p2) = (normal_parts(d1)?, normal_parts(d2)?);
         (s.n1, s.n1_neg, s.pdf1) = (p1.cdf, p1.cdf_neg, p1.pdf);
@@ -145,9 +190,21 @@ impl State {
         }
     }
 
+    /// √T (64-bit kernel, relative error ≈ 2^-61); only the Greeks need it.
+    fn sqrt_t(&self) -> PricingResult<Fixed> {
+        if self.time.is_zero() {
+            return Ok(Fixed::ZERO);
+        }
+        let r = Float::from_raw(self.time.to_raw() as u128).sqrt().to_raw().ok_or(overflow("sqrt"))?;
+        Ok(Fixed::from_raw(r))
+    }
+
     /// S·φ(d1)·√T.
     pub(crate) fn vega(&self) -> PricingResult<Fixed> {
-        self.spot.checked_mul(self.pdf1)?.checked_mul(self.sqrt_t)
+        if self.pdf1.is_zero() {
+            return Ok(Fixed::ZERO);
+        }
+        self.spot.checked_mul(self.pdf1)?.checked_mul(self.sqrt_t()?)
     }
 
     /// φ(d1) / (S σ√T); 0 when σ√T = 0.
@@ -166,7 +223,7 @@ impl State {
             self.spot
                 .checked_mul(self.pdf1)?
                 .checked_mul(self.vol)?
-                .checked_div(self.sqrt_t.checked_mul(Fixed::TWO)?)?
+                .checked_div(self.sqrt_t()?.checked_mul(Fixed::TWO)?)?
         };
         let carry = self.rate.checked_mul(self.kdf)?;
         match kind {
@@ -176,23 +233,25 @@ impl State {
     }
 }
 
-/// ln(S/K). Uses one ln of the ratio when S/K is comfortably representable (its rounding error
-/// is then < 2^-68 relative), and ln S − ln K otherwise.
-fn log_moneyness(spot: Fixed, strike: Fixed) -> PricingResult<Fixed> {
-    match spot.checked_div(strike) {
-        Ok(ratio) if ratio.to_raw() >= 1 << (FRAC_BITS - 20) => ln(ratio),
-        _ => ln(spot)?.checked_sub(ln(strike)?),
-    }
+/// ln(S/K) = ln S − ln K (64-bit kernel; absolute error ≈ 2^-61, so d1 is off by ≈ 4e-19/(σ√T)).
+/// Both are > 0 (validated), and the difference of two logs of values < 2^39 cannot overflow.
+fn log_moneyness(spot: Fixed, strike: Fixed) -> Fixed {
+    Fixed::from_raw(ln_core(spot.to_raw() as u128) - ln_core(strike.to_raw() as u128))
 }
 
-/// `num / den` for den > 0, clamped to ±D_MAX; the flag says whether it was clamped.
-fn clamped_div(num: Fixed, den: Fixed) -> PricingResult<(Fixed, bool)> {
-    let limit = den.to_raw().saturating_mul(D_MAX);
-    if num.to_raw().unsigned_abs() >= limit.unsigned_abs() {
-        let d = Fixed::from_int(D_MAX)?;
-        return Ok((if num.is_negative() { d.checked_neg()? } else { d }, true));
+/// `num · inv_den` (inv_den > 0), clamped to ±D_MAX; the flag says whether it was clamped.
+fn clamped_mul(num: Fixed, inv_den: Float) -> PricingResult<(Fixed, bool)> {
+    if num.is_zero() {
+        return Ok((Fixed::ZERO, false));
     }
-    Ok((num.checked_div(den)?, false))
+    let d = Float::from_raw(num.to_raw().unsigned_abs()).mul(inv_den);
+    let limit = Fixed::from_int(D_MAX)?;
+    let raw = if d.at_least_pow2(6) { None } else { d.to_raw() };
+    let (mag, clamped) = match raw {
+        Some(raw) if raw < limit.to_raw() => (Fixed::from_raw(raw), false),
+        _ => (limit, true),
+    };
+    Ok((if num.is_negative() { mag.checked_neg()? } else { mag }, clamped))
 }
 
 fn validate(i: &BsInputs) -> PricingResult<()> {

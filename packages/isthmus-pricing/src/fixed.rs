@@ -150,18 +150,6 @@ impl Fixed {
             .ok_or(overflow("div"))
     }
 
-    /// `self * 2^k` for `k ≥ 0` (exact or an overflow error).
-    pub(crate) fn shl(self, k: u32) -> PricingResult<Fixed> {
-        if k >= 127 {
-            return if self.0 == 0 { Ok(self) } else { Err(overflow("shl")) };
-        }
-        let v = self.0 << k;
-        if v >> k != self.0 {
-            return Err(overflow("shl"));
-        }
-        Ok(Fixed(v))
-    }
-
     /// `self / 2^k` for `k ≥ 0`, rounded to nearest.
     pub(crate) fn shr_nearest(self, k: u32) -> Fixed {
         if k == 0 {

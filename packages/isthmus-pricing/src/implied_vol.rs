@@ -1,9 +1,9 @@
 //! Implied volatility: the σ at which Black-Scholes reproduces a given price.
 
-use crate::black_scholes::{BsInputs, OptionKind, State};
+use crate::black_scholes::{BsInputs, OptionKind, Prepared, State};
 use crate::error::{PricingError, PricingResult};
+use crate::fast::{ln_core, Float};
 use crate::fixed::Fixed;
-use crate::math::{ln, sqrt};
 
 /// Upper end of the search bracket: 2000 % annualised.
 pub const VOL_MAX: Fixed = Fixed::from_raw(20 << crate::fixed::FRAC_BITS);
@@ -11,8 +11,10 @@ pub const VOL_MAX: Fixed = Fixed::from_raw(20 << crate::fixed::FRAC_BITS);
 pub const MAX_ITERATIONS: u32 = 100;
 /// After this many iterations only bisection is used, which halves the bracket each step.
 const NEWTON_ITERATIONS: u32 = 40;
-/// Stop once a step changes σ by less than 2^-70 ≈ 8.5e-22.
-const VOL_TOLERANCE: Fixed = Fixed::from_raw(1 << 18);
+/// Stop once a step changes σ by less than 2^-50 ≈ 8.9e-16. Prices carry ≈ 1e-18 relative
+/// noise (64-bit kernels), so steps much below this would never come; Newton's last step leaves
+/// an error of about the square of the previous one.
+const VOL_TOLERANCE: Fixed = Fixed::from_raw(1 << 38);
 
 /// Solves price(σ) = `target` for σ ∈ [0, VOL_MAX], using `inputs` for S, K, T and r.
 /// `inputs.vol`, if in (0, VOL_MAX), is the starting point (e.g. the previous mark);
@@ -31,7 +33,9 @@ pub fn implied_vol(target: Fixed, inputs: &BsInputs, kind: OptionKind) -> Pricin
     if !inputs.time_years.is_positive() {
         return Err(PricingError::InvalidInput { field: "time_years", reason: "implied vol needs T > 0" });
     }
-    let at = |vol: Fixed| State::new(&BsInputs { vol, ..*inputs });
+    // rT, K e^(−rT) and ln(S/K) do not depend on σ: computed once
+    let prepared = Prepared::new(&BsInputs { vol: Fixed::ZERO, ..*inputs })?;
+    let at = |vol: Fixed| State::with_vol(&prepared, vol);
     let top = at(VOL_MAX)?;
     let (lower, upper) = top.bounds(kind)?;
     if target < lower || target >= upper {
@@ -69,12 +73,19 @@ pub fn implied_vol(target: Fixed, inputs: &BsInputs, kind: OptionKind) -> Pricin
     Ok(vol)
 }
 
-/// σ − diff / vega, or `None` when vega is 0 or the step is not representable.
+/// σ − diff / vega, or `None` when vega is 0 or the step is not representable. 1/vega is
+/// (1/√vega)² in the 64-bit float (relative error ≈ 2^-60; Newton corrects it), not a division.
 fn newton_step(vol: Fixed, diff: Fixed, vega: Fixed) -> Option<Fixed> {
     if !vega.is_positive() {
         return None;
     }
-    vol.checked_sub(diff.checked_div(vega).ok()?).ok()
+    let r = Float::from_raw(vega.to_raw() as u128).rsqrt();
+    let step = Fixed::from_raw(Float::from_raw(diff.to_raw().unsigned_abs()).mul(r.mul(r)).to_raw()?);
+    if diff.is_negative() {
+        vol.checked_add(step).ok()
+    } else {
+        vol.checked_sub(step).ok()
+    }
 }
 
 /// The caller's vol if usable, else σ* = √(2|ln(S/K) + rT|/T), else 0.5.
@@ -82,10 +93,17 @@ fn initial_guess(i: &BsInputs) -> PricingResult<Fixed> {
     if i.vol.is_positive() && i.vol < VOL_MAX {
         return Ok(i.vol);
     }
-    let forward_log =
-        ln(i.spot)?.checked_sub(ln(i.strike)?)?.checked_add(i.rate.checked_mul(i.time_years)?)?.checked_abs()?;
-    let guess =
-        forward_log.checked_mul(Fixed::TWO).and_then(|x| x.checked_div(i.time_years)).and_then(sqrt).unwrap_or(VOL_MAX);
+    let log_moneyness = Fixed::from_raw(ln_core(i.spot.to_raw() as u128) - ln_core(i.strike.to_raw() as u128));
+    let forward_log = log_moneyness.checked_add(i.rate.checked_mul(i.time_years)?)?.checked_abs()?;
+    // √(2|f|/T) = √(2|f|) · 1/√T in the 64-bit float (T > 0 here): no division
+    let guess = match forward_log.checked_mul(Fixed::TWO) {
+        Ok(x) if x.is_positive() => {
+            let t = Float::from_raw(i.time_years.to_raw() as u128);
+            Float::from_raw(x.to_raw() as u128).sqrt().mul(t.rsqrt()).to_raw().map(Fixed::from_raw).unwrap_or(VOL_MAX)
+        }
+        Ok(_) => Fixed::ZERO,
+        Err(_) => VOL_MAX,
+    };
     // too small a start makes the first Newton step overshoot far to the right
     let floor = Fixed::from_ratio(1, 20)?;
     Ok(guess.clamp(floor, VOL_MAX.checked_mul(Fixed::HALF)?))

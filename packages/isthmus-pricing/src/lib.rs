@@ -9,6 +9,7 @@
 
 mod black_scholes;
 mod error;
+mod fast;
 mod fixed;
 mod implied_vol;
 pub mod math;

@@ -3,16 +3,19 @@
 //! Written by hand (no big-integer dependency) because the products of two 2^88-scaled
 //! numbers need up to 254 bits before they are scaled back.
 
+use crate::fast::mul_wide;
+
 const MASK64: u128 = (1u128 << 64) - 1;
 
-/// Full product `a * b` as `(hi, lo)` 128-bit halves (schoolbook on 64-bit limbs).
+/// Full product `a * b` as `(hi, lo)` 128-bit halves (schoolbook on 64-bit limbs, each limb
+/// product by `fast::mul_wide`, i.e. native 64-bit multiplies instead of `__multi3` calls).
 pub(crate) fn mul_u128(a: u128, b: u128) -> (u128, u128) {
-    let (a1, a0) = (a >> 64, a & MASK64);
-    let (b1, b0) = (b >> 64, b & MASK64);
-    let p00 = a0 * b0;
-    let p01 = a0 * b1;
-    let p10 = a1 * b0;
-    let p11 = a1 * b1;
+    let (a1, a0) = ((a >> 64) as u64, a as u64);
+    let (b1, b0) = ((b >> 64) as u64, b as u64);
+    let p00 = mul_wide(a0, b0);
+    let p01 = mul_wide(a0, b1);
+    let p10 = mul_wide(a1, b0);
+    let p11 = mul_wide(a1, b1);
     // middle column: carries can reach 2 bits, so sum in pieces
     let mid = (p00 >> 64) + (p01 & MASK64) + (p10 & MASK64);
     let lo = (p00 & MASK64) | (mid << 64);

@@ -1,10 +1,14 @@
 //! All integration tests in one binary, one file per capability.
 
 mod bad_input;
+mod cross_chain_margin;
 mod deposit;
 mod handshake;
 mod heartbeat;
+mod pool;
 mod randomized;
 mod roles;
 mod seize;
+mod settlement;
+mod trading;
 mod withdraw;

@@ -1,0 +1,151 @@
+//! Market set-up and actions on the target chain for scenarios: symbols, feeders, series,
+//! liquidity, trades, and invariant 3 (cash conservation on T).
+
+use anyhow::{ensure, Result};
+use cosmwasm_std::{coin, Addr, Decimal, Int128, Uint128};
+use cw_multi_test::AppResponse;
+use isthmus_ibc_bench::Side;
+use isthmus_protocol::engine::{self, OptionKind, PriceInput, SeriesParams, SymbolParams, TradeLeg, VolInput};
+
+use crate::suite::{Suite, USDC, USERS};
+
+pub const DAY: u64 = 86_400;
+/// Series listed by [`Suite::open_market`]: (call 10, put 10, call 11), 30 days, ATOM.
+pub struct Listed {
+    pub expiry: u64,
+    pub call_10: u64,
+    pub put_10: u64,
+    pub call_11: u64,
+}
+
+impl Suite {
+    pub fn target_user(&self, name: &str) -> Addr {
+        self.chains.addr(Side::Target, name)
+    }
+
+    pub fn engine_as(
+        &mut self,
+        name: &str,
+        msg: &engine::ExecuteMsg,
+        funds: &[cosmwasm_std::Coin],
+    ) -> Result<AppResponse> {
+        let (who, engine) = (self.target_user(name), self.engine.clone());
+        self.chains.execute(Side::Target, &who, &engine, msg, funds)
+    }
+
+    fn admin_engine(&mut self, msg: &engine::ExecuteMsg) -> Result<AppResponse> {
+        let admin = self.target_admin.clone();
+        self.engine_execute(&admin, msg)
+    }
+
+    pub fn now(&self) -> u64 {
+        self.chains.time(Side::Target).seconds()
+    }
+
+    /// Push a spot price for `symbol` published now.
+    pub fn push_price(&mut self, symbol: &str, price: Decimal) -> Result<AppResponse> {
+        let now = self.now();
+        let msg = engine::ExecuteMsg::PushPrices {
+            prices: vec![PriceInput { symbol: symbol.to_string(), price, publish_time: now }],
+        };
+        self.engine_as("feeder", &msg, &[])
+    }
+
+    pub fn push_vol(&mut self, underlying: &str, expiry: u64, vol: Decimal) -> Result<AppResponse> {
+        let now = self.now();
+        let msg = engine::ExecuteMsg::PushVols {
+            vols: vec![VolInput { underlying: underlying.to_string(), expiry, vol, publish_time: now }],
+        };
+        self.engine_as("feeder", &msg, &[])
+    }
+
+    /// ATOM at 10 USDC, 60% vol, three 30-day series, and `liquidity` USDC in the pool.
+    pub fn open_market(&mut self, liquidity: u128) -> Result<Listed> {
+        let feeder = self.target_user("feeder").to_string();
+        self.admin_engine(&engine::ExecuteMsg::SetFeeder { address: feeder, price: true, vol: true })?;
+        self.admin_engine(&engine::ExecuteMsg::ConfigureSymbol(SymbolParams {
+            symbol: "ATOM".into(),
+            max_price_age_seconds: 60,
+            lenient_price_age_seconds: 7 * DAY,
+            max_vol_age_seconds: 3600,
+        }))?;
+        let expiry = self.now() + 30 * DAY;
+        let mut ids = vec![];
+        for (kind, strike) in [(OptionKind::Call, 10u128), (OptionKind::Put, 10), (OptionKind::Call, 11)] {
+            let r = self.admin_engine(&engine::ExecuteMsg::ListSeries(SeriesParams {
+                underlying: "ATOM".into(),
+                strike: Decimal::from_ratio(strike, 1u128),
+                expiry,
+                kind,
+                contract_size: Decimal::one(),
+                open_interest_cap: Uint128::new(10_000),
+            }))?;
+            ids.push(attr(&r, "series_id").parse()?);
+        }
+        self.push_price("ATOM", Decimal::from_ratio(10u128, 1u128))?;
+        self.push_vol("ATOM", expiry, Decimal::percent(60))?;
+        if liquidity > 0 {
+            self.engine_as("lp", &engine::ExecuteMsg::PoolDeposit {}, &[coin(liquidity, USDC)])?;
+        }
+        Ok(Listed { expiry, call_10: ids[0], put_10: ids[1], call_11: ids[2] })
+    }
+
+    pub fn deposit_cash(&mut self, name: &str, amount: u128) -> Result<AppResponse> {
+        self.engine_as(name, &engine::ExecuteMsg::DepositCash {}, &[coin(amount, USDC)])
+    }
+
+    pub fn trade(&mut self, name: &str, legs: &[(u64, i64)], max_cost: i128) -> Result<AppResponse> {
+        let legs =
+            legs.iter().map(|(series_id, quantity)| TradeLeg { series_id: *series_id, quantity: *quantity }).collect();
+        self.engine_as(name, &engine::ExecuteMsg::Trade { legs, max_cost: Int128::new(max_cost) }, &[])
+    }
+
+    pub fn simulate(&self, name: &str, legs: &[(u64, i64)]) -> Result<engine::SimulateTradeResponse> {
+        let legs =
+            legs.iter().map(|(series_id, quantity)| TradeLeg { series_id: *series_id, quantity: *quantity }).collect();
+        Ok(self.chains.target.wrap().query_wasm_smart(
+            &self.engine,
+            &engine::QueryMsg::SimulateTrade { account: self.target_user(name).to_string(), legs },
+        )?)
+    }
+
+    pub fn margin(&self, name: &str) -> Result<engine::MarginResponse> {
+        Ok(self.chains.target.wrap().query_wasm_smart(
+            &self.engine,
+            &engine::QueryMsg::Margin { account: self.target_user(name).to_string() },
+        )?)
+    }
+
+    pub fn engine_account(&self, name: &str) -> Result<engine::AccountResponse> {
+        Ok(self.chains.target.wrap().query_wasm_smart(
+            &self.engine,
+            &engine::QueryMsg::Account { account: self.target_user(name).to_string() },
+        )?)
+    }
+
+    pub fn pool(&self) -> Result<engine::PoolResponse> {
+        Ok(self.chains.target.wrap().query_wasm_smart(&self.engine, &engine::QueryMsg::Pool {})?)
+    }
+
+    /// Invariant 3: the quote tokens the engine holds equal the sum of account cash (signed:
+    /// debt is negative) plus the pool's cash. (No controller escrow or insurance fund exists
+    /// yet; they join this sum with the liquidation controller.)
+    pub fn check_cash_conservation(&self) -> Result<()> {
+        let held = self.native_balance(Side::Target, &self.engine, USDC)? as i128;
+        let mut sum = self.pool()?.cash.i128();
+        for name in USERS.iter().chain(["lp", "keeper"].iter()) {
+            sum += self.engine_account(name)?.cash.i128();
+        }
+        ensure!(held == sum, "invariant 3 broken: engine holds {held} {USDC}, books say {sum}");
+        Ok(())
+    }
+}
+
+pub fn attr(r: &AppResponse, key: &str) -> String {
+    r.events
+        .iter()
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == key)
+        .map(|a| a.value.clone())
+        .unwrap_or_default()
+}
