@@ -68,6 +68,7 @@ impl Suite {
             max_price_age_seconds: 60,
             lenient_price_age_seconds: 7 * DAY,
             max_vol_age_seconds: 3600,
+            max_pool_delta: Decimal::from_ratio(5_000u128, 1u128),
         }))?;
         let expiry = self.now() + 30 * DAY;
         let mut ids = vec![];

@@ -129,6 +129,9 @@ pub enum ContractError {
     #[error("the pool would not meet its margin: NAV {nav}, required {required}")]
     PoolMarginNotMet { nav: cosmwasm_std::Int128, required: Uint128 },
 
+    #[error("the pool's net delta on {underlying} would be {delta} units, beyond the limit of {limit}")]
+    PoolExposureLimit { underlying: String, delta: String, limit: String },
+
     #[error("pool has no value to issue shares against")]
     PoolInsolvent,
 

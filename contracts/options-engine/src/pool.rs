@@ -1,10 +1,12 @@
 //! The liquidity pool's net asset value.
 
 use cosmwasm_std::{Order, StdResult, Storage};
-use isthmus_pricing::Rounding;
+use isthmus_pricing::{price_and_delta, BsInputs, Fixed, Rounding};
 
 use crate::error::ContractResult;
-use crate::oracle::Freshness;
+use crate::oracle::{self, to_fixed, Freshness};
+use crate::risk::to_pricing_kind;
+use crate::state::market::RISK;
 use crate::state::market::{POOL, POOL_POSITIONS, QUOTE, SERIES};
 use crate::valuation::{mark, quote_amount};
 
@@ -22,4 +24,28 @@ pub fn nav(storage: &dyn Storage, now: u64, mode: Freshness) -> ContractResult<i
         nav = nav.checked_add(value).ok_or_else(|| crate::oracle::invalid("nav", "overflow"))?;
     }
     Ok(nav)
+}
+
+/// Net delta of `positions` on `underlying`, in whole units: `Σ q x size x delta`. Expired
+/// series carry no delta (their value no longer moves with the spot once settled).
+pub fn net_delta(storage: &dyn Storage, now: u64, underlying: &str, positions: &[(u64, i64)]) -> ContractResult<Fixed> {
+    let rate = to_fixed(RISK.load(storage)?.rate)?;
+    let mut total = Fixed::ZERO;
+    for (series_id, quantity) in positions {
+        let series = SERIES.load(storage, *series_id)?.params;
+        if series.underlying != underlying || now >= series.expiry {
+            continue;
+        }
+        let inputs = BsInputs {
+            spot: oracle::spot(storage, now, underlying, Freshness::Strict)?,
+            strike: to_fixed(series.strike)?,
+            time_years: oracle::years_to(now, series.expiry)?,
+            vol: oracle::vol(storage, now, underlying, series.expiry, Freshness::Strict)?,
+            rate,
+        };
+        let (_, delta) = price_and_delta(&inputs, to_pricing_kind(series.kind))?;
+        let per_contract = delta.checked_mul(to_fixed(series.contract_size)?)?;
+        total = total.checked_add(per_contract.checked_mul(Fixed::from_int(i128::from(*quantity))?)?)?;
+    }
+    Ok(total)
 }

@@ -113,6 +113,102 @@ fn main() -> Result<()> {
         "    alice's wallet: {} uatom (1,000,000,000 minus the 6,500 still deposited)",
         suite.native_balance(Side::Source, &suite.user("alice"), ATOM)?
     );
+    market(&mut suite)?;
     println!("\nDone.");
+    Ok(())
+}
+
+fn usdc(units: i128) -> String {
+    format!("{:.2} USDC", units as f64 / 1e6)
+}
+
+fn show_margin(suite: &Suite, who: &str) -> Result<()> {
+    let m = suite.margin(who)?;
+    println!(
+        "    {who}'s margin: equity {}, collateral (haircut) {}, IM {}, MM {}, worst scenario: {}{}",
+        usdc(m.equity.i128()),
+        usdc(m.collateral_value.u128() as i128),
+        usdc(m.initial_margin.u128() as i128),
+        usdc(m.maintenance_margin.u128() as i128),
+        m.worst_scenario,
+        if m.liquidatable { "  << LIQUIDATABLE" } else { "" }
+    );
+    suite.check_cash_conservation()?;
+    Ok(())
+}
+
+/// The options market on the target chain, margined by collateral that stays on the source.
+fn market(suite: &mut Suite) -> Result<()> {
+    use cosmwasm_std::Decimal;
+    use isthmus_protocol::engine::ExecuteMsg;
+
+    say("5. The target chain lists ATOM options: spot 10 USDC, 60% vol, 30-day calls at 10 and 11 and a put at 10;");
+    println!("   an LP puts 1,000,000 USDC in the pool, the counterparty of every trade.");
+    let listed = suite.open_market(1_000_000_000_000)?;
+    let admin = suite.target_admin.clone();
+    suite.engine_execute(
+        &admin,
+        &ExecuteMsg::SetCollateralAsset {
+            source_id: "cosmoshub".into(),
+            asset: Suite::atom(),
+            symbol: "ATOM".into(),
+            decimals: 6,
+            enabled: true,
+        },
+    )?;
+    suite.engine_execute(
+        &admin,
+        &ExecuteMsg::SetCollateralRisk {
+            source_id: "cosmoshub".into(),
+            asset: Suite::atom(),
+            vol: Decimal::percent(60),
+            underlying: Some("ATOM".into()),
+        },
+    )?;
+
+    say("6. Bob deposits 200 ATOM into the vault on the source chain; relayed, it backs his account on the target chain.");
+    suite.deposit_atom("bob", 200_000_000)?;
+    suite.relay_all()?;
+    show_margin(suite, "bob")?;
+
+    say("7. Bob writes 10 calls at 11 (covered by his ATOM) and buys 2 puts at 10, in one two-leg trade.");
+    let legs = [(listed.call_11, -10), (listed.put_10, 2)];
+    let sim = suite.simulate("bob", &legs)?;
+    println!(
+        "    the wallet's preview: premium {}, fees {}, total cost {}, IM after {}",
+        usdc(sim.premium.i128()),
+        usdc(sim.fees.u128() as i128),
+        usdc(sim.total_cost.i128()),
+        usdc(sim.margin_after.initial_margin.u128() as i128)
+    );
+    suite.trade("bob", &legs, sim.total_cost.i128())?;
+    println!("    done; bob's cash on the target chain: {}", usdc(suite.engine_account("bob")?.cash.i128()));
+    show_margin(suite, "bob")?;
+
+    say("8. A day later ATOM rallies to 11.5: the short calls lose, the margin view follows.");
+    suite.chains.advance_both(86_400);
+    suite.push_price("ATOM", Decimal::from_ratio(23u128, 2u128))?;
+    suite.push_vol("ATOM", listed.expiry, Decimal::percent(60))?;
+    let carol = suite.user("carol");
+    suite.vault_execute(&carol, &isthmus_protocol::vault::ExecuteMsg::Heartbeat {})?;
+    suite.relay_all()?;
+    show_margin(suite, "bob")?;
+
+    say("9. Expiry. The first price at or after it, 10.8, fixes the settlement price; a keeper cranks settlement.");
+    suite.chains.advance_both(29 * 86_400 + 1);
+    suite.push_price("ATOM", Decimal::from_ratio(54u128, 5u128))?;
+    for series_id in [listed.call_11, listed.put_10] {
+        suite.engine_as("keeper", &ExecuteMsg::SettleSeries { series_id, limit: None }, &[])?;
+    }
+    println!(
+        "    calls at 11 expire worthless, puts at 10 too; bob keeps the premium: cash {}",
+        usdc(suite.engine_account("bob")?.cash.i128())
+    );
+    let pool = suite.pool()?;
+    println!("    pool: cash {}, NAV {}", usdc(pool.cash.i128()), usdc(pool.nav.i128()));
+    suite.check_cash_conservation()?;
+    println!("    invariant 3 (cash on the target chain = accounts + pool): holds");
+    suite.settle_and_check()?;
+    show(suite, "bob")?;
     Ok(())
 }

@@ -56,3 +56,30 @@ fn trades_the_pool_cannot_margin_are_refused() {
     assert!(err.root_cause().to_string().contains("pool would not meet its margin"), "{err}");
     suite.check_cash_conservation().unwrap();
 }
+
+#[test]
+fn the_pools_net_delta_per_underlying_is_limited() {
+    let mut suite = SuiteBuilder::new().build().unwrap();
+    let listed = suite.open_market(1_000_000_000_000).unwrap();
+    let admin = suite.target_admin.clone();
+    suite
+        .engine_execute(
+            &admin,
+            &engine::ExecuteMsg::ConfigureSymbol(engine::SymbolParams {
+                symbol: "ATOM".into(),
+                max_price_age_seconds: 60,
+                lenient_price_age_seconds: 7 * 86_400,
+                max_vol_age_seconds: 3600,
+                max_pool_delta: cosmwasm_std::Decimal::from_ratio(3u128, 1u128),
+            }),
+        )
+        .unwrap();
+    suite.deposit_cash("alice", 1_000_000_000).unwrap();
+    // At the money a call's delta is about 0.55: 10 calls would leave the pool short 5.5 units.
+    let err = suite.trade("alice", &[(listed.call_10, 10)], i128::MAX).unwrap_err();
+    assert!(err.root_cause().to_string().contains("net delta on ATOM"), "{err}");
+    suite.trade("alice", &[(listed.call_10, 5)], i128::MAX).unwrap();
+    // A put bought against it offsets the delta: allowed although gross exposure grows.
+    suite.trade("alice", &[(listed.put_10, 5)], i128::MAX).unwrap();
+    suite.check_cash_conservation().unwrap();
+}

@@ -5,10 +5,11 @@ use isthmus_protocol::engine::TradeLeg;
 
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::Freshness;
+use crate::pool::net_delta;
 use crate::settlement;
-use crate::state::market::{ACCOUNTS, POOL, POOL_POSITIONS, SERIES, SERIES_HOLDERS};
+use crate::state::market::{ACCOUNTS, POOL, POOL_POSITIONS, SERIES, SERIES_HOLDERS, SYMBOLS};
 use crate::state::CONFIG;
-use crate::trade::{margins_after, plan};
+use crate::trade::{margins_after, plan, pool_positions_after, TradePlan};
 
 pub fn trade(
     deps: DepsMut,
@@ -39,6 +40,7 @@ pub fn trade(
                 required: cosmwasm_std::Uint128::new(mine.initial_margin.max(0).unsigned_abs()),
             });
         }
+        check_pool_exposure(deps.storage, now, &plan)?;
         if !pool.meets_initial_margin() {
             return Err(ContractError::PoolMarginNotMet {
                 nav: Int128::new(pool.equity_initial),
@@ -79,4 +81,31 @@ pub fn trade(
     }
     ACCOUNTS.save(deps.storage, &account_id, &plan.account_after)?;
     Ok(response.add_attribute("cash", plan.account_after.cash.to_string()))
+}
+
+/// Per-underlying exposure limit of the pool: the net delta after the trade must stay within
+/// `max_pool_delta`, unless the trade reduces it.
+fn check_pool_exposure(storage: &dyn cosmwasm_std::Storage, now: u64, plan: &TradePlan) -> ContractResult<()> {
+    let before = pool_positions_after(storage, None)?;
+    let after = pool_positions_after(storage, Some(plan))?;
+    let mut underlyings: Vec<String> = vec![];
+    for leg in &plan.legs {
+        let u = leg.series_after.params.underlying.clone();
+        if !underlyings.contains(&u) {
+            underlyings.push(u);
+        }
+    }
+    for underlying in underlyings {
+        let limit = crate::oracle::to_fixed(SYMBOLS.load(storage, &underlying)?.max_pool_delta)?;
+        let delta_after = net_delta(storage, now, &underlying, &after)?.checked_abs()?;
+        let delta_before = net_delta(storage, now, &underlying, &before)?.checked_abs()?;
+        if delta_after > limit && delta_after > delta_before {
+            return Err(ContractError::PoolExposureLimit {
+                underlying,
+                delta: delta_after.to_string(),
+                limit: limit.to_string(),
+            });
+        }
+    }
+    Ok(())
 }

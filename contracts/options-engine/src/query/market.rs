@@ -123,7 +123,7 @@ pub fn margin_response(account_id: &str, account: &Account, m: &MarginBreakdown)
         .underlyings
         .iter()
         .max_by_key(|u| u.worst_loss)
-        .map(|u| format!("spot {:+}, vol {:?}", u.worst.spot_move, u.worst.vol_shock))
+        .map(|u| u.worst.to_string())
         .unwrap_or_else(|| "none".to_string());
     MarginResponse {
         account: account_id.to_string(),

@@ -27,6 +27,9 @@ pub struct SymbolParams {
     pub lenient_price_age_seconds: u64,
     /// Oldest implied volatility accepted for new risk.
     pub max_vol_age_seconds: u64,
+    /// Most net delta (whole units of this underlying, either sign) the pool may carry over
+    /// all its series on this underlying; trades that push it further are refused.
+    pub max_pool_delta: Decimal,
 }
 
 #[cw_serde]
