@@ -15,7 +15,7 @@ fi
 for c in "${CONTRACTS[@]}"; do
   cargo build --quiet --locked -p "$c" --bin "schema-$c"
   work=$(mktemp -d)
-  (cd "$work" && "$ROOT/target/debug/schema-$c" >/dev/null)
+  (cd "$work" && "${CARGO_TARGET_DIR:-$ROOT/target}/debug/schema-$c" >/dev/null)
   rm -rf "${out_root:?}/$c"
   mkdir -p "$out_root/$c"
   cp -r "$work/schema/." "$out_root/$c/"

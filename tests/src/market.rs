@@ -128,12 +128,18 @@ impl Suite {
         Ok(self.chains.target.wrap().query_wasm_smart(&self.engine, &engine::QueryMsg::Pool {})?)
     }
 
-    /// Invariant 3: the quote tokens the engine holds equal the sum of account cash (signed:
-    /// debt is negative) plus the pool's cash. (No controller escrow or insurance fund exists
-    /// yet; they join this sum with the liquidation controller.)
+    /// Invariant 3: the quote tokens held by the engine and the controller equal the sum of
+    /// account cash (signed: debt is negative), the pool's cash, the keepers' escrow and the
+    /// insurance fund.
     pub fn check_cash_conservation(&self) -> Result<()> {
-        let held = self.native_balance(Side::Target, &self.engine, USDC)? as i128;
-        let mut sum = self.pool()?.cash.i128();
+        let held = self.native_balance(Side::Target, &self.engine, USDC)? as i128
+            + self.native_balance(Side::Target, &self.controller, USDC)? as i128;
+        let funds: isthmus_protocol::controller::FundsResponse = self
+            .chains
+            .target
+            .wrap()
+            .query_wasm_smart(&self.controller, &isthmus_protocol::controller::QueryMsg::Funds {})?;
+        let mut sum = self.pool()?.cash.i128() + funds.escrow.u128() as i128 + funds.insurance.u128() as i128;
         for name in USERS.iter().chain(["lp", "keeper"].iter()) {
             sum += self.engine_account(name)?.cash.i128();
         }
@@ -149,4 +155,96 @@ pub fn attr(r: &AppResponse, key: &str) -> String {
         .find(|a| a.key == key)
         .map(|a| a.value.clone())
         .unwrap_or_default()
+}
+
+/// A crash scenario: alice's account writes puts backed by 100 ATOM held in the source
+/// vault; ATOM then falls to 5 and her account goes under maintenance margin.
+pub struct Crash {
+    pub listed: Listed,
+}
+
+impl Suite {
+    /// List ATOM from the source vault as collateral of the market (priced by the ATOM
+    /// symbol, 60% vol for the haircut, moving with the ATOM underlying).
+    pub fn list_atom_collateral(&mut self) -> Result<()> {
+        let admin = self.target_admin.clone();
+        self.engine_execute(
+            &admin,
+            &engine::ExecuteMsg::SetCollateralAsset {
+                source_id: crate::suite::SOURCE_ID.into(),
+                asset: Suite::atom(),
+                symbol: "ATOM".into(),
+                decimals: 6,
+                enabled: true,
+            },
+        )?;
+        self.engine_execute(
+            &admin,
+            &engine::ExecuteMsg::SetCollateralRisk {
+                source_id: crate::suite::SOURCE_ID.into(),
+                asset: Suite::atom(),
+                vol: Decimal::percent(60),
+                underlying: Some("ATOM".into()),
+            },
+        )?;
+        Ok(())
+    }
+
+    pub fn crash(&mut self) -> Result<Crash> {
+        let listed = self.open_market(1_000_000_000_000)?;
+        self.list_atom_collateral()?;
+        self.deposit_atom("alice", 100_000_000)?;
+        self.settle_and_check()?;
+        self.trade("alice", &[(listed.put_10, -150)], i128::MAX)?;
+        self.chains.advance_both(60);
+        self.push_price("ATOM", Decimal::from_ratio(5u128, 1u128))?;
+        self.push_vol("ATOM", listed.expiry, Decimal::percent(60))?;
+        Ok(Crash { listed })
+    }
+
+    pub fn controller_as(
+        &mut self,
+        name: &str,
+        msg: &isthmus_protocol::controller::ExecuteMsg,
+        funds: &[cosmwasm_std::Coin],
+    ) -> Result<AppResponse> {
+        let (who, controller) = (self.target_user(name), self.controller.clone());
+        self.chains.execute(Side::Target, &who, &controller, msg, funds)
+    }
+
+    /// A keeper repays `repay` of alice's debt and seizes her ATOM for `recipient` (a name on
+    /// the source chain). Returns the seize id.
+    pub fn keeper_seize(&mut self, keeper: &str, debtor: &str, repay: u128, recipient: &str) -> Result<u64> {
+        let msg = isthmus_protocol::controller::ExecuteMsg::Seize {
+            account: self.target_user(debtor).to_string(),
+            source_id: crate::suite::SOURCE_ID.into(),
+            owner: self.user(debtor).to_string(),
+            asset: Suite::atom(),
+            recipient: isthmus_protocol::packet::SeizeRecipient::Local { address: self.user(recipient).to_string() },
+        };
+        let r = self.controller_as(keeper, &msg, &[coin(repay, USDC)])?;
+        Ok(attr(&r, "seize_id").parse()?)
+    }
+
+    pub fn seize_record(&self, seize_id: u64) -> Result<isthmus_protocol::controller::SeizeResponse> {
+        Ok(self
+            .chains
+            .target
+            .wrap()
+            .query_wasm_smart(&self.controller, &isthmus_protocol::controller::QueryMsg::Seize { seize_id })?)
+    }
+
+    pub fn funds(&self) -> Result<isthmus_protocol::controller::FundsResponse> {
+        Ok(self
+            .chains
+            .target
+            .wrap()
+            .query_wasm_smart(&self.controller, &isthmus_protocol::controller::QueryMsg::Funds {})?)
+    }
+
+    /// Invariants 1-3 together.
+    pub fn check_all(&self) -> Result<()> {
+        self.check_invariants()?;
+        self.check_cash_conservation()
+    }
 }

@@ -40,6 +40,9 @@ pub fn default_risk() -> engine::RiskParams {
         haircut_z: Decimal::from_ratio(3u128, 1u128),
         seize_latency_seconds: 600,
         settlement_fallback_seconds: 3600,
+        liquidation_penalty: Decimal::percent(5),
+        liquidator_share: Decimal::percent(50),
+        liquidation_bonus: Decimal::percent(5),
     }
 }
 pub const SOURCE_ID: &str = "cosmoshub";
@@ -54,6 +57,8 @@ pub struct SuiteBuilder {
     pub heartbeat_interval_seconds: u64,
     pub max_staleness_seconds: u64,
     pub open_channels: bool,
+    /// Seizes go through the real liquidation controller instead of the test injector.
+    pub real_controller: bool,
 }
 
 impl Default for SuiteBuilder {
@@ -65,6 +70,7 @@ impl Default for SuiteBuilder {
             heartbeat_interval_seconds: 60,
             max_staleness_seconds: 3600,
             open_channels: true,
+            real_controller: false,
         }
     }
 }
@@ -97,6 +103,13 @@ impl SuiteBuilder {
 
     pub fn with_packet_timeout(mut self, seconds: u64) -> Self {
         self.packet_timeout_seconds = seconds;
+        self
+    }
+
+    /// Wire the real liquidation controller as the engine's controller and the vault's
+    /// seize counterparty.
+    pub fn with_controller(mut self) -> Self {
+        self.real_controller = true;
         self
     }
 
@@ -135,7 +148,14 @@ impl SuiteBuilder {
         let controller = chains.target.instantiate_contract(
             controller_code,
             target_admin.clone(),
-            &isthmus_protocol::controller::InstantiateMsg { owner: None, engine: engine.to_string() },
+            &isthmus_protocol::controller::InstantiateMsg {
+                owner: None,
+                engine: engine.to_string(),
+                quote_denom: USDC.to_string(),
+                seize_timeout_seconds: 600,
+                max_in_flight_per_account: 2,
+                max_in_flight_per_source: 8,
+            },
             &[],
             "controller",
             None,
@@ -155,7 +175,7 @@ impl SuiteBuilder {
                 owner: None,
                 risk_manager: None,
                 guardian: None,
-                controller: Some(injector.to_string()),
+                controller: Some(if self.real_controller { controller.to_string() } else { injector.to_string() }),
                 max_staleness_seconds: None,
             },
             &[],
@@ -165,7 +185,7 @@ impl SuiteBuilder {
             let who = chains.addr(Side::Target, name);
             chains.target.sudo(SudoMsg::Bank(BankSudo::Mint {
                 to_address: who.to_string(),
-                amount: vec![coin(INITIAL_USDC, USDC)],
+                amount: vec![coin(INITIAL_USDC, USDC), coin(INITIAL_USDC, "uosmo")],
             }))?;
         }
 
@@ -205,7 +225,14 @@ impl SuiteBuilder {
                 admin: None,
                 guardian: None,
                 engine: Counterparty { connection_id: source_conn.clone(), port_id: format!("wasm.{engine}") },
-                controller: Counterparty { connection_id: source_conn, port_id: format!("wasm.{injector}") },
+                controller: Counterparty {
+                    connection_id: source_conn,
+                    port_id: if self.real_controller {
+                        format!("wasm.{controller}")
+                    } else {
+                        format!("wasm.{injector}")
+                    },
+                },
                 packet_timeout_seconds: self.packet_timeout_seconds,
                 heartbeat_interval_seconds: self.heartbeat_interval_seconds,
                 assets: vec![
@@ -230,11 +257,22 @@ impl SuiteBuilder {
             engine.clone(),
             &engine::ExecuteMsg::RegisterSource {
                 source_id: SOURCE_ID.to_string(),
+                connection_id: target_conn.clone(),
+                counterparty_port: format!("wasm.{vault}"),
+            },
+            &[],
+        )?;
+        chains.target.execute_contract(
+            target_admin.clone(),
+            controller.clone(),
+            &isthmus_protocol::controller::ExecuteMsg::RegisterSource {
+                source_id: SOURCE_ID.to_string(),
                 connection_id: target_conn,
                 counterparty_port: format!("wasm.{vault}"),
             },
             &[],
         )?;
+        let seizer = if self.real_controller { controller.clone() } else { injector.clone() };
 
         let mut suite = Suite {
             chains,
@@ -254,7 +292,7 @@ impl SuiteBuilder {
             // The controller side initiates the seize channel.
             let (injector_side, vault_side) = suite.chains.open_channel(
                 Side::Target,
-                &format!("wasm.{}", suite.injector),
+                &format!("wasm.{seizer}"),
                 &format!("wasm.{}", suite.vault),
                 APP_VERSION,
                 IbcOrder::Unordered,

@@ -1,9 +1,9 @@
-//! Liquidation controller on the target chain. This version holds its identity, roles, the
-//! source allow-list and the seize-channel handshake; the liquidation flows of DESIGN §7
-//! (keeper escrow, seize packets, insurance fund) build on it.
+//! Liquidation controller on the target chain (DESIGN §7): keeper escrow, seize packets to
+//! the vaults whose acknowledgement decides the outcome, and the insurance fund.
 
 pub mod contract;
 pub mod error;
+pub mod execute;
 pub mod ibc;
 pub mod query;
 pub mod state;

@@ -1,11 +1,18 @@
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::Addr;
-use cw_storage_plus::{Item, Map};
+use cosmwasm_std::{Addr, Timestamp, Uint128};
+use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
+use isthmus_protocol::asset::AssetInfo;
+use isthmus_protocol::controller::SeizeStatus;
+use isthmus_protocol::packet::SeizeRecipient;
 
 #[cw_serde]
 pub struct Config {
     pub owner: Addr,
     pub engine: Addr,
+    pub quote_denom: String,
+    pub seize_timeout_seconds: u64,
+    pub max_in_flight_per_account: u32,
+    pub max_in_flight_per_source: u32,
 }
 
 pub const CONFIG: Item<Config> = Item::new("config");
@@ -16,8 +23,66 @@ pub struct Source {
     pub connection_id: String,
     pub counterparty_port: String,
     pub channel_id: Option<String>,
+    pub in_flight: u32,
 }
 
 pub const SOURCES: Map<&str, Source> = Map::new("sources");
 pub const SOURCE_BY_COUNTERPARTY: Map<(&str, &str), String> = Map::new("source_by_cp");
 pub const CHANNEL_SOURCES: Map<&str, String> = Map::new("channel_sources");
+
+#[cw_serde]
+pub struct SeizeRecord {
+    pub keeper: Addr,
+    pub account: String,
+    pub source_id: String,
+    pub owner: String,
+    pub asset: AssetInfo,
+    pub amount: Uint128,
+    pub repay: Uint128,
+    pub recipient: SeizeRecipient,
+    pub status: SeizeStatus,
+    pub created_at: Timestamp,
+}
+
+pub struct SeizeIndexes<'a> {
+    pub account: MultiIndex<'a, String, SeizeRecord, u64>,
+}
+
+impl IndexList<SeizeRecord> for SeizeIndexes<'_> {
+    fn get_indexes(&'_ self) -> Box<dyn Iterator<Item = &'_ dyn Index<SeizeRecord>> + '_> {
+        let v: Vec<&dyn Index<SeizeRecord>> = vec![&self.account];
+        Box::new(v.into_iter())
+    }
+}
+
+pub fn seizes<'a>() -> IndexedMap<u64, SeizeRecord, SeizeIndexes<'a>> {
+    IndexedMap::new(
+        "seizes",
+        SeizeIndexes {
+            account: MultiIndex::new(|_pk, s: &SeizeRecord| s.account.clone(), "seizes", "seizes__account"),
+        },
+    )
+}
+
+pub const NEXT_SEIZE_ID: Item<u64> = Item::new("next_seize_id");
+pub const ACCOUNT_IN_FLIGHT: Map<&str, u32> = Map::new("account_in_flight");
+
+/// Quote tokens the controller holds, by purpose (part of invariant 3).
+#[cw_serde]
+#[derive(Default)]
+pub struct Funds {
+    /// Keepers' repayments of seizes in flight.
+    pub escrow: Uint128,
+    pub insurance: Uint128,
+}
+
+pub const FUNDS: Item<Funds> = Item::new("funds");
+/// Engine calls from ack/timeout handlers that failed, by seize id (recorded, not aborted).
+pub const FAILED_ENGINE_CALLS: Map<u64, String> = Map::new("failed_engine_calls");
+
+pub const DEFAULT_LIMIT: u32 = 10;
+pub const MAX_LIMIT: u32 = 30;
+
+pub fn page_limit(limit: Option<u32>) -> usize {
+    limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
+}

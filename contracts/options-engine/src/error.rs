@@ -144,6 +144,27 @@ pub enum ContractError {
     #[error("fallback settlement is allowed from {allowed_from}")]
     FallbackTooEarly { allowed_from: u64 },
 
+    #[error("account {account} is not liquidatable: equity {equity} >= maintenance margin {maintenance}")]
+    NotLiquidatable { account: String, equity: cosmwasm_std::Int128, maintenance: Uint128 },
+
+    #[error("account {account} has no positions to close; its debt is recovered from collateral")]
+    NothingToLiquidate { account: String },
+
+    #[error("account {account} has no debt")]
+    NoDebt { account: String },
+
+    #[error("account {account} still has positions, usable collateral or seizes in flight")]
+    DebtStillCovered { account: String },
+
+    #[error("repayment {repay} exceeds the debt {debt}")]
+    RepayExceedsDebt { repay: Uint128, debt: Uint128 },
+
+    #[error("a repayment of {repay} buys less than one base unit of collateral")]
+    RepayTooSmall { repay: Uint128 },
+
+    #[error("the collateral to seize ({amount}) exceeds what is usable ({usable}); repay less")]
+    SeizeExceedsUsable { amount: Uint128, usable: Uint128 },
+
     #[error("margin: {0}")]
     Margin(String),
 

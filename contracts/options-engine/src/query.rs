@@ -11,6 +11,7 @@ use crate::state::{
     RESERVATIONS, SOURCES,
 };
 
+pub mod liquidation;
 pub mod market;
 
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
@@ -32,6 +33,12 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
         }
         QueryMsg::Pool {} => to_json_binary(&market::pool(deps, &env)?),
         QueryMsg::Lp { address } => to_json_binary(&market::lp(deps, &env, address)?),
+        QueryMsg::SeizeQuote { account, source_id, owner, asset, repay } => {
+            to_json_binary(&liquidation::seize_quote(deps, &env, account, source_id, owner, asset, repay)?)
+        }
+        QueryMsg::Liquidatable { start_after, limit } => {
+            to_json_binary(&liquidation::liquidatable(deps, &env, start_after, limit)?)
+        }
         QueryMsg::RiskParams {} => to_json_binary(&crate::state::market::RISK.load(deps.storage)?),
         QueryMsg::Config {} => {
             let c = CONFIG.load(deps.storage)?;

@@ -1,10 +1,11 @@
-//! Messages of the liquidation controller (target chain).
-//!
-//! This issue gives the controller its identity, roles and channel handshake; the
-//! liquidation flows (DESIGN §7) extend these messages.
+//! Messages of the liquidation controller (target chain): keeper escrow, acknowledgement-
+//! driven seizes and the insurance fund (DESIGN §7).
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::Addr;
+use cosmwasm_std::{Addr, Timestamp, Uint128};
+
+use crate::asset::AssetInfo;
+use crate::packet::SeizeRecipient;
 
 #[cw_serde]
 pub struct InstantiateMsg {
@@ -12,14 +13,37 @@ pub struct InstantiateMsg {
     pub owner: Option<String>,
     /// The options engine whose reservations the controller drives.
     pub engine: String,
+    /// Quote denom on the target chain (must be the engine's).
+    pub quote_denom: String,
+    /// Relative timeout of seize packets, seconds.
+    pub seize_timeout_seconds: u64,
+    /// Most seizes in flight per account, and per source.
+    pub max_in_flight_per_account: u32,
+    pub max_in_flight_per_source: u32,
 }
 
 #[cw_serde]
 pub enum ExecuteMsg {
     /// Allow (or re-bind) a vault under a stable source id (owner).
     RegisterSource { source_id: String, connection_id: String, counterparty_port: String },
-    /// Change owner or engine (owner).
-    UpdateConfig { owner: Option<String>, engine: Option<String> },
+    /// Change owner or limits (owner).
+    UpdateConfig {
+        owner: Option<String>,
+        seize_timeout_seconds: Option<u64>,
+        max_in_flight_per_account: Option<u32>,
+        max_in_flight_per_source: Option<u32>,
+    },
+    /// A keeper repays part of `account`'s debt with the attached quote tokens (held in
+    /// escrow) and seizes collateral worth the repayment plus the bonus from one position,
+    /// delivered to `recipient`. The acknowledgement decides: success repays the debt, an
+    /// error or timeout refunds the keeper.
+    Seize { account: String, source_id: String, owner: String, asset: AssetInfo, recipient: SeizeRecipient },
+    /// Add the attached quote tokens to the insurance fund (anyone; the engine sends the
+    /// insurance share of liquidation penalties here).
+    DepositInsurance {},
+    /// Pay the debt of an account that has nothing left: the insurance fund first, then the
+    /// pool (anyone).
+    CoverBadDebt { account: String },
 }
 
 #[cw_serde]
@@ -32,12 +56,24 @@ pub enum QueryMsg {
     Config {},
     #[returns(SourcesResponse)]
     Sources { start_after: Option<String>, limit: Option<u32> },
+    #[returns(SeizeResponse)]
+    Seize { seize_id: u64 },
+    /// Seize records, newest last; optionally only those of one account.
+    #[returns(SeizesResponse)]
+    Seizes { account: Option<String>, start_after: Option<u64>, limit: Option<u32> },
+    /// Quote tokens held in escrow for seizes in flight, and the insurance fund.
+    #[returns(FundsResponse)]
+    Funds {},
 }
 
 #[cw_serde]
 pub struct ConfigResponse {
     pub owner: Addr,
     pub engine: Addr,
+    pub quote_denom: String,
+    pub seize_timeout_seconds: u64,
+    pub max_in_flight_per_account: u32,
+    pub max_in_flight_per_source: u32,
 }
 
 #[cw_serde]
@@ -47,9 +83,53 @@ pub struct SourceResponse {
     pub counterparty_port: String,
     /// Open seize channel to this source's vault, if any.
     pub channel_id: Option<String>,
+    pub in_flight: u32,
 }
 
 #[cw_serde]
 pub struct SourcesResponse {
     pub sources: Vec<SourceResponse>,
+}
+
+/// Where a seize is in its life.
+#[cw_serde]
+pub enum SeizeStatus {
+    InFlight,
+    /// The vault delivered; the escrow repaid the debt.
+    Succeeded {
+        seq: u64,
+        available: Uint128,
+    },
+    /// Error ack or timeout; the escrow went back to the keeper.
+    Failed {
+        reason: String,
+    },
+}
+
+#[cw_serde]
+pub struct SeizeResponse {
+    pub seize_id: u64,
+    pub keeper: Addr,
+    pub account: String,
+    pub source_id: String,
+    pub owner: String,
+    pub asset: AssetInfo,
+    /// Collateral seized, base units of the asset.
+    pub amount: Uint128,
+    /// Quote the keeper repays, base units.
+    pub repay: Uint128,
+    pub recipient: SeizeRecipient,
+    pub status: SeizeStatus,
+    pub created_at: Timestamp,
+}
+
+#[cw_serde]
+pub struct SeizesResponse {
+    pub seizes: Vec<SeizeResponse>,
+}
+
+#[cw_serde]
+pub struct FundsResponse {
+    pub escrow: Uint128,
+    pub insurance: Uint128,
 }

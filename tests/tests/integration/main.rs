@@ -5,6 +5,7 @@ mod cross_chain_margin;
 mod deposit;
 mod handshake;
 mod heartbeat;
+mod liquidation;
 mod pool;
 mod randomized;
 mod roles;

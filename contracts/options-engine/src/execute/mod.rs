@@ -1,5 +1,6 @@
 pub mod admin;
 pub mod cash;
+pub mod liquidate;
 pub mod oracle;
 pub mod pool;
 pub mod reservations;

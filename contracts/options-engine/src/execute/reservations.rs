@@ -6,6 +6,7 @@ use cosmwasm_std::{DepsMut, Env, MessageInfo, Response, Uint128};
 use isthmus_protocol::asset::AssetInfo;
 
 use crate::error::{ContractError, ContractResult};
+use crate::state::market::ACCOUNT_RESERVATIONS;
 use crate::state::{remote_key, remote_positions, Reservation, CONFIG, RESERVATIONS};
 
 fn only_controller(deps: &DepsMut, info: &MessageInfo, action: &str) -> ContractResult<()> {
@@ -47,6 +48,8 @@ pub fn reserve(deps: DepsMut, env: Env, info: MessageInfo, req: ReserveRequest) 
     }
     position.reserved = position.reserved.checked_add(req.amount)?;
     remote_positions().save(deps.storage, key, &position)?;
+    let open = ACCOUNT_RESERVATIONS.may_load(deps.storage, &req.account)?.unwrap_or(0);
+    ACCOUNT_RESERVATIONS.save(deps.storage, &req.account, &open.saturating_add(1))?;
     RESERVATIONS.save(
         deps.storage,
         req.reservation_id,
@@ -99,6 +102,8 @@ pub fn settle(
     }
     remote_positions().save(deps.storage, key, &position)?;
     RESERVATIONS.remove(deps.storage, reservation_id);
+    let open = ACCOUNT_RESERVATIONS.may_load(deps.storage, &reservation.account)?.unwrap_or(0);
+    ACCOUNT_RESERVATIONS.save(deps.storage, &reservation.account, &open.saturating_sub(1))?;
     Ok(Response::new()
         .add_attribute("action", action)
         .add_attribute("reservation_id", reservation_id.to_string())

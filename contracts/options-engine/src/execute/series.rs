@@ -83,6 +83,12 @@ pub fn validate_risk(params: &RiskParams) -> ContractResult<()> {
     if params.max_leg_quantity == 0 || params.max_leg_quantity > 1_000_000_000 {
         return Err(invalid("max_leg_quantity", "1 to 1e9 contracts"));
     }
+    if params.liquidation_penalty >= Decimal::one() || params.liquidator_share > Decimal::one() {
+        return Err(invalid("liquidation", "penalty < 1 and liquidator share <= 1"));
+    }
+    if params.liquidation_bonus >= Decimal::one() {
+        return Err(invalid("liquidation_bonus", "must be < 1"));
+    }
     if params.rate > Decimal::percent(100) {
         return Err(invalid("rate", "at most 100%"));
     }

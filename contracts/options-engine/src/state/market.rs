@@ -105,3 +105,6 @@ pub const LP_SHARES: Map<&Addr, Uint128> = Map::new("lp_shares");
 pub const UNSETTLED_EXPIRIES: Map<(&str, u64), ()> = Map::new("unsettled_expiries");
 /// Most expiries one price push settles (the rest settle on the next push or by fallback).
 pub const MAX_SETTLE_PER_PUSH: usize = 8;
+
+/// Reservations (seizes in flight) per account: debt is not written off while one is open.
+pub const ACCOUNT_RESERVATIONS: Map<&str, u32> = Map::new("account_reservations");

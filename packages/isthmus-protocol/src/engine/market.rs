@@ -95,6 +95,13 @@ pub struct RiskParams {
     pub seize_latency_seconds: u64,
     /// Seconds after expiry after which the risk manager may set a settlement price.
     pub settlement_fallback_seconds: u64,
+    /// Penalty of a position liquidation, as a fraction of the mark of what is closed.
+    pub liquidation_penalty: Decimal,
+    /// Share of the penalty paid to the caller of `Liquidate`; the rest funds the insurance
+    /// fund held by the controller.
+    pub liquidator_share: Decimal,
+    /// Bonus a keeper receives on seized collateral: it seizes `repay x (1 + bonus)` worth.
+    pub liquidation_bonus: Decimal,
 }
 
 #[cw_serde]
@@ -205,4 +212,32 @@ pub struct LpResponse {
     pub shares: Uint128,
     /// Share of NAV, rounded down.
     pub value: Uint128,
+}
+
+/// What a keeper's repayment buys at the collateral's oracle price.
+#[cw_serde]
+pub struct SeizeQuoteResponse {
+    /// The account's debt (positive), quote base units.
+    pub debt: Uint128,
+    /// Collateral to seize, base units of the asset: `floor(repay x (1 + bonus) / price)`.
+    pub amount: Uint128,
+    /// The asset's oracle price, quote per whole unit.
+    pub price: Decimal,
+    /// What the engine counts as usable in that position now.
+    pub usable: Uint128,
+}
+
+#[cw_serde]
+pub struct LiquidatableAccount {
+    pub account: String,
+    pub equity: Int128,
+    pub maintenance_margin: Uint128,
+    pub cash: Int128,
+}
+
+#[cw_serde]
+pub struct LiquidatableResponse {
+    pub accounts: Vec<LiquidatableAccount>,
+    /// Where to continue (the last account examined), if more remain.
+    pub next_start_after: Option<String>,
 }

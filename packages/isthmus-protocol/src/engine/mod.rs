@@ -99,6 +99,15 @@ pub enum ExecuteMsg {
     SettleAccount { account: String },
     /// Settle up to `limit` holders of an expired series (anyone; a crank).
     SettleSeries { series_id: u64, limit: Option<u32> },
+    /// Close an account below maintenance margin against the pool, riskiest positions first,
+    /// until it is back above initial margin or nothing is left (anyone; DESIGN §7.1).
+    Liquidate { account: String },
+    /// Credit the attached quote tokens to `account`'s cash (anyone; repays debt).
+    RepayDebt { account: String },
+    /// Write off the debt of an account with no positions, no usable collateral and no seize
+    /// in flight: the attached quote (the insurance fund's payment) first, the pool for the
+    /// rest (controller; DESIGN §7.3).
+    AbsorbDebt { account: String },
 }
 
 #[cw_serde]
@@ -150,6 +159,12 @@ pub enum QueryMsg {
     Lp { address: String },
     #[returns(RiskParams)]
     RiskParams {},
+    /// What a keeper's repayment of `repay` buys in one collateral position.
+    #[returns(SeizeQuoteResponse)]
+    SeizeQuote { account: String, source_id: String, owner: String, asset: AssetInfo, repay: Uint128 },
+    /// Accounts below maintenance margin or in debt, examining at most `limit` accounts.
+    #[returns(LiquidatableResponse)]
+    Liquidatable { start_after: Option<String>, limit: Option<u32> },
 }
 
 #[cw_serde]

@@ -4,9 +4,8 @@
 
 use cosmwasm_std::{
     DepsMut, Env, IbcBasicResponse, IbcChannel, IbcChannelCloseMsg, IbcChannelConnectMsg, IbcChannelOpenMsg,
-    IbcChannelOpenResponse, IbcPacketReceiveMsg, IbcReceiveResponse, Storage,
+    IbcChannelOpenResponse, Storage,
 };
-use isthmus_protocol::ack::ack_error;
 use isthmus_protocol::handshake::{check_channel_connect_version, check_channel_open, HandshakeError};
 
 use crate::error::{ContractError, ContractResult};
@@ -63,11 +62,4 @@ pub fn channel_close(deps: DepsMut, _env: Env, msg: IbcChannelCloseMsg) -> Contr
         SOURCES.save(deps.storage, &source_id, &source)?;
     }
     Ok(IbcBasicResponse::new().add_attribute("action", "channel_close").add_attribute("channel_id", channel_id))
-}
-
-/// Vaults send nothing to the controller: every packet gets an error acknowledgement.
-pub fn packet_receive(msg: IbcPacketReceiveMsg) -> IbcReceiveResponse {
-    IbcReceiveResponse::new(ack_error(ContractError::NoInboundPackets.to_string()))
-        .add_attribute("action", "packet_refused")
-        .add_attribute("channel_id", msg.packet.dest.channel_id)
 }

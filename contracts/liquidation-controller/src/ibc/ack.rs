@@ -1,0 +1,121 @@
+//! Seize outcomes (DESIGN §4, §7.2). Success: the engine applies the vault's `(seq,
+//! available)`, the reservation is consumed and the escrow repays the debt. Error ack or
+//! timeout: the reservation is released and the escrow goes back to the keeper. A seize
+//! settles once: only a record still in flight is acted on. Never returns an error.
+
+use cosmwasm_std::{
+    from_json, to_json_binary, BankMsg, Binary, Coin, CosmosMsg, DepsMut, IbcBasicResponse, IbcPacket, SubMsg, WasmMsg,
+};
+use isthmus_protocol::ack::{parse_ack, AckOutcome};
+use isthmus_protocol::controller::SeizeStatus;
+use isthmus_protocol::engine::ExecuteMsg as EngineMsg;
+use isthmus_protocol::packet::{SeizeAckResult, SeizePacket};
+
+use crate::error::ContractResult;
+use crate::ibc::reply::{EngineCall, REPLY_ENGINE_CALL};
+use crate::state::{seizes, Config, ACCOUNT_IN_FLIGHT, CONFIG, FUNDS, SOURCES};
+
+pub enum Outcome {
+    Ack(Binary),
+    Timeout,
+}
+
+pub fn settle(deps: DepsMut, packet: &IbcPacket, outcome: Outcome) -> IbcBasicResponse {
+    settle_inner(deps, packet, outcome).unwrap_or_else(|err| {
+        IbcBasicResponse::new()
+            .add_attribute("action", "seize_settlement_error")
+            .add_attribute("error", err.to_string())
+    })
+}
+
+fn engine_call(
+    config: &Config,
+    seize_id: u64,
+    msg: &EngineMsg,
+    what: &str,
+    funds: Vec<Coin>,
+) -> ContractResult<SubMsg> {
+    let attached = funds.first().map(|c| c.amount).unwrap_or_default();
+    let call = WasmMsg::Execute { contract_addr: config.engine.to_string(), msg: to_json_binary(msg)?, funds };
+    let payload = to_json_binary(&EngineCall { seize_id, what: what.to_string(), funds: attached })?;
+    Ok(SubMsg::reply_on_error(CosmosMsg::Wasm(call), REPLY_ENGINE_CALL).with_payload(payload))
+}
+
+fn settle_inner(deps: DepsMut, packet: &IbcPacket, outcome: Outcome) -> ContractResult<IbcBasicResponse> {
+    let SeizePacket::Seize { seize_id, .. } = from_json(&packet.data)?;
+    let mut record = seizes().load(deps.storage, seize_id)?;
+    if record.status != SeizeStatus::InFlight {
+        return Ok(IbcBasicResponse::new()
+            .add_attribute("action", "seize_already_settled")
+            .add_attribute("seize_id", seize_id.to_string()));
+    }
+    let config = CONFIG.load(deps.storage)?;
+    let result = match outcome {
+        Outcome::Ack(ack) => parse_ack::<SeizeAckResult>(&ack),
+        Outcome::Timeout => AckOutcome::Error("timeout".to_string()),
+    };
+    // The seize is no longer in flight, whatever the outcome.
+    let mut funds = FUNDS.load(deps.storage)?;
+    funds.escrow = funds.escrow.checked_sub(record.repay)?;
+    FUNDS.save(deps.storage, &funds)?;
+    let open = ACCOUNT_IN_FLIGHT.may_load(deps.storage, &record.account)?.unwrap_or(0);
+    ACCOUNT_IN_FLIGHT.save(deps.storage, &record.account, &open.saturating_sub(1))?;
+    let mut source = SOURCES.load(deps.storage, &record.source_id)?;
+    source.in_flight = source.in_flight.saturating_sub(1);
+    SOURCES.save(deps.storage, &record.source_id, &source)?;
+
+    let base = IbcBasicResponse::new()
+        .add_attribute("seize_id", seize_id.to_string())
+        .add_attribute("account", &record.account)
+        .add_attribute("keeper", record.keeper.as_str())
+        .add_attribute("amount", record.amount)
+        .add_attribute("repay", record.repay);
+    let response = match result {
+        AckOutcome::Success(state) => {
+            let repay = vec![Coin::new(record.repay, config.quote_denom.clone())];
+            let repay_msg = engine_call(
+                &config,
+                seize_id,
+                &EngineMsg::RepayDebt { account: record.account.clone() },
+                "repay_debt",
+                repay,
+            )?;
+            let mut response = base.add_attribute("action", "seize_succeeded").add_submessage(repay_msg);
+            match state {
+                Some(s) => {
+                    record.status = SeizeStatus::Succeeded { seq: s.seq, available: s.available };
+                    let consume =
+                        EngineMsg::ConsumeReservation { reservation_id: seize_id, seq: s.seq, available: s.available };
+                    response = response.add_submessage(engine_call(
+                        &config,
+                        seize_id,
+                        &consume,
+                        "consume_reservation",
+                        vec![],
+                    )?);
+                }
+                // A success without the vault's state: the collateral left the vault, so the
+                // reservation stays (the engine keeps under-counting, never over-counting)
+                // until a newer state arrives from the vault.
+                None => {
+                    record.status = SeizeStatus::Succeeded { seq: 0, available: Default::default() };
+                    response = response.add_attribute("warning", "success ack without vault state; reservation kept");
+                }
+            }
+            response
+        }
+        AckOutcome::Error(reason) => {
+            record.status = SeizeStatus::Failed { reason: reason.clone() };
+            let release = EngineMsg::ReleaseReservation { reservation_id: seize_id };
+            base.add_attribute("action", "seize_failed")
+                .add_attribute("reason", reason)
+                .add_message(BankMsg::Send {
+                    to_address: record.keeper.to_string(),
+                    amount: vec![Coin::new(record.repay, config.quote_denom.clone())],
+                })
+                .add_submessage(engine_call(&config, seize_id, &release, "release_reservation", vec![])?)
+        }
+    };
+    seizes().save(deps.storage, seize_id, &record)?;
+    Ok(response)
+}

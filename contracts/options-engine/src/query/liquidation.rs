@@ -1,0 +1,93 @@
+//! Queries the controller and keepers use: what a repayment buys, and who is liquidatable.
+
+use cosmwasm_std::{Decimal, Deps, Env, Int128, Order, StdError, StdResult, Uint128, Uint256};
+use cw_storage_plus::Bound;
+use isthmus_protocol::asset::AssetInfo;
+use isthmus_protocol::engine::{LiquidatableAccount, LiquidatableResponse, SeizeQuoteResponse};
+
+use crate::error::ContractError;
+use crate::oracle::Freshness;
+use crate::risk::account_margin;
+use crate::state::market::{ACCOUNTS, PRICES, QUOTE, RISK, SYMBOLS};
+use crate::state::{page_limit, remote_key, remote_positions, COLLATERAL_ASSETS};
+
+fn err(e: ContractError) -> StdError {
+    StdError::generic_err(e.to_string())
+}
+
+/// `amount = floor(repay x (1 + bonus) x 10^asset_decimals / (price x 10^quote_decimals))`:
+/// the keeper never receives more than the bonus promises.
+pub fn seize_quote(
+    deps: Deps,
+    env: &Env,
+    account: String,
+    source_id: String,
+    owner: String,
+    asset: AssetInfo,
+    repay: Uint128,
+) -> StdResult<SeizeQuoteResponse> {
+    let state = ACCOUNTS.may_load(deps.storage, &account)?.unwrap_or_default();
+    let debt = Uint128::new(state.cash.i128().min(0).unsigned_abs());
+    if repay.is_zero() || repay > debt {
+        return Err(err(ContractError::RepayExceedsDebt { repay, debt }));
+    }
+    let position = remote_positions()
+        .may_load(deps.storage, remote_key(&source_id, &owner, &asset))?
+        .ok_or_else(|| StdError::not_found("replicated position"))?;
+    if position.account != account {
+        return Err(err(ContractError::AccountMismatch { expected: account, actual: position.account }));
+    }
+    let listing = COLLATERAL_ASSETS
+        .may_load(deps.storage, (&source_id, &asset.key()))?
+        .ok_or_else(|| StdError::not_found("collateral listing"))?;
+    // The liquidation (lenient) freshness rule applies to the collateral's price.
+    crate::oracle::spot(deps.storage, env.block.time.seconds(), &listing.symbol, Freshness::Lenient).map_err(err)?;
+    let price: Decimal = PRICES.load(deps.storage, &listing.symbol)?.price;
+    SYMBOLS.load(deps.storage, &listing.symbol)?;
+    let bonus = RISK.load(deps.storage)?.liquidation_bonus;
+    let quote = QUOTE.load(deps.storage)?;
+    let ten = Uint256::from(10u8);
+    let numerator = Uint256::from(repay)
+        .checked_mul(Uint256::from((Decimal::one() + bonus).atomics()))?
+        .checked_mul(ten.checked_pow(u32::from(listing.decimals))?)?;
+    let denominator = Uint256::from(price.atomics()).checked_mul(ten.checked_pow(u32::from(quote.decimals))?)?;
+    let amount =
+        Uint128::try_from(numerator.checked_div(denominator).map_err(|e| StdError::generic_err(e.to_string()))?)?;
+    let usable = position.usable();
+    if amount.is_zero() {
+        return Err(err(ContractError::RepayTooSmall { repay }));
+    }
+    if amount > usable {
+        return Err(err(ContractError::SeizeExceedsUsable { amount, usable }));
+    }
+    Ok(SeizeQuoteResponse { debt, amount, price, usable })
+}
+
+pub fn liquidatable(
+    deps: Deps,
+    env: &Env,
+    start_after: Option<String>,
+    limit: Option<u32>,
+) -> StdResult<LiquidatableResponse> {
+    let limit = page_limit(limit);
+    let examined: Vec<(String, crate::state::market::Account)> = ACCOUNTS
+        .range(deps.storage, start_after.as_deref().map(Bound::exclusive), None, Order::Ascending)
+        .take(limit)
+        .collect::<StdResult<_>>()?;
+    let next_start_after = if examined.len() == limit { examined.last().map(|(id, _)| id.clone()) } else { None };
+    let now = env.block.time.seconds();
+    let mut accounts = vec![];
+    for (id, account) in examined {
+        // An account whose margin cannot be computed right now (no price at all) is skipped.
+        let Ok(m) = account_margin(deps.storage, now, &id, &account, Freshness::Lenient) else { continue };
+        if m.is_liquidatable() || account.cash.is_negative() {
+            accounts.push(LiquidatableAccount {
+                account: id,
+                equity: Int128::new(m.equity),
+                maintenance_margin: Uint128::new(m.maintenance_margin.max(0).unsigned_abs()),
+                cash: account.cash,
+            });
+        }
+    }
+    Ok(LiquidatableResponse { accounts, next_start_after })
+}
