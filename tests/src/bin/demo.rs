@@ -60,7 +60,7 @@ fn relay_one(suite: &mut Suite) -> Result<()> {
 
 fn main() -> Result<()> {
     println!("Isthmus demo: two chains, one relayer under our control");
-    let mut suite = SuiteBuilder::new().build()?;
+    let mut suite = SuiteBuilder::new().with_controller().build()?;
     println!(
         "  source chain {} (vault {}), target chain {} (engine {})",
         suite.chains.source_spec.chain_id, suite.vault, suite.chains.target_spec.chain_id, suite.engine
@@ -114,6 +114,7 @@ fn main() -> Result<()> {
         suite.native_balance(Side::Source, &suite.user("alice"), ATOM)?
     );
     market(&mut suite)?;
+    crash(&mut suite)?;
     println!("\nDone.");
     Ok(())
 }
@@ -210,5 +211,68 @@ fn market(suite: &mut Suite) -> Result<()> {
     println!("    invariant 3 (cash on the target chain = accounts + pool): holds");
     suite.settle_and_check()?;
     show(suite, "bob")?;
+    Ok(())
+}
+
+/// A crash: liquidation on the target chain, then collateral seized across the channel.
+fn crash(suite: &mut Suite) -> Result<()> {
+    use cosmwasm_std::Decimal;
+    use isthmus_protocol::controller::SeizeStatus;
+    use isthmus_protocol::engine::ExecuteMsg;
+
+    say("10. A new month is listed. Carol deposits 100 ATOM on the source chain and writes 150 puts at 10.");
+    suite.chains.advance_both(3_600);
+    let listed = suite.open_market(0)?;
+    suite.deposit_atom("carol", 100_000_000)?;
+    suite.relay_all()?;
+    suite.trade("carol", &[(listed.put_10, -150)], i128::MAX)?;
+    show_margin(suite, "carol")?;
+
+    say("11. ATOM crashes to 5 USDC. Carol's account is under maintenance margin.");
+    suite.chains.advance_both(60);
+    suite.push_price("ATOM", Decimal::from_ratio(5u128, 1u128))?;
+    suite.push_vol("ATOM", listed.expiry, Decimal::percent(60))?;
+    show_margin(suite, "carol")?;
+
+    say("12. A keeper liquidates: the puts are bought back from the pool at once, with a 5% penalty.");
+    let carol = suite.target_user("carol").to_string();
+    let r = suite.engine_as("keeper", &ExecuteMsg::Liquidate { account: carol }, &[])?;
+    let a = |k: &str| isthmus_tests::market::attr(&r, k).parse::<i128>().unwrap_or_default();
+    println!(
+        "    penalty {}: {} to the keeper, {} to the insurance fund; carol's cash is now {} (debt)",
+        usdc(a("penalties")),
+        usdc(a("reward")),
+        usdc(a("insurance")),
+        usdc(a("cash"))
+    );
+    suite.check_all()?;
+
+    say("13. The keeper repays 100 USDC of carol's debt and seizes her ATOM on the source chain. No relayer shows up: the seize times out.");
+    let first = suite.keeper_seize("keeper", "carol", 100_000_000, "keeper")?;
+    println!(
+        "    seize {first}: {} uatom reserved at the engine, 100 USDC in escrow",
+        suite.seize_record(first)?.amount
+    );
+    suite.chains.time_out(0)?;
+    if let SeizeStatus::Failed { reason } = suite.seize_record(first)?.status {
+        println!("    seize {first} failed ({reason}): reservation released, the keeper got the 100 USDC back");
+    }
+    suite.check_all()?;
+
+    say("14. The keeper retries; this time the packet is relayed and acknowledged.");
+    suite.push_price("ATOM", Decimal::from_ratio(5u128, 1u128))?;
+    let retry = suite.keeper_seize("keeper", "carol", 100_000_000, "keeper")?;
+    suite.relay_all()?;
+    if let SeizeStatus::Succeeded { seq, available } = suite.seize_record(retry)?.status {
+        println!(
+            "    seize {retry} succeeded: vault position at seq {seq} has {available} uatom left; the keeper received {} uatom on the source chain",
+            suite.seize_record(retry)?.amount
+        );
+    }
+    println!("    carol's debt now: {}", usdc(-suite.engine_account("carol")?.cash.i128()));
+    suite.settle_and_check()?;
+    suite.check_cash_conservation()?;
+    println!("    books balance on both chains: invariants 1-4 hold");
+    show(suite, "carol")?;
     Ok(())
 }

@@ -1,8 +1,13 @@
-//! Randomized scenarios: deposits, withdrawals and injected seizes over random relay
-//! schedules (reorder, delay, timeout), with invariants 1 and 2 checked after every step
-//! and invariant 4 at the end. Cases: `ISTHMUS_PROPTEST_CASES` (default 1000).
+//! Randomized scenarios over random relay schedules (reorder, delay, timeout): deposits,
+//! withdrawals and injected seizes; then trades, price moves, liquidations and keeper
+//! seizes through the real controller. Invariants 1-3 are checked after every step and 4 at
+//! the end. Cases per test: `ISTHMUS_PROPTEST_CASES` (default 1000).
 
+use cosmwasm_std::Decimal;
 use isthmus_ibc_bench::PacketState;
+use isthmus_protocol::controller::ExecuteMsg as ControllerMsg;
+use isthmus_protocol::engine;
+use isthmus_tests::market::Listed;
 use isthmus_tests::suite::{Suite, USERS};
 use isthmus_tests::SuiteBuilder;
 use proptest::prelude::*;
@@ -125,6 +130,127 @@ fn random_flows_over_random_relay_schedules_keep_the_invariants() {
         .run(&proptest::collection::vec(step(), 1..40), |steps| {
             let mut suite = SuiteBuilder::new().build().map_err(fail)?;
             run(&mut suite, &steps)
+        })
+        .unwrap();
+}
+
+#[derive(Debug, Clone)]
+enum MarketStep {
+    DepositAtom { user: usize, amount: u128 },
+    Withdraw { user: usize, amount: u128 },
+    Trade { user: usize, series: usize, quantity: i64 },
+    Price { cents: u128 },
+    Liquidate { user: usize, caller: usize },
+    Seize { user: usize, repay: u128, keeper: usize },
+    CoverBadDebt { user: usize },
+    Deliver { pick: usize },
+    Settle { pick: usize },
+    TimeOut { pick: usize },
+    Advance { seconds: u64 },
+}
+
+fn market_step() -> impl Strategy<Value = MarketStep> {
+    let user = 0..USERS.len();
+    prop_oneof![
+        2 => (user.clone(), 1u128..200_000_000).prop_map(|(user, amount)| MarketStep::DepositAtom { user, amount }),
+        2 => (user.clone(), 1u128..100_000_000).prop_map(|(user, amount)| MarketStep::Withdraw { user, amount }),
+        4 => (user.clone(), 0usize..3, -60i64..60).prop_map(|(user, series, quantity)| MarketStep::Trade { user, series, quantity }),
+        4 => (250u128..1_200).prop_map(|cents| MarketStep::Price { cents }),
+        4 => (user.clone(), user.clone()).prop_map(|(user, caller)| MarketStep::Liquidate { user, caller }),
+        4 => (user.clone(), 1u128..500_000_000, user.clone()).prop_map(|(user, repay, keeper)| MarketStep::Seize { user, repay, keeper }),
+        1 => user.clone().prop_map(|user| MarketStep::CoverBadDebt { user }),
+        5 => any::<usize>().prop_map(|pick| MarketStep::Deliver { pick }),
+        4 => any::<usize>().prop_map(|pick| MarketStep::Settle { pick }),
+        1 => any::<usize>().prop_map(|pick| MarketStep::TimeOut { pick }),
+        1 => (1u64..900).prop_map(|seconds| MarketStep::Advance { seconds }),
+    ]
+}
+
+fn run_market(suite: &mut Suite, listed: &Listed, steps: &[MarketStep]) -> Result<(), TestCaseError> {
+    let series = [listed.call_10, listed.put_10, listed.call_11];
+    for step in steps {
+        match step.clone() {
+            MarketStep::DepositAtom { user, amount } => {
+                let _ = suite.deposit_atom(USERS[user], amount);
+            }
+            MarketStep::Withdraw { user, amount } => {
+                let _ = suite.withdraw(USERS[user], Suite::atom(), amount);
+            }
+            MarketStep::Trade { user, series: s, quantity } => {
+                let _ = suite.trade(USERS[user], &[(series[s], quantity)], i128::MAX);
+            }
+            MarketStep::Price { cents } => {
+                suite.chains.advance_both(1);
+                let price = Decimal::from_ratio(cents, 100u128);
+                suite.push_price("ATOM", price).map_err(fail)?;
+                suite.push_vol("ATOM", listed.expiry, Decimal::percent(60)).map_err(fail)?;
+            }
+            MarketStep::Liquidate { user, caller } => {
+                let account = suite.target_user(USERS[user]).to_string();
+                let _ = suite.engine_as(USERS[caller], &engine::ExecuteMsg::Liquidate { account }, &[]);
+            }
+            MarketStep::Seize { user, repay, keeper } => {
+                let debt = suite.engine_account(USERS[user]).map_err(fail)?.cash.i128().min(0).unsigned_abs();
+                if debt > 0 {
+                    let _ = suite.keeper_seize(USERS[keeper], USERS[user], repay.min(debt), USERS[keeper]);
+                }
+            }
+            MarketStep::CoverBadDebt { user } => {
+                let account = suite.target_user(USERS[user]).to_string();
+                let _ = suite.controller_as("lp", &ControllerMsg::CoverBadDebt { account }, &[]);
+            }
+            MarketStep::Deliver { pick } => {
+                let sent: Vec<usize> = (0..suite.chains.in_flight().len())
+                    .filter(|&i| suite.chains.in_flight()[i].state == PacketState::Sent)
+                    .collect();
+                if !sent.is_empty() {
+                    suite.chains.deliver(sent[pick % sent.len()]).map_err(fail)?;
+                }
+            }
+            MarketStep::Settle { pick } => {
+                let done: Vec<usize> = (0..suite.chains.in_flight().len())
+                    .filter(|&i| suite.chains.in_flight()[i].state != PacketState::Sent)
+                    .collect();
+                if !done.is_empty() {
+                    suite.chains.settle(done[pick % done.len()]).map_err(fail)?;
+                }
+            }
+            MarketStep::TimeOut { pick } => {
+                let sent: Vec<usize> = (0..suite.chains.in_flight().len())
+                    .filter(|&i| suite.chains.in_flight()[i].state == PacketState::Sent)
+                    .collect();
+                if !sent.is_empty() {
+                    suite.chains.time_out(sent[pick % sent.len()]).map_err(fail)?;
+                }
+            }
+            MarketStep::Advance { seconds } => suite.chains.advance_both(seconds),
+        }
+        suite.check_all().map_err(fail)?;
+    }
+    suite.settle_and_check().map_err(fail)?;
+    suite.check_cash_conservation().map_err(fail)
+}
+
+#[test]
+fn random_trading_crashes_and_liquidations_over_random_relay_schedules_keep_the_invariants() {
+    let cases = std::env::var("ISTHMUS_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    runner
+        .run(&proptest::collection::vec(market_step(), 1..40), |steps| {
+            let mut suite = SuiteBuilder::new().with_controller().build().map_err(fail)?;
+            let listed = suite.open_market(1_000_000_000).map_err(fail)?;
+            suite.list_atom_collateral().map_err(fail)?;
+            for user in USERS {
+                suite.deposit_cash(user, 50_000_000).map_err(fail)?;
+            }
+            // Start from risky books so that crashes, liquidations and seizes are common:
+            // alice writes puts and bob writes calls, both against ATOM in the vault.
+            suite.deposit_atom("alice", 100_000_000).map_err(fail)?;
+            suite.deposit_atom("bob", 100_000_000).map_err(fail)?;
+            suite.relay_all().map_err(fail)?;
+            suite.trade("alice", &[(listed.put_10, -150)], i128::MAX).map_err(fail)?;
+            suite.trade("bob", &[(listed.call_11, -60)], i128::MAX).map_err(fail)?;
+            run_market(&mut suite, &listed, &steps)
         })
         .unwrap();
 }
