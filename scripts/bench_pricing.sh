@@ -6,6 +6,7 @@
 # not part of the root workspace's `cargo test`).
 #
 #   scripts/bench_pricing.sh [iterations]        (first run: ~7 min to build cosmwasm-vm)
+#   scripts/bench_pricing.sh --native            native criterion timings (benches/native.rs)
 #
 # Env: CARGO_TARGET_DIR (default <repo>/target/vm-bench),
 #      WASM_OPT (default <repo>/scripts/node_modules/.bin/wasm-opt; run scripts/setup.sh once).
@@ -13,6 +14,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root/packages/isthmus-vm-bench"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target/vm-bench}"
+if [[ "${1:-}" == "--native" ]]; then
+  exec cargo bench --bench native
+fi
 N="${1:-50}"
 WASM_OPT="${WASM_OPT:-$root/scripts/node_modules/.bin/wasm-opt}"
 if [[ ! -x "${WASM_OPT%% *}" ]] && ! command -v "${WASM_OPT%% *}" >/dev/null; then
