@@ -76,8 +76,8 @@ pub enum ContractError {
     #[error("unknown reply id {id}")]
     UnknownReply { id: u64 },
 
-    #[error("cannot migrate from {from_name} {from_version} to {to_version}")]
-    InvalidMigration { from_name: String, from_version: String, to_version: String },
+    #[error(transparent)]
+    Migration(#[from] isthmus_protocol::version::MigrationRefused),
 }
 
 impl ContractError {

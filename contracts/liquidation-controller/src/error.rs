@@ -18,17 +18,11 @@ pub enum ContractError {
     #[error(transparent)]
     Handshake(#[from] HandshakeError),
 
+    #[error(transparent)]
+    Registry(#[from] isthmus_source_registry::RegistryError),
+
     #[error("unauthorized: {action} needs the owner role")]
     Unauthorized { action: String },
-
-    #[error("source id must be 1-64 characters of [a-z0-9-_]")]
-    InvalidSourceId,
-
-    #[error("unknown source {source_id}")]
-    UnknownSource { source_id: String },
-
-    #[error("source {source_id} has an open channel {channel_id}; it cannot be re-bound")]
-    SourceConnected { source_id: String, channel_id: String },
 
     #[error("source {source_id} has no open seize channel")]
     NoSeizeChannel { source_id: String },
@@ -48,15 +42,12 @@ pub enum ContractError {
     #[error("the controller accepts no packets from vaults")]
     NoInboundPackets,
 
-    #[error("closing an Isthmus channel from this side is not allowed")]
-    CloseNotAllowed,
-
     #[error("seize timeout must be between 1 second and 1 day")]
     InvalidTimeout,
 
     #[error("unknown reply id {id}")]
     UnknownReply { id: u64 },
 
-    #[error("cannot migrate from {from_name} {from_version} to {to_version}")]
-    InvalidMigration { from_name: String, from_version: String, to_version: String },
+    #[error(transparent)]
+    Migration(#[from] isthmus_protocol::version::MigrationRefused),
 }

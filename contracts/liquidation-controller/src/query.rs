@@ -37,18 +37,16 @@ pub fn query(deps: Deps, msg: QueryMsg) -> StdResult<Binary> {
         }
         QueryMsg::Sources { start_after, limit } => {
             let sources = SOURCES
-                .range(deps.storage, start_after.as_deref().map(Bound::exclusive), None, Order::Ascending)
-                .take(page_limit(limit))
-                .map(|item| {
-                    item.map(|(source_id, s)| SourceResponse {
-                        source_id,
-                        connection_id: s.connection_id,
-                        counterparty_port: s.counterparty_port,
-                        channel_id: s.channel_id,
-                        in_flight: s.in_flight,
-                    })
+                .page(deps.storage, start_after.as_deref(), page_limit(limit))?
+                .into_iter()
+                .map(|(source_id, s)| SourceResponse {
+                    source_id,
+                    connection_id: s.connection_id,
+                    counterparty_port: s.counterparty_port,
+                    channel_id: s.channel_id,
+                    in_flight: s.state.in_flight,
                 })
-                .collect::<StdResult<_>>()?;
+                .collect();
             to_json_binary(&SourcesResponse { sources })
         }
         QueryMsg::Seize { seize_id } => {

@@ -4,6 +4,7 @@ use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::controller::SeizeStatus;
 use isthmus_protocol::packet::SeizeRecipient;
+use isthmus_source_registry::SourceRegistry;
 
 #[cw_serde]
 pub struct Config {
@@ -17,18 +18,15 @@ pub struct Config {
 
 pub const CONFIG: Item<Config> = Item::new("config");
 
-/// A vault the controller may open a seize channel to.
+/// The controller's state of a registered source: seizes in flight to its vault.
 #[cw_serde]
-pub struct Source {
-    pub connection_id: String,
-    pub counterparty_port: String,
-    pub channel_id: Option<String>,
+#[derive(Default)]
+pub struct SourceState {
     pub in_flight: u32,
 }
 
-pub const SOURCES: Map<&str, Source> = Map::new("sources");
-pub const SOURCE_BY_COUNTERPARTY: Map<(&str, &str), String> = Map::new("source_by_cp");
-pub const CHANNEL_SOURCES: Map<&str, String> = Map::new("channel_sources");
+/// Vaults the controller may open a seize channel to, under stable source ids.
+pub const SOURCES: SourceRegistry<SourceState> = SourceRegistry::new();
 
 #[cw_serde]
 pub struct SeizeRecord {

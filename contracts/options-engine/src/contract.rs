@@ -9,7 +9,7 @@ use cosmwasm_std::{
 };
 use isthmus_protocol::engine::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
-use crate::error::{ContractError, ContractResult};
+use crate::error::ContractResult;
 use crate::execute::{admin, cash, liquidate, oracle, pool, reservations, series, settle, sources, trade};
 use crate::ibc;
 use crate::state::market::{Quote, QUOTE, RISK};
@@ -119,19 +119,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Response> {
-    let stored = cw2::get_contract_version(deps.storage)?;
-    if stored.contract != CONTRACT_NAME || !isthmus_protocol::version::is_upgrade(&stored.version, CONTRACT_VERSION) {
-        return Err(ContractError::InvalidMigration {
-            from_name: stored.contract,
-            from_version: stored.version,
-            to_version: CONTRACT_VERSION.to_string(),
-        });
-    }
-    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    Ok(Response::new()
-        .add_attribute("action", "migrate")
-        .add_attribute("from_version", stored.version)
-        .add_attribute("to_version", CONTRACT_VERSION))
+    Ok(isthmus_protocol::version::migrate(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)??)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]

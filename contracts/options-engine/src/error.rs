@@ -16,6 +16,9 @@ pub enum ContractError {
     Handshake(#[from] HandshakeError),
 
     #[error(transparent)]
+    Registry(#[from] isthmus_source_registry::RegistryError),
+
+    #[error(transparent)]
     Conversion(#[from] cosmwasm_std::ConversionOverflowError),
 
     #[error("unauthorized: {action} needs the {role} role")]
@@ -26,18 +29,6 @@ pub enum ContractError {
 
     #[error("amount must be greater than zero")]
     ZeroAmount,
-
-    #[error("source id must be 1-64 characters of [a-z0-9-_]")]
-    InvalidSourceId,
-
-    #[error("unknown source {source_id}")]
-    UnknownSource { source_id: String },
-
-    #[error("source {source_id} already has an open channel {channel_id}")]
-    SourceConnected { source_id: String, channel_id: String },
-
-    #[error("counterparty {port} on {connection} is already registered as source {source_id}")]
-    CounterpartyTaken { connection: String, port: String, source_id: String },
 
     #[error("channel {channel_id} is not an open collateral channel")]
     UnknownChannel { channel_id: String },
@@ -62,9 +53,6 @@ pub enum ContractError {
 
     #[error("unknown reservation {reservation_id}")]
     UnknownReservation { reservation_id: u64 },
-
-    #[error("closing an Isthmus channel from this side is not allowed")]
-    CloseNotAllowed,
 
     #[error(transparent)]
     Pricing(#[from] isthmus_pricing::PricingError),
@@ -168,8 +156,8 @@ pub enum ContractError {
     #[error("margin: {0}")]
     Margin(String),
 
-    #[error("cannot migrate from {from_name} {from_version} to {to_version}")]
-    InvalidMigration { from_name: String, from_version: String, to_version: String },
+    #[error(transparent)]
+    Migration(#[from] isthmus_protocol::version::MigrationRefused),
 }
 
 impl ContractError {

@@ -1,4 +1,4 @@
-use cosmwasm_std::{to_json_binary, Binary, Deps, Env, Order, StdResult, Timestamp};
+use cosmwasm_std::{to_json_binary, Binary, Deps, Env, Order, StdError, StdResult, Timestamp};
 use cw_storage_plus::Bound;
 use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::engine::{
@@ -55,14 +55,14 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
             })
         }
         QueryMsg::Source { source_id } => {
-            let source = SOURCES.load(deps.storage, &source_id)?;
+            let source = SOURCES.may_load(deps.storage, &source_id)?.ok_or_else(|| StdError::not_found("source"))?;
             to_json_binary(&source_response(deps, now, source_id, source)?)
         }
         QueryMsg::Sources { start_after, limit } => {
             let sources = SOURCES
-                .range(deps.storage, start_after.as_deref().map(Bound::exclusive), None, Order::Ascending)
-                .take(page_limit(limit))
-                .map(|item| item.and_then(|(id, s)| source_response(deps, now, id, s)))
+                .page(deps.storage, start_after.as_deref(), page_limit(limit))?
+                .into_iter()
+                .map(|(id, s)| source_response(deps, now, id, s))
                 .collect::<StdResult<_>>()?;
             to_json_binary(&SourcesResponse { sources })
         }
@@ -116,20 +116,20 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
 
 fn source_response(deps: Deps, now: Timestamp, source_id: String, s: Source) -> StdResult<SourceResponse> {
     let max = CONFIG.load(deps.storage)?.max_staleness_seconds;
-    let staleness = s.staleness_seconds(now);
+    let staleness = s.state.staleness_seconds(now);
     Ok(SourceResponse {
         source_id,
         connection_id: s.connection_id,
         counterparty_port: s.counterparty_port,
         channel_id: s.channel_id,
-        last_heard: s.last_heard,
+        last_heard: s.state.last_heard,
         staleness_seconds: staleness,
         backs_new_risk: staleness.is_some_and(|st| st <= max),
     })
 }
 
 fn position_response(deps: Deps, now: Timestamp, p: RemotePosition) -> StdResult<RemotePositionResponse> {
-    let staleness = SOURCES.may_load(deps.storage, &p.source_id)?.and_then(|s| s.staleness_seconds(now));
+    let staleness = SOURCES.may_load(deps.storage, &p.source_id)?.and_then(|s| s.state.staleness_seconds(now));
     Ok(RemotePositionResponse {
         usable: p.usable(),
         source_id: p.source_id,

@@ -149,7 +149,7 @@ fn collateral_of(
         };
         let staleness_seconds = SOURCES
             .may_load(storage, &p.source_id)?
-            .and_then(|s| s.staleness_seconds(cosmwasm_std::Timestamp::from_seconds(now)))
+            .and_then(|s| s.state.staleness_seconds(cosmwasm_std::Timestamp::from_seconds(now)))
             .unwrap_or(u64::MAX);
         items.push(CollateralItem {
             amount: usable.u128(),

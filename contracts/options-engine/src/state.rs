@@ -2,6 +2,7 @@ use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Timestamp, Uint128};
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 use isthmus_protocol::asset::AssetInfo;
+use isthmus_source_registry::SourceRegistry;
 
 use crate::error::ContractResult;
 
@@ -17,28 +18,24 @@ pub struct Config {
 
 pub const CONFIG: Item<Config> = Item::new("config");
 
-/// A vault on a source chain, known by a stable id bound to its connection and port, so
-/// that a re-opened channel keeps the same identity (DESIGN §1).
+/// The engine's state of a registered source (DESIGN §1): when it last heard from it.
 #[cw_serde]
-pub struct Source {
-    pub connection_id: String,
-    pub counterparty_port: String,
-    pub channel_id: Option<String>,
+#[derive(Default)]
+pub struct SourceState {
     /// Target-chain time of the last packet applied from this source.
     pub last_heard: Option<Timestamp>,
 }
 
-impl Source {
+impl SourceState {
     pub fn staleness_seconds(&self, now: Timestamp) -> Option<u64> {
         self.last_heard.map(|t| now.seconds().saturating_sub(t.seconds()))
     }
 }
 
-pub const SOURCES: Map<&str, Source> = Map::new("sources");
-/// `(connection, counterparty port)` -> source id, for the handshake allow-list.
-pub const SOURCE_BY_COUNTERPARTY: Map<(&str, &str), String> = Map::new("source_by_cp");
-/// Open collateral channel -> source id.
-pub const CHANNEL_SOURCES: Map<&str, String> = Map::new("channel_sources");
+/// Vaults on source chains, each under a stable id bound to its connection and port, so
+/// that a re-opened channel keeps the same identity.
+pub const SOURCES: SourceRegistry<SourceState> = SourceRegistry::new();
+pub type Source = isthmus_source_registry::Source<SourceState>;
 
 #[cw_serde]
 pub struct CollateralAsset {
@@ -119,9 +116,7 @@ pub fn page_limit(limit: Option<u32>) -> usize {
 }
 
 pub fn load_source(storage: &dyn cosmwasm_std::Storage, source_id: &str) -> ContractResult<Source> {
-    SOURCES
-        .may_load(storage, source_id)?
-        .ok_or_else(|| crate::ContractError::UnknownSource { source_id: source_id.to_string() })
+    Ok(SOURCES.load(storage, source_id)?)
 }
 
 pub mod market;

@@ -12,6 +12,37 @@ pub fn is_upgrade(stored: &str, current: &str) -> bool {
     parse(stored) <= parse(current)
 }
 
+/// A refused migration: another contract's state, or a downgrade.
+#[derive(thiserror::Error, Debug, PartialEq, Eq)]
+#[error("cannot migrate from {from_name} {from_version} to {to_version}")]
+pub struct MigrationRefused {
+    pub from_name: String,
+    pub from_version: String,
+    pub to_version: String,
+}
+
+/// The `migrate` entry point of every Isthmus contract: check the stored cw2 name and
+/// version, store the new version, and report both in events.
+pub fn migrate(
+    storage: &mut dyn cosmwasm_std::Storage,
+    name: &str,
+    version: &str,
+) -> Result<Result<cosmwasm_std::Response, MigrationRefused>, cosmwasm_std::StdError> {
+    let stored = cw2::get_contract_version(storage)?;
+    if stored.contract != name || !is_upgrade(&stored.version, version) {
+        return Ok(Err(MigrationRefused {
+            from_name: stored.contract,
+            from_version: stored.version,
+            to_version: version.to_string(),
+        }));
+    }
+    cw2::set_contract_version(storage, name, version)?;
+    Ok(Ok(cosmwasm_std::Response::new()
+        .add_attribute("action", "migrate")
+        .add_attribute("from_version", stored.version)
+        .add_attribute("to_version", version)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_upgrade;

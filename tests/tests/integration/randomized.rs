@@ -87,35 +87,38 @@ fn run(suite: &mut Suite, steps: &[Step]) -> Result<(), TestCaseError> {
                 let recipient = suite.local_recipient(USERS[to]);
                 let _ = suite.seize(USERS[user], a, amount, recipient);
             }
-            Step::Deliver { pick } => {
-                let sent: Vec<usize> = (0..suite.chains.in_flight().len())
-                    .filter(|&i| suite.chains.in_flight()[i].state == PacketState::Sent)
-                    .collect();
-                if !sent.is_empty() {
-                    suite.chains.deliver(sent[pick % sent.len()]).map_err(fail)?;
-                }
-            }
-            Step::Settle { pick } => {
-                let done: Vec<usize> = (0..suite.chains.in_flight().len())
-                    .filter(|&i| suite.chains.in_flight()[i].state != PacketState::Sent)
-                    .collect();
-                if !done.is_empty() {
-                    suite.chains.settle(done[pick % done.len()]).map_err(fail)?;
-                }
-            }
-            Step::TimeOut { pick } => {
-                let sent: Vec<usize> = (0..suite.chains.in_flight().len())
-                    .filter(|&i| suite.chains.in_flight()[i].state == PacketState::Sent)
-                    .collect();
-                if !sent.is_empty() {
-                    suite.chains.time_out(sent[pick % sent.len()]).map_err(fail)?;
-                }
-            }
+            Step::Deliver { pick } => relay_step(suite, Relay::Deliver, pick)?,
+            Step::Settle { pick } => relay_step(suite, Relay::Settle, pick)?,
+            Step::TimeOut { pick } => relay_step(suite, Relay::TimeOut, pick)?,
             Step::Advance { seconds } => suite.chains.advance_both(seconds),
         }
         suite.check_invariants().map_err(fail)?;
     }
     suite.settle_and_check().map_err(fail)
+}
+
+/// What the relayer does to one packet, picked among those it applies to.
+enum Relay {
+    Deliver,
+    Settle,
+    TimeOut,
+}
+
+fn relay_step(suite: &mut Suite, what: Relay, pick: usize) -> Result<(), TestCaseError> {
+    let wants_sent = !matches!(what, Relay::Settle);
+    let candidates: Vec<usize> = (0..suite.chains.in_flight().len())
+        .filter(|&i| (suite.chains.in_flight()[i].state == PacketState::Sent) == wants_sent)
+        .collect();
+    if candidates.is_empty() {
+        return Ok(());
+    }
+    let index = candidates[pick % candidates.len()];
+    match what {
+        Relay::Deliver => suite.chains.deliver(index).map(|_| ()),
+        Relay::Settle => suite.chains.settle(index).map(|_| ()),
+        Relay::TimeOut => suite.chains.time_out(index).map(|_| ()),
+    }
+    .map_err(fail)
 }
 
 fn fail(e: anyhow::Error) -> TestCaseError {
@@ -199,30 +202,9 @@ fn run_market(suite: &mut Suite, listed: &Listed, steps: &[MarketStep]) -> Resul
                 let account = suite.target_user(USERS[user]).to_string();
                 let _ = suite.controller_as("lp", &ControllerMsg::CoverBadDebt { account }, &[]);
             }
-            MarketStep::Deliver { pick } => {
-                let sent: Vec<usize> = (0..suite.chains.in_flight().len())
-                    .filter(|&i| suite.chains.in_flight()[i].state == PacketState::Sent)
-                    .collect();
-                if !sent.is_empty() {
-                    suite.chains.deliver(sent[pick % sent.len()]).map_err(fail)?;
-                }
-            }
-            MarketStep::Settle { pick } => {
-                let done: Vec<usize> = (0..suite.chains.in_flight().len())
-                    .filter(|&i| suite.chains.in_flight()[i].state != PacketState::Sent)
-                    .collect();
-                if !done.is_empty() {
-                    suite.chains.settle(done[pick % done.len()]).map_err(fail)?;
-                }
-            }
-            MarketStep::TimeOut { pick } => {
-                let sent: Vec<usize> = (0..suite.chains.in_flight().len())
-                    .filter(|&i| suite.chains.in_flight()[i].state == PacketState::Sent)
-                    .collect();
-                if !sent.is_empty() {
-                    suite.chains.time_out(sent[pick % sent.len()]).map_err(fail)?;
-                }
-            }
+            MarketStep::Deliver { pick } => relay_step(suite, Relay::Deliver, pick)?,
+            MarketStep::Settle { pick } => relay_step(suite, Relay::Settle, pick)?,
+            MarketStep::TimeOut { pick } => relay_step(suite, Relay::TimeOut, pick)?,
             MarketStep::Advance { seconds } => suite.chains.advance_both(seconds),
         }
         suite.check_all().map_err(fail)?;

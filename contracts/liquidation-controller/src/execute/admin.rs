@@ -3,7 +3,7 @@
 use cosmwasm_std::{DepsMut, MessageInfo, Response};
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::{Source, CONFIG, SOURCES, SOURCE_BY_COUNTERPARTY};
+use crate::state::{CONFIG, SOURCES};
 
 fn only_owner(deps: &DepsMut, info: &MessageInfo, action: &str) -> ContractResult<()> {
     if info.sender != CONFIG.load(deps.storage)?.owner {
@@ -27,31 +27,7 @@ pub fn register_source(
     counterparty_port: String,
 ) -> ContractResult<Response> {
     only_owner(&deps, &info, "register_source")?;
-    let valid = !source_id.is_empty()
-        && source_id.len() <= 64
-        && source_id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-    if !valid {
-        return Err(ContractError::InvalidSourceId);
-    }
-    let mut in_flight = 0;
-    if let Some(prev) = SOURCES.may_load(deps.storage, &source_id)? {
-        if let Some(channel_id) = prev.channel_id {
-            return Err(ContractError::SourceConnected { source_id, channel_id });
-        }
-        in_flight = prev.in_flight;
-        SOURCE_BY_COUNTERPARTY.remove(deps.storage, (&prev.connection_id, &prev.counterparty_port));
-    }
-    SOURCE_BY_COUNTERPARTY.save(deps.storage, (&connection_id, &counterparty_port), &source_id)?;
-    SOURCES.save(
-        deps.storage,
-        &source_id,
-        &Source {
-            connection_id: connection_id.clone(),
-            counterparty_port: counterparty_port.clone(),
-            channel_id: None,
-            in_flight,
-        },
-    )?;
+    SOURCES.register(deps.storage, &source_id, &connection_id, &counterparty_port)?;
     Ok(Response::new()
         .add_attribute("action", "register_source")
         .add_attribute("source_id", source_id)

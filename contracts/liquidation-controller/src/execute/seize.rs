@@ -42,12 +42,10 @@ pub fn seize(deps: DepsMut, env: Env, info: MessageInfo, req: SeizeRequest) -> C
     let config = CONFIG.load(deps.storage)?;
     let repay = cw_utils::must_pay(&info, &config.quote_denom)?;
     check_recipient(&req.recipient)?;
-    let mut source = SOURCES
-        .may_load(deps.storage, &req.source_id)?
-        .ok_or(ContractError::UnknownSource { source_id: req.source_id.clone() })?;
+    let source = SOURCES.load(deps.storage, &req.source_id)?;
     let channel =
         source.channel_id.clone().ok_or(ContractError::NoSeizeChannel { source_id: req.source_id.clone() })?;
-    if source.in_flight >= config.max_in_flight_per_source {
+    if source.state.in_flight >= config.max_in_flight_per_source {
         return Err(ContractError::TooManyInFlight {
             what: format!("source {}", req.source_id),
             max: config.max_in_flight_per_source,
@@ -77,8 +75,7 @@ pub fn seize(deps: DepsMut, env: Env, info: MessageInfo, req: SeizeRequest) -> C
         deps.storage,
         &seize_id.checked_add(1).ok_or_else(|| cosmwasm_std::StdError::generic_err("seize ids exhausted"))?,
     )?;
-    source.in_flight = source.in_flight.saturating_add(1);
-    SOURCES.save(deps.storage, &req.source_id, &source)?;
+    SOURCES.update_state(deps.storage, &req.source_id, |s| s.in_flight = s.in_flight.saturating_add(1))?;
     ACCOUNT_IN_FLIGHT.save(deps.storage, &req.account, &open.saturating_add(1))?;
     let mut funds = FUNDS.may_load(deps.storage)?.unwrap_or_default();
     funds.escrow = funds.escrow.checked_add(repay)?;

@@ -60,9 +60,7 @@ fn settle_inner(deps: DepsMut, packet: &IbcPacket, outcome: Outcome) -> Contract
     FUNDS.save(deps.storage, &funds)?;
     let open = ACCOUNT_IN_FLIGHT.may_load(deps.storage, &record.account)?.unwrap_or(0);
     ACCOUNT_IN_FLIGHT.save(deps.storage, &record.account, &open.saturating_sub(1))?;
-    let mut source = SOURCES.load(deps.storage, &record.source_id)?;
-    source.in_flight = source.in_flight.saturating_sub(1);
-    SOURCES.save(deps.storage, &record.source_id, &source)?;
+    SOURCES.update_state(deps.storage, &record.source_id, |s| s.in_flight = s.in_flight.saturating_sub(1))?;
 
     let base = IbcBasicResponse::new()
         .add_attribute("seize_id", seize_id.to_string())

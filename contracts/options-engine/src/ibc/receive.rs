@@ -10,7 +10,7 @@ use isthmus_protocol::packet::{CollateralPacket, Received, WithdrawApproved};
 
 use crate::error::{ContractError, ContractResult};
 use crate::margin;
-use crate::state::{remote_key, remote_positions, RemotePosition, CHANNEL_SOURCES, CONFIG, SOURCES};
+use crate::state::{remote_key, remote_positions, RemotePosition, CONFIG, SOURCES};
 
 pub fn packet_receive(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> IbcReceiveResponse {
     let channel_id = msg.packet.dest.channel_id.clone();
@@ -26,7 +26,7 @@ pub fn packet_receive(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> IbcR
 fn receive(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> ContractResult<IbcReceiveResponse> {
     let channel_id = msg.packet.dest.channel_id;
     let source_id =
-        CHANNEL_SOURCES.may_load(deps.storage, &channel_id)?.ok_or(ContractError::UnknownChannel { channel_id })?;
+        SOURCES.source_of_channel(deps.storage, &channel_id)?.ok_or(ContractError::UnknownChannel { channel_id })?;
     let packet: CollateralPacket = from_json(&msg.packet.data)?;
     let now = env.block.time;
     let response = match packet {
@@ -69,9 +69,7 @@ fn receive(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> ContractResult<
             .add_attribute("positions", positions.to_string()),
     };
     // Any packet processed proves the source is alive.
-    let mut source = SOURCES.load(deps.storage, &source_id)?;
-    source.last_heard = Some(now);
-    SOURCES.save(deps.storage, &source_id, &source)?;
+    SOURCES.update_state(deps.storage, &source_id, |state| state.last_heard = Some(now))?;
     Ok(response)
 }
 
