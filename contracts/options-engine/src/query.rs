@@ -36,6 +36,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
         QueryMsg::SeizeQuote { account, source_id, owner, asset, repay } => {
             to_json_binary(&liquidation::seize_quote(deps, &env, account, source_id, owner, asset, repay)?)
         }
+        QueryMsg::Liquidations { account, start_after, limit } => {
+            to_json_binary(&liquidation::liquidations_page(deps, account, start_after, limit)?)
+        }
         QueryMsg::Liquidatable { start_after, limit } => {
             to_json_binary(&liquidation::liquidatable(deps, &env, start_after, limit)?)
         }

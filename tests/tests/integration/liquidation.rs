@@ -273,3 +273,63 @@ fn bad_keeper_input_is_refused_and_changes_nothing() {
     assert_eq!(suite.funds().unwrap().escrow.u128(), 0);
     suite.check_all().unwrap();
 }
+
+#[test]
+fn liquidations_are_recorded_and_queryable_by_account() {
+    let mut suite = crashed();
+    let r = liquidate(&mut suite, "keeper", "alice").unwrap();
+    let records: engine::LiquidationsResponse = suite
+        .chains
+        .target
+        .wrap()
+        .query_wasm_smart(
+            &suite.engine,
+            &engine::QueryMsg::Liquidations {
+                account: Some(suite.target_user("alice").to_string()),
+                start_after: None,
+                limit: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(records.liquidations.len(), 1);
+    let record = &records.liquidations[0];
+    assert_eq!(record.liquidator, suite.target_user("keeper").as_str());
+    assert_eq!(record.closed.len(), 1);
+    assert_eq!(record.closed[0].quantity, -150);
+    let attr = |k: &str| isthmus_tests::market::attr(&r, k).parse::<u128>().unwrap();
+    assert_eq!(record.penalties.u128(), attr("penalties"));
+    assert_eq!(record.closed[0].penalty.u128(), attr("penalties"));
+    assert_eq!(record.cash_after, suite.engine_account("alice").unwrap().cash);
+}
+
+#[test]
+fn the_per_source_limit_bounds_seizes_in_flight_and_dust_repayments_are_refused() {
+    let mut suite = crashed();
+    liquidate(&mut suite, "keeper", "alice").unwrap();
+    let admin = suite.target_admin.clone();
+    let controller = suite.controller.clone();
+    suite
+        .chains
+        .execute(
+            Side::Target,
+            &admin,
+            &controller,
+            &ControllerMsg::UpdateConfig {
+                owner: None,
+                seize_timeout_seconds: None,
+                max_in_flight_per_account: None,
+                max_in_flight_per_source: Some(1),
+            },
+            &[],
+        )
+        .unwrap();
+    suite.keeper_seize("keeper", "alice", 10_000_000, "keeper").unwrap();
+    let err = suite.keeper_seize("carol", "alice", 10_000_000, "carol").unwrap_err();
+    assert!(err.root_cause().to_string().contains("too many seizes in flight for source cosmoshub"), "{err}");
+    // Too little: 4 base units of USDC buy less than one base unit of ATOM at 5 USDC.
+    suite.relay_all().unwrap();
+    let err = suite.keeper_seize("carol", "alice", 4, "carol").unwrap_err();
+    assert!(format!("{err:#}").contains("buys less than one base unit"), "{err:#}");
+    suite.settle_and_check().unwrap();
+    suite.check_cash_conservation().unwrap();
+}

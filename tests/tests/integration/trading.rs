@@ -121,6 +121,22 @@ fn stale_prices_stop_new_risk_but_not_closing() {
 }
 
 #[test]
+fn a_stale_volatility_stops_new_risk_but_not_closing() {
+    let mut suite = SuiteBuilder::new().build().unwrap();
+    let listed = suite.open_market(1_000_000_000_000).unwrap();
+    suite.deposit_cash("alice", 1_000_000_000).unwrap();
+    suite.trade("alice", &[(listed.call_10, 4)], i128::MAX).unwrap();
+    // The vol is 3601 s old (max 3600) while the spot is fresh.
+    suite.chains.advance_both(3_601);
+    suite.push_price("ATOM", cosmwasm_std::Decimal::from_ratio(10u128, 1u128)).unwrap();
+    let err = suite.trade("alice", &[(listed.call_10, 1)], i128::MAX).unwrap_err();
+    assert!(err.root_cause().to_string().contains("implied volatility of ATOM"), "{err}");
+    suite.trade("alice", &[(listed.call_10, -4)], i128::MAX).unwrap();
+    assert!(suite.engine_account("alice").unwrap().positions.is_empty());
+    suite.check_cash_conservation().unwrap();
+}
+
+#[test]
 fn bad_trades_are_refused_and_change_nothing() {
     let mut suite = SuiteBuilder::new().build().unwrap();
     let listed = suite.open_market(1_000_000_000_000).unwrap();

@@ -12,13 +12,15 @@ use cosmwasm_std::{
     Uint256, WasmMsg,
 };
 use isthmus_pricing::{Fixed, Rounding};
+use isthmus_protocol::engine::{ClosedPosition, LiquidationRecord};
 
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::{self, to_fixed, Freshness};
 use crate::risk::account_margin;
 use crate::settlement::settle_account;
 use crate::state::market::{
-    Account, ACCOUNTS, ACCOUNT_RESERVATIONS, POOL, POOL_POSITIONS, PRICES, QUOTE, RISK, SERIES, SERIES_HOLDERS,
+    liquidations, Account, ACCOUNTS, ACCOUNT_RESERVATIONS, NEXT_LIQUIDATION_ID, POOL, POOL_POSITIONS, PRICES, QUOTE,
+    RISK, SERIES, SERIES_HOLDERS,
 };
 use crate::state::{remote_positions, RemotePosition, COLLATERAL_ASSETS, CONFIG};
 use crate::valuation::{mark, quote_amount};
@@ -59,6 +61,7 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
     let penalty_rate = to_fixed(risk.liquidation_penalty)?;
     let mut pool = POOL.may_load(deps.storage)?.unwrap_or_default();
     let mut penalties: i128 = 0;
+    let mut closed = vec![];
     let mut response = Response::new().add_attribute("action", "liquidate").add_attribute("account", &account_id);
     for (series_id, quantity) in riskiest_first(&deps, now, &account)? {
         let mut series = SERIES.load(deps.storage, series_id)?;
@@ -96,6 +99,12 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
             format!("closed:{series_id}"),
             format!("qty={quantity} premium={premium} penalty={penalty}"),
         );
+        closed.push(ClosedPosition {
+            series_id,
+            quantity,
+            premium: Int128::new(premium),
+            penalty: Uint128::new(penalty.unsigned_abs()),
+        });
         let after = account_margin(deps.storage, now, &account_id, &account, Freshness::Lenient)?;
         if after.meets_initial_margin() {
             break;
@@ -131,7 +140,28 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
     }
     POOL.save(deps.storage, &pool)?;
     ACCOUNTS.save(deps.storage, &account_id, &account)?;
+    let liquidation_id = NEXT_LIQUIDATION_ID.may_load(deps.storage)?.unwrap_or(1);
+    NEXT_LIQUIDATION_ID.save(
+        deps.storage,
+        &liquidation_id.checked_add(1).ok_or_else(|| oracle::invalid("liquidation_id", "exhausted"))?,
+    )?;
+    liquidations().save(
+        deps.storage,
+        liquidation_id,
+        &LiquidationRecord {
+            liquidation_id,
+            account: account_id.clone(),
+            liquidator: caller.clone(),
+            closed,
+            penalties: Uint128::new(penalties.unsigned_abs()),
+            reward: Uint128::new(reward.unsigned_abs()),
+            insurance: Uint128::new(insurance.unsigned_abs()),
+            cash_after: account.cash,
+            time: now,
+        },
+    )?;
     Ok(response
+        .add_attribute("liquidation_id", liquidation_id.to_string())
         .add_attribute("penalties", penalties.to_string())
         .add_attribute("liquidator", caller)
         .add_attribute("reward", reward.to_string())

@@ -91,3 +91,29 @@ pub fn liquidatable(
     }
     Ok(LiquidatableResponse { accounts, next_start_after })
 }
+
+pub fn liquidations_page(
+    deps: Deps,
+    account: Option<String>,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> StdResult<isthmus_protocol::engine::LiquidationsResponse> {
+    let start = start_after.map(Bound::exclusive);
+    let limit = page_limit(limit);
+    let records = match account {
+        Some(account) => crate::state::market::liquidations()
+            .idx
+            .account
+            .prefix(account)
+            .range(deps.storage, start, None, Order::Ascending)
+            .take(limit)
+            .map(|item| item.map(|(_, r)| r))
+            .collect::<StdResult<_>>()?,
+        None => crate::state::market::liquidations()
+            .range(deps.storage, start, None, Order::Ascending)
+            .take(limit)
+            .map(|item| item.map(|(_, r)| r))
+            .collect::<StdResult<_>>()?,
+    };
+    Ok(isthmus_protocol::engine::LiquidationsResponse { liquidations: records })
+}

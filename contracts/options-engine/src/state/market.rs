@@ -2,8 +2,8 @@
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Decimal, Int128, Uint128};
-use cw_storage_plus::{Item, Map};
-use isthmus_protocol::engine::{RiskParams, SeriesParams, SymbolParams};
+use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
+use isthmus_protocol::engine::{LiquidationRecord, RiskParams, SeriesParams, SymbolParams};
 
 /// Quote denom and decimals, fixed at instantiation.
 #[cw_serde]
@@ -108,3 +108,30 @@ pub const MAX_SETTLE_PER_PUSH: usize = 8;
 
 /// Reservations (seizes in flight) per account: debt is not written off while one is open.
 pub const ACCOUNT_RESERVATIONS: Map<&str, u32> = Map::new("account_reservations");
+
+pub struct LiquidationIndexes<'a> {
+    pub account: MultiIndex<'a, String, LiquidationRecord, u64>,
+}
+
+impl IndexList<LiquidationRecord> for LiquidationIndexes<'_> {
+    fn get_indexes(&'_ self) -> Box<dyn Iterator<Item = &'_ dyn Index<LiquidationRecord>> + '_> {
+        let v: Vec<&dyn Index<LiquidationRecord>> = vec![&self.account];
+        Box::new(v.into_iter())
+    }
+}
+
+/// Every position liquidation, by id, indexed by account.
+pub fn liquidations<'a>() -> IndexedMap<u64, LiquidationRecord, LiquidationIndexes<'a>> {
+    IndexedMap::new(
+        "liquidations",
+        LiquidationIndexes {
+            account: MultiIndex::new(
+                |_pk, r: &LiquidationRecord| r.account.clone(),
+                "liquidations",
+                "liquidations__account",
+            ),
+        },
+    )
+}
+
+pub const NEXT_LIQUIDATION_ID: Item<u64> = Item::new("next_liquidation_id");

@@ -241,3 +241,38 @@ pub struct LiquidatableResponse {
     /// Where to continue (the last account examined), if more remain.
     pub next_start_after: Option<String>,
 }
+
+/// One position closed by a liquidation.
+#[cw_serde]
+pub struct ClosedPosition {
+    pub series_id: u64,
+    /// The quantity the account held (closed entirely).
+    pub quantity: i64,
+    /// Paid by the account to close it (negative: received), quote base units.
+    pub premium: Int128,
+    pub penalty: Uint128,
+}
+
+/// A position liquidation, as recorded by the engine.
+#[cw_serde]
+pub struct LiquidationRecord {
+    pub liquidation_id: u64,
+    pub account: String,
+    pub liquidator: String,
+    /// Riskiest first, in the order closed.
+    pub closed: Vec<ClosedPosition>,
+    pub penalties: Uint128,
+    /// Paid to the liquidator's cash.
+    pub reward: Uint128,
+    /// Sent to the insurance fund.
+    pub insurance: Uint128,
+    /// The account's cash afterwards (negative: debt).
+    pub cash_after: Int128,
+    /// Unix seconds.
+    pub time: u64,
+}
+
+#[cw_serde]
+pub struct LiquidationsResponse {
+    pub liquidations: Vec<LiquidationRecord>,
+}

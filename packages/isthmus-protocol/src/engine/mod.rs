@@ -162,6 +162,9 @@ pub enum QueryMsg {
     /// What a keeper's repayment of `repay` buys in one collateral position.
     #[returns(SeizeQuoteResponse)]
     SeizeQuote { account: String, source_id: String, owner: String, asset: AssetInfo, repay: Uint128 },
+    /// Position liquidations, oldest first, optionally of one account.
+    #[returns(LiquidationsResponse)]
+    Liquidations { account: Option<String>, start_after: Option<u64>, limit: Option<u32> },
     /// Accounts below maintenance margin or in debt, examining at most `limit` accounts.
     #[returns(LiquidatableResponse)]
     Liquidatable { start_after: Option<String>, limit: Option<u32> },
