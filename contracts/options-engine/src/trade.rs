@@ -95,8 +95,13 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
 
         // Open interest: the long and short parts held by traders.
         let cap = series.params.open_interest_cap;
-        let open_long = series.open_long.u128() + long_part(new) - long_part(current);
-        let open_short = series.open_short.u128() + short_part(new) - short_part(current);
+        let moved = |open: u128, after: u128, before: u128| {
+            open.checked_add(after)
+                .and_then(|v| v.checked_sub(before))
+                .ok_or_else(|| crate::oracle::invalid("open interest", "overflow"))
+        };
+        let open_long = moved(series.open_long.u128(), long_part(new), long_part(current))?;
+        let open_short = moved(series.open_short.u128(), short_part(new), short_part(current))?;
         for (open, before) in [(open_long, series.open_long.u128()), (open_short, series.open_short.u128())] {
             if open > before && open > cap.u128() {
                 return Err(ContractError::OpenInterestCap {
@@ -173,7 +178,11 @@ pub fn margins_after(
     mode: Freshness,
 ) -> ContractResult<(MarginBreakdown, MarginBreakdown)> {
     let account = account_margin(storage, now, account_id, &plan.account_after, mode)?;
-    let settled: i128 = plan.settled.iter().map(|s| s.payoff).sum();
+    let settled = plan
+        .settled
+        .iter()
+        .try_fold(0i128, |sum, s| sum.checked_add(s.payoff))
+        .ok_or_else(|| crate::oracle::invalid("settlement", "overflow"))?;
     let pool_cash = POOL
         .may_load(storage)?
         .unwrap_or_default()

@@ -40,7 +40,7 @@ pub fn list_series(deps: DepsMut, env: Env, info: MessageInfo, params: SeriesPar
     if live >= MAX_LIVE_SERIES {
         return Err(ContractError::TooManySeries { max: MAX_LIVE_SERIES });
     }
-    LIVE_SERIES_COUNT.save(deps.storage, &(live + 1))?;
+    LIVE_SERIES_COUNT.save(deps.storage, &live.saturating_add(1))?; // live < MAX_LIVE_SERIES
     let series_id = NEXT_SERIES_ID.may_load(deps.storage)?.unwrap_or(1);
     NEXT_SERIES_ID.save(deps.storage, &series_id.checked_add(1).ok_or_else(|| invalid("series_id", "exhausted"))?)?;
     let key = (params.underlying.as_str(), params.expiry);
