@@ -7,7 +7,7 @@ use isthmus_margin::{
     UnderlyingBook, VolShock,
 };
 use isthmus_pricing::Fixed;
-use isthmus_protocol::engine::{OptionKind, RiskParams};
+use isthmus_protocol::engine::{OptionKind, RiskParams, SeriesParams};
 
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::{self, to_fixed, Freshness};
@@ -59,14 +59,13 @@ fn book_for(
     storage: &dyn Storage,
     now: u64,
     underlying: &str,
-    positions: &[(u64, i64)],
+    positions: &[(SeriesParams, i64)],
     mode: Freshness,
     rate: Fixed,
 ) -> ContractResult<UnderlyingBook> {
     let spot = oracle::spot(storage, now, underlying, mode)?;
     let mut book = UnderlyingBook { spot, rate, vols: vec![], legs: vec![] };
-    for (series_id, quantity) in positions {
-        let series = SERIES.load(storage, *series_id)?.params;
+    for (series, quantity) in positions {
         if series.underlying != underlying {
             continue;
         }
@@ -91,16 +90,20 @@ fn book_for(
     Ok(book)
 }
 
+/// The series of `positions`, each loaded once per evaluation (storage reads dominate gas).
+fn load_series(storage: &dyn Storage, positions: &[(u64, i64)]) -> StdResult<Vec<(SeriesParams, i64)>> {
+    positions.iter().map(|(id, q)| SERIES.load(storage, *id).map(|s| (s.params, *q))).collect()
+}
+
 /// Underlyings of `positions`, in first-seen order.
-fn underlyings_of(storage: &dyn Storage, positions: &[(u64, i64)]) -> StdResult<Vec<String>> {
+fn underlyings_of(positions: &[(SeriesParams, i64)]) -> Vec<String> {
     let mut out: Vec<String> = vec![];
-    for (series_id, _) in positions {
-        let u = SERIES.load(storage, *series_id)?.params.underlying;
-        if !out.contains(&u) {
-            out.push(u);
+    for (series, _) in positions {
+        if !out.contains(&series.underlying) {
+            out.push(series.underlying.clone());
         }
     }
-    Ok(out)
+    out
 }
 
 /// Remote collateral of `account` as margin items. Items without a listed, risk-configured
@@ -196,10 +199,11 @@ pub fn account_margin_with(
     let risk = RISK.load(storage)?;
     let quote = QUOTE.load(storage)?;
     let rate = to_fixed(risk.rate)?;
-    let underlyings = underlyings_of(storage, &account.positions)?;
+    let positions = load_series(storage, &account.positions)?;
+    let underlyings = underlyings_of(&positions);
     let books = underlyings
         .iter()
-        .map(|u| book_for(storage, now, u, &account.positions, mode, rate))
+        .map(|u| book_for(storage, now, u, &positions, mode, rate))
         .collect::<ContractResult<Vec<_>>>()?;
     let collateral = collateral_of(storage, now, account_id, &underlyings, mode, &risk, usable_override)?;
     let view = isthmus_margin::Account { cash: account.cash.i128(), underlyings: books, collateral };
@@ -217,10 +221,11 @@ pub fn pool_margin(
     let risk = RISK.load(storage)?;
     let quote = QUOTE.load(storage)?;
     let rate = to_fixed(risk.rate)?;
-    let underlyings = underlyings_of(storage, positions)?;
+    let positions = load_series(storage, positions)?;
+    let underlyings = underlyings_of(&positions);
     let books = underlyings
         .iter()
-        .map(|u| book_for(storage, now, u, positions, mode, rate))
+        .map(|u| book_for(storage, now, u, &positions, mode, rate))
         .collect::<ContractResult<Vec<_>>>()?;
     let view = isthmus_margin::Account { cash, underlyings: books, collateral: vec![] };
     evaluate(&view, &margin_params(&risk, quote.decimals)?).map_err(margin_err)
