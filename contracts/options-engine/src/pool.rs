@@ -26,26 +26,56 @@ pub fn nav(storage: &dyn Storage, now: u64, mode: Freshness) -> ContractResult<i
     Ok(nav)
 }
 
-/// Net delta of `positions` on `underlying`, in whole units: `Σ q x size x delta`. Expired
-/// series carry no delta (their value no longer moves with the spot once settled).
-pub fn net_delta(storage: &dyn Storage, now: u64, underlying: &str, positions: &[(u64, i64)]) -> ContractResult<Fixed> {
+/// Net deltas on `underlying`, in whole units, of two sets of positions (the pool before
+/// and after a trade): `Σ q x size x delta` each. Every series is loaded and priced once, and
+/// the spot and each expiry's vol are read once. Expired series carry no delta.
+pub fn net_deltas(
+    storage: &dyn Storage,
+    now: u64,
+    underlying: &str,
+    before: &[(u64, i64)],
+    after: &[(u64, i64)],
+) -> ContractResult<(Fixed, Fixed)> {
     let rate = to_fixed(RISK.load(storage)?.rate)?;
-    let mut total = Fixed::ZERO;
-    for (series_id, quantity) in positions {
+    let mut spot = None;
+    let mut vols: Vec<(u64, Fixed)> = vec![];
+    let mut seen: Vec<u64> = vec![];
+    let (mut total_before, mut total_after) = (Fixed::ZERO, Fixed::ZERO);
+    for (series_id, _) in before.iter().chain(after.iter()) {
+        if seen.contains(series_id) {
+            continue;
+        }
+        seen.push(*series_id);
         let series = SERIES.load(storage, *series_id)?.params;
         if series.underlying != underlying || now >= series.expiry {
             continue;
         }
+        let spot = match spot {
+            Some(s) => s,
+            None => *spot.insert(oracle::spot(storage, now, underlying, Freshness::Strict)?),
+        };
+        let vol = match vols.iter().find(|(e, _)| *e == series.expiry) {
+            Some((_, v)) => *v,
+            None => {
+                let v = oracle::vol(storage, now, underlying, series.expiry, Freshness::Strict)?;
+                vols.push((series.expiry, v));
+                v
+            }
+        };
         let inputs = BsInputs {
-            spot: oracle::spot(storage, now, underlying, Freshness::Strict)?,
+            spot,
             strike: to_fixed(series.strike)?,
             time_years: oracle::years_to(now, series.expiry)?,
-            vol: oracle::vol(storage, now, underlying, series.expiry, Freshness::Strict)?,
+            vol,
             rate,
         };
         let (_, delta) = price_and_delta(&inputs, to_pricing_kind(series.kind))?;
         let per_contract = delta.checked_mul(to_fixed(series.contract_size)?)?;
-        total = total.checked_add(per_contract.checked_mul(Fixed::from_int(i128::from(*quantity))?)?)?;
+        let quantity_in = |set: &[(u64, i64)]| set.iter().find(|(id, _)| id == series_id).map(|(_, q)| *q).unwrap_or(0);
+        total_before =
+            total_before.checked_add(per_contract.checked_mul(Fixed::from_int(i128::from(quantity_in(before)))?)?)?;
+        total_after =
+            total_after.checked_add(per_contract.checked_mul(Fixed::from_int(i128::from(quantity_in(after)))?)?)?;
     }
-    Ok(total)
+    Ok((total_before, total_after))
 }

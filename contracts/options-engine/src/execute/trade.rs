@@ -5,7 +5,7 @@ use isthmus_protocol::engine::TradeLeg;
 
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::Freshness;
-use crate::pool::net_delta;
+use crate::pool::net_deltas;
 use crate::settlement;
 use crate::state::market::{ACCOUNTS, POOL, POOL_POSITIONS, SERIES, SERIES_HOLDERS, SYMBOLS};
 use crate::state::CONFIG;
@@ -97,8 +97,8 @@ fn check_pool_exposure(storage: &dyn cosmwasm_std::Storage, now: u64, plan: &Tra
     }
     for underlying in underlyings {
         let limit = crate::oracle::to_fixed(SYMBOLS.load(storage, &underlying)?.max_pool_delta)?;
-        let delta_after = net_delta(storage, now, &underlying, &after)?.checked_abs()?;
-        let delta_before = net_delta(storage, now, &underlying, &before)?.checked_abs()?;
+        let (delta_before, delta_after) = net_deltas(storage, now, &underlying, &before, &after)?;
+        let (delta_before, delta_after) = (delta_before.checked_abs()?, delta_after.checked_abs()?);
         if delta_after > limit && delta_after > delta_before {
             return Err(ContractError::PoolExposureLimit {
                 underlying,
