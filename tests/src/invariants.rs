@@ -39,7 +39,7 @@ impl Suite {
                 AssetInfo::Cw20(_) => self.cw20_balance(&self.vault)?,
             };
             let mut sum = 0u128;
-            for user in USERS {
+            for user in USERS.iter().copied().chain(self.extra_owners.iter().map(String::as_str)) {
                 let p = self.vault_position(user, &info)?;
                 sum += p.available.u128() + p.pending.u128();
             }

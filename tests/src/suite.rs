@@ -89,6 +89,9 @@ pub struct Suite {
     /// Seize channel: (vault side, injector side).
     pub seize_channel: (String, String),
     next_seize_id: u64,
+    /// Source-chain owners beyond `USERS` that hold vault positions (names), so that the
+    /// invariant checks sum every position.
+    pub extra_owners: Vec<String>,
 }
 
 impl SuiteBuilder {
@@ -286,6 +289,7 @@ impl SuiteBuilder {
             collateral_channel: (String::new(), String::new()),
             seize_channel: (String::new(), String::new()),
             next_seize_id: 1,
+            extra_owners: vec![],
         };
         if self.open_channels {
             suite.collateral_channel = suite.open_collateral_channel()?;

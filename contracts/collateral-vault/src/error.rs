@@ -43,6 +43,9 @@ pub enum ContractError {
     #[error("owner {owner} is bound to account {bound} while holding collateral, not {requested}")]
     AccountMismatch { owner: String, bound: String, requested: String },
 
+    #[error("only {owner} can bind its account; others may deposit only to the account it bound")]
+    BindingByOwnerOnly { owner: String },
+
     #[error("account must not be empty")]
     EmptyAccount,
 

@@ -33,6 +33,9 @@ pub enum ContractError {
     #[error("invalid seize recipient: {reason}")]
     InvalidRecipient { reason: String },
 
+    #[error("repayment {repay} plus {in_flight} already in flight exceeds the debt {debt}")]
+    RepayExceedsDebt { repay: Uint128, debt: Uint128, in_flight: Uint128 },
+
     #[error("account {account} has no debt")]
     NoDebt { account: String },
 

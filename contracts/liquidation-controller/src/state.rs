@@ -64,6 +64,9 @@ pub fn seizes<'a>() -> IndexedMap<u64, SeizeRecord, SeizeIndexes<'a>> {
 
 pub const NEXT_SEIZE_ID: Item<u64> = Item::new("next_seize_id");
 pub const ACCOUNT_IN_FLIGHT: Map<&str, u32> = Map::new("account_in_flight");
+/// Repayments in escrow per account: a new seize may repay at most the debt minus these, so
+/// concurrent seizes never repay (and seize collateral for) more than the debt.
+pub const ACCOUNT_REPAY_IN_FLIGHT: Map<&str, Uint128> = Map::new("account_repay_in_flight");
 
 /// Quote tokens the controller holds, by purpose (part of invariant 3).
 #[cw_serde]

@@ -10,7 +10,7 @@ use cosmwasm_std::{
 use isthmus_protocol::engine::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::ContractResult;
-use crate::execute::{admin, cash, liquidate, oracle, pool, reservations, series, settle, sources, trade};
+use crate::execute::{admin, cash, liquidate, oracle, owners, pool, reservations, series, settle, sources, trade};
 use crate::ibc;
 use crate::state::market::{Quote, QUOTE, RISK};
 use crate::state::{Config, CONFIG};
@@ -106,6 +106,8 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
         ExecuteMsg::Trade { legs, max_cost } => trade::trade(deps, env, info, legs, max_cost),
         ExecuteMsg::SettleAccount { account } => settle::settle_account_msg(deps, account),
         ExecuteMsg::SettleSeries { series_id, limit } => settle::settle_series(deps, series_id, limit),
+        ExecuteMsg::AuthorizeOwner { source_id, owner } => owners::authorize(deps, info, source_id, owner),
+        ExecuteMsg::RevokeOwner { source_id, owner } => owners::revoke(deps, env, info, source_id, owner),
         ExecuteMsg::Liquidate { account } => liquidate::liquidate(deps, env, info, account),
         ExecuteMsg::RepayDebt { account } => liquidate::repay_debt(deps, info, account),
         ExecuteMsg::AbsorbDebt { account } => liquidate::absorb_debt(deps, env, info, account),

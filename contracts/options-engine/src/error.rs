@@ -105,6 +105,12 @@ pub enum ContractError {
     #[error("open interest cap of series {series_id} exceeded: {requested} > {cap}")]
     OpenInterestCap { series_id: u64, requested: cosmwasm_std::Uint128, cap: cosmwasm_std::Uint128 },
 
+    #[error("closing these legs would leave the account further from safety: equity - MM {before} -> {after}")]
+    ClosingIncreasesRisk { before: cosmwasm_std::Int128, after: cosmwasm_std::Int128 },
+
+    #[error("an account counts collateral of at most {max} owners")]
+    TooManyOwners { max: u32 },
+
     #[error("an account holds at most {max} series")]
     TooManyPositions { max: usize },
 

@@ -10,9 +10,10 @@ use crate::state::market::RISK;
 use crate::state::market::{POOL, POOL_POSITIONS, QUOTE, SERIES};
 use crate::valuation::{mark, quote_amount};
 
-/// `NAV = cash + Σ q x mark`, each position's value rounded down (toward negative infinity),
-/// so the NAV is never overstated: LPs neither buy shares cheap nor redeem them dear.
-pub fn nav(storage: &dyn Storage, now: u64, mode: Freshness) -> ContractResult<i128> {
+/// `NAV = cash + Σ q x mark`, each position's value rounded as asked: up when shares are
+/// issued (a depositor never buys below value) and down when they are redeemed (a redeemer
+/// never takes above it), so rounding always favours the LPs who stay.
+pub fn nav(storage: &dyn Storage, now: u64, mode: Freshness, rounding: Rounding) -> ContractResult<i128> {
     let quote = QUOTE.load(storage)?;
     let mut nav = POOL.may_load(storage)?.unwrap_or_default().cash.i128();
     let positions: Vec<(u64, i64)> =
@@ -20,7 +21,7 @@ pub fn nav(storage: &dyn Storage, now: u64, mode: Freshness) -> ContractResult<i
     for (series_id, quantity) in positions {
         let series = SERIES.load(storage, series_id)?;
         let per_contract = mark(storage, now, &series.params, mode)?;
-        let value = quote_amount(per_contract, i128::from(quantity), quote.decimals, Rounding::Floor)?;
+        let value = quote_amount(per_contract, i128::from(quantity), quote.decimals, rounding)?;
         nav = nav.checked_add(value).ok_or_else(|| crate::oracle::invalid("nav", "overflow"))?;
     }
     Ok(nav)

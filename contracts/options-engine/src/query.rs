@@ -36,6 +36,14 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
         QueryMsg::SeizeQuote { account, source_id, owner, asset, repay } => {
             to_json_binary(&liquidation::seize_quote(deps, &env, account, source_id, owner, asset, repay)?)
         }
+        QueryMsg::AuthorizedOwners { account } => {
+            let owners = crate::state::AUTHORIZED_OWNERS
+                .sub_prefix(&account)
+                .keys(deps.storage, None, None, Order::Ascending)
+                .take(crate::state::MAX_AUTHORIZED_OWNERS as usize)
+                .collect::<StdResult<_>>()?;
+            to_json_binary(&isthmus_protocol::engine::AuthorizedOwnersResponse { account, owners })
+        }
         QueryMsg::Liquidations { account, start_after, limit } => {
             to_json_binary(&liquidation::liquidations_page(deps, account, start_after, limit)?)
         }

@@ -1,7 +1,7 @@
 //! The engine's one margin function: builds the margin crate's view of an account (or of the
 //! pool) from storage and evaluates it (DESIGN §6).
 
-use cosmwasm_std::{Order, SignedDecimal, StdResult, Storage};
+use cosmwasm_std::{SignedDecimal, StdResult, Storage};
 use isthmus_margin::{
     evaluate, CollateralItem, CollateralPrice, ExpiryVol, HaircutParams, Leg, MarginBreakdown, MarginParams,
     UnderlyingBook, VolShock,
@@ -12,10 +12,7 @@ use isthmus_protocol::engine::{OptionKind, RiskParams, SeriesParams};
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::{self, to_fixed, Freshness};
 use crate::state::market::{Account, CollateralRisk, COLLATERAL_RISK, QUOTE, RISK, SERIES};
-use crate::state::{remote_positions, RemoteKey, COLLATERAL_ASSETS, CONFIG, SOURCES};
-
-/// Remote positions counted per account: bounds the work of one margin evaluation.
-pub const MAX_COLLATERAL_ITEMS: usize = 16;
+use crate::state::{RemoteKey, COLLATERAL_ASSETS, CONFIG, SOURCES};
 
 pub fn margin_err(e: isthmus_margin::MarginError) -> ContractError {
     ContractError::Margin(e.to_string())
@@ -118,13 +115,7 @@ fn collateral_of(
     usable_override: Option<&UsableOverride>,
 ) -> ContractResult<Vec<CollateralItem>> {
     let max_staleness_seconds = CONFIG.load(storage)?.max_staleness_seconds;
-    let positions = remote_positions()
-        .idx
-        .account
-        .prefix(account.to_string())
-        .range(storage, None, None, Order::Ascending)
-        .take(MAX_COLLATERAL_ITEMS)
-        .collect::<StdResult<Vec<_>>>()?;
+    let positions = crate::state::counted_positions(storage, account)?;
     let mut items = vec![];
     for (key, p) in positions {
         let usable = match usable_override {

@@ -120,3 +120,68 @@ pub fn load_source(storage: &dyn cosmwasm_std::Storage, source_id: &str) -> Cont
 }
 
 pub mod market;
+
+/// Source-chain owners whose collateral an account counts: `(account, source_id, owner)`.
+/// Anyone can bind their own vault position to any account, so the account must consent
+/// before it counts (otherwise dust positions could crowd out its real collateral). An owner
+/// with the same key as the account (same bech32 payload) is authorized automatically.
+pub const AUTHORIZED_OWNERS: Map<(&str, &str, &str), ()> = Map::new("authorized_owners");
+pub const AUTHORIZED_COUNT: Map<&str, u32> = Map::new("authorized_count");
+/// Most owners one account counts: bounds every margin evaluation.
+pub const MAX_AUTHORIZED_OWNERS: u32 = 8;
+
+/// Whether `owner` (on a source chain) and `account` (here) are the same key.
+pub fn same_key(owner: &str, account: &str) -> bool {
+    match (bech32::decode(owner), bech32::decode(account)) {
+        (Ok((_, a)), Ok((_, b))) => a == b,
+        _ => false,
+    }
+}
+
+/// Authorize `(source_id, owner)` for `account`; a no-op if already authorized.
+pub fn authorize_owner(
+    storage: &mut dyn cosmwasm_std::Storage,
+    account: &str,
+    source_id: &str,
+    owner: &str,
+) -> ContractResult<()> {
+    if AUTHORIZED_OWNERS.has(storage, (account, source_id, owner)) {
+        return Ok(());
+    }
+    let count = AUTHORIZED_COUNT.may_load(storage, account)?.unwrap_or(0);
+    if count >= MAX_AUTHORIZED_OWNERS {
+        return Err(crate::ContractError::TooManyOwners { max: MAX_AUTHORIZED_OWNERS });
+    }
+    AUTHORIZED_OWNERS.save(storage, (account, source_id, owner), &())?;
+    AUTHORIZED_COUNT.save(storage, account, &(count + 1))?;
+    Ok(())
+}
+
+/// The replicated positions an account counts: those of its authorized owners, bound to it.
+pub fn counted_positions(
+    storage: &dyn cosmwasm_std::Storage,
+    account: &str,
+) -> cosmwasm_std::StdResult<Vec<(RemoteKey, RemotePosition)>> {
+    let owners: Vec<(String, String)> = AUTHORIZED_OWNERS
+        .sub_prefix(account)
+        .keys(storage, None, None, cosmwasm_std::Order::Ascending)
+        .take(MAX_AUTHORIZED_OWNERS as usize)
+        .collect::<cosmwasm_std::StdResult<_>>()?;
+    let mut out = vec![];
+    for (source_id, owner) in owners {
+        // Assets per owner are bounded by the vault's asset list (admin-controlled).
+        for item in remote_positions()
+            .prefix((source_id.clone(), owner.clone()))
+            .range(storage, None, None, cosmwasm_std::Order::Ascending)
+            .take(MAX_ASSETS_PER_OWNER)
+        {
+            let (asset_key, p) = item?;
+            if p.account == account {
+                out.push(((source_id.clone(), owner.clone(), asset_key), p));
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub const MAX_ASSETS_PER_OWNER: usize = 8;

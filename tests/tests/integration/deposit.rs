@@ -151,14 +151,23 @@ fn a_timed_out_update_is_resent_with_current_state() {
 }
 
 #[test]
-fn anyone_may_deposit_for_an_owner_account_pair() {
+fn anyone_may_deposit_for_an_owner_account_pair_but_only_the_owner_binds_it() {
     let mut suite = SuiteBuilder::new().build().unwrap();
     let (bob, alice) = (suite.user("bob"), suite.user("alice"));
     let account = suite.account("alice");
+    // Bob cannot create alice's binding (he could squat it with dust he controls)...
+    let err = suite.deposit_native(&bob, &account, Some(&alice), cosmwasm_std::coin(300, ATOM)).unwrap_err();
+    assert!(err.root_cause().to_string().contains("can bind its account"), "{err}");
+    suite.check_invariants().unwrap();
+    // ...but once alice bound her account, anyone may add to it.
+    suite.deposit_atom("alice", 1).unwrap();
     suite.deposit_native(&bob, &account, Some(&alice), cosmwasm_std::coin(300, ATOM)).unwrap();
     suite.check_invariants().unwrap();
-    assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 300);
+    assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 301);
     assert_eq!(suite.vault_position("bob", &Suite::atom()).unwrap().available.u128(), 0);
+    let other = suite.account("zed");
+    let err = suite.deposit_native(&bob, &other, Some(&alice), cosmwasm_std::coin(1, ATOM)).unwrap_err();
+    assert!(err.root_cause().to_string().contains("can bind its account"), "{err}");
     suite.settle_and_check().unwrap();
 }
 

@@ -8,6 +8,7 @@ mod heartbeat;
 mod liquidation;
 mod pool;
 mod randomized;
+mod review_fixes;
 mod roles;
 mod seize;
 mod settlement;

@@ -9,7 +9,7 @@ use isthmus_protocol::vault::Cw20HookMsg;
 use crate::book::{self, Change};
 use crate::error::{ContractError, ContractResult};
 use crate::replication;
-use crate::state::{engine_channel, load_asset, ASSETS, CONFIG};
+use crate::state::{engine_channel, load_asset, ASSETS, BINDINGS, CONFIG};
 
 pub fn deposit_native(
     deps: DepsMut,
@@ -71,6 +71,15 @@ fn deposit(
     }
     // Collateral the engine cannot learn about would sit idle: refuse instead.
     let channel = engine_channel(deps.storage)?;
+    // Anyone may deposit for an owner-account pair, but only the owner chooses the account:
+    // a third party can add to an existing binding, never create or change one (otherwise it
+    // could squat an owner's binding with dust it controls).
+    if *depositor != owner {
+        match BINDINGS.may_load(deps.storage, &owner)? {
+            Some(b) if b.account == account => {}
+            _ => return Err(ContractError::BindingByOwnerOnly { owner: owner.to_string() }),
+        }
+    }
 
     let position = book::apply(deps.storage, &owner, &asset, Some(&account), Change::Deposit(amount))?;
     let packet = replication::send(deps.storage, &env, &channel, &replication::update_packet(&position))?;

@@ -90,7 +90,6 @@ fn settle_withdrawal(deps: DepsMut, env: Env, request_id: u64, how: Settlement) 
         Settlement::TimedOut => AckOutcome::Error("timeout".to_string()),
     };
     let payout_msg = payout::transfer(&withdrawal.asset, withdrawal.owner.as_str(), withdrawal.amount)?;
-    withdrawals().remove(deps.storage, request_id)?;
     let base = IbcBasicResponse::new()
         .add_attribute("request_id", request_id.to_string())
         .add_attribute("owner", withdrawal.owner.as_str())
@@ -106,6 +105,8 @@ fn settle_withdrawal(deps: DepsMut, env: Env, request_id: u64, how: Settlement) 
                 None,
                 Change::PendingPaid(withdrawal.amount),
             )?;
+            // The record goes only once the position moved: a failure leaves it pending.
+            withdrawals().remove(deps.storage, request_id)?;
             let undo = PayoutUndo {
                 owner: withdrawal.owner.to_string(),
                 asset: withdrawal.asset.clone(),
@@ -127,6 +128,8 @@ fn settle_withdrawal(deps: DepsMut, env: Env, request_id: u64, how: Settlement) 
                 None,
                 Change::PendingReturned(withdrawal.amount),
             )?;
+            // The record goes only once the position moved: a failure leaves it pending.
+            withdrawals().remove(deps.storage, request_id)?;
             let mut response = base
                 .add_attribute("action", "withdraw_rolled_back")
                 .add_attribute("reason", reason)

@@ -27,12 +27,19 @@ pub fn packet_receive(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> IbcR
 
 fn receive_seize(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> ContractResult<IbcReceiveResponse> {
     let channel_id = &msg.packet.dest.channel_id;
+    let config = CONFIG.load(deps.storage)?;
+    // The channel must be the open seize channel *and* still lead to the configured
+    // controller: rotating a compromised controller in the config cuts its old channel off.
     let on_controller_channel = CONTROLLER_CHANNEL.may_load(deps.storage)?.as_deref() == Some(channel_id.as_str())
-        && CHANNELS.may_load(deps.storage, channel_id)?.is_some_and(|c| c.open && c.role == ChannelRole::Seize);
+        && CHANNELS.may_load(deps.storage, channel_id)?.is_some_and(|c| {
+            c.open
+                && c.role == ChannelRole::Seize
+                && c.connection_id == config.controller.connection_id
+                && c.counterparty_port == config.controller.port_id
+        });
     if !on_controller_channel {
         return Err(ContractError::NotControllerChannel { channel_id: channel_id.clone() });
     }
-    let config = CONFIG.load(deps.storage)?;
     if config.paused {
         return Err(ContractError::Paused);
     }

@@ -1,14 +1,16 @@
 //! A keeper's seize (DESIGN §7.2): escrow the repayment, reserve collateral at the engine,
 //! send `seize` to the vault. The acknowledgement decides the outcome (`ibc/ack.rs`).
 
-use cosmwasm_std::{to_json_binary, DepsMut, Env, IbcMsg, IbcTimeout, MessageInfo, Response, WasmMsg};
+use cosmwasm_std::{to_json_binary, DepsMut, Env, IbcMsg, IbcTimeout, MessageInfo, Response, Uint128, WasmMsg};
 use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::controller::SeizeStatus;
 use isthmus_protocol::engine::{ExecuteMsg as EngineMsg, QueryMsg as EngineQuery, SeizeQuoteResponse};
 use isthmus_protocol::packet::{SeizePacket, SeizeRecipient};
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::{seizes, SeizeRecord, ACCOUNT_IN_FLIGHT, CONFIG, FUNDS, NEXT_SEIZE_ID, SOURCES};
+use crate::state::{
+    seizes, SeizeRecord, ACCOUNT_IN_FLIGHT, ACCOUNT_REPAY_IN_FLIGHT, CONFIG, FUNDS, NEXT_SEIZE_ID, SOURCES,
+};
 
 /// Source-chain addresses cannot be checked here (another bech32 prefix); the vault checks
 /// them and refuses with an error ack, which rolls the seize back.
@@ -58,7 +60,17 @@ pub fn seize(deps: DepsMut, env: Env, info: MessageInfo, req: SeizeRequest) -> C
             max: config.max_in_flight_per_account,
         });
     }
-    // The engine checks the debt, the position's owner and usable amount, and prices it.
+    // Repayments already in escrow count against the debt: concurrent seizes can never repay
+    // (and take collateral for) more than is owed.
+    let in_escrow = ACCOUNT_REPAY_IN_FLIGHT.may_load(deps.storage, &req.account)?.unwrap_or_default();
+    let state: isthmus_protocol::engine::AccountResponse =
+        deps.querier.query_wasm_smart(&config.engine, &EngineQuery::Account { account: req.account.clone() })?;
+    let debt = Uint128::new(state.cash.i128().min(0).unsigned_abs());
+    if repay.checked_add(in_escrow)? > debt {
+        return Err(ContractError::RepayExceedsDebt { repay, debt, in_flight: in_escrow });
+    }
+    // The engine checks the debt after settlement, that the account is liquidatable, the
+    // position's owner and usable amount, and prices the collateral.
     let quote: SeizeQuoteResponse = deps.querier.query_wasm_smart(
         &config.engine,
         &EngineQuery::SeizeQuote {
@@ -70,6 +82,10 @@ pub fn seize(deps: DepsMut, env: Env, info: MessageInfo, req: SeizeRequest) -> C
         },
     )?;
 
+    if repay.checked_add(in_escrow)? > quote.debt {
+        return Err(ContractError::RepayExceedsDebt { repay, debt: quote.debt, in_flight: in_escrow });
+    }
+    ACCOUNT_REPAY_IN_FLIGHT.save(deps.storage, &req.account, &in_escrow.checked_add(repay)?)?;
     let seize_id = NEXT_SEIZE_ID.may_load(deps.storage)?.unwrap_or(1);
     NEXT_SEIZE_ID.save(
         deps.storage,

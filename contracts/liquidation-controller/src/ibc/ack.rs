@@ -13,7 +13,7 @@ use isthmus_protocol::packet::{SeizeAckResult, SeizePacket};
 
 use crate::error::ContractResult;
 use crate::ibc::reply::{EngineCall, REPLY_ENGINE_CALL};
-use crate::state::{seizes, Config, ACCOUNT_IN_FLIGHT, CONFIG, FUNDS, SOURCES};
+use crate::state::{seizes, Config, ACCOUNT_IN_FLIGHT, ACCOUNT_REPAY_IN_FLIGHT, CONFIG, FUNDS, SOURCES};
 
 pub enum Outcome {
     Ack(Binary),
@@ -54,13 +54,18 @@ fn settle_inner(deps: DepsMut, packet: &IbcPacket, outcome: Outcome) -> Contract
         Outcome::Ack(ack) => parse_ack::<SeizeAckResult>(&ack),
         Outcome::Timeout => AckOutcome::Error("timeout".to_string()),
     };
-    // The seize is no longer in flight, whatever the outcome.
+    // The seize is no longer in flight, whatever the outcome. Everything that can fail is
+    // read and computed first, so a failure here writes nothing (this handler never errors).
     let mut funds = FUNDS.load(deps.storage)?;
     funds.escrow = funds.escrow.checked_sub(record.repay)?;
-    FUNDS.save(deps.storage, &funds)?;
     let open = ACCOUNT_IN_FLIGHT.may_load(deps.storage, &record.account)?.unwrap_or(0);
+    let repay_in_flight = ACCOUNT_REPAY_IN_FLIGHT.may_load(deps.storage, &record.account)?.unwrap_or_default();
+    let mut source = SOURCES.load(deps.storage, &record.source_id)?;
+    source.state.in_flight = source.state.in_flight.saturating_sub(1);
+    FUNDS.save(deps.storage, &funds)?;
     ACCOUNT_IN_FLIGHT.save(deps.storage, &record.account, &open.saturating_sub(1))?;
-    SOURCES.update_state(deps.storage, &record.source_id, |s| s.in_flight = s.in_flight.saturating_sub(1))?;
+    ACCOUNT_REPAY_IN_FLIGHT.save(deps.storage, &record.account, &repay_in_flight.saturating_sub(record.repay))?;
+    SOURCES.update_state(deps.storage, &record.source_id, |s| *s = source.state.clone())?;
 
     let base = IbcBasicResponse::new()
         .add_attribute("seize_id", seize_id.to_string())

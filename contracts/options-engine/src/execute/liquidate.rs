@@ -8,8 +8,7 @@
 //! caller's cash, the rest to the insurance fund at the controller. Cash may go negative: debt.
 
 use cosmwasm_std::{
-    to_json_binary, Coin, Decimal, Deps, DepsMut, Env, Int128, MessageInfo, Order, Response, StdResult, Uint128,
-    Uint256, WasmMsg,
+    to_json_binary, Coin, Decimal, Deps, DepsMut, Env, Int128, MessageInfo, Response, Uint128, Uint256, WasmMsg,
 };
 use isthmus_pricing::{Fixed, Rounding};
 use isthmus_protocol::engine::{ClosedPosition, LiquidationRecord};
@@ -22,7 +21,7 @@ use crate::state::market::{
     liquidations, Account, ACCOUNTS, ACCOUNT_RESERVATIONS, NEXT_LIQUIDATION_ID, POOL, POOL_POSITIONS, PRICES, QUOTE,
     RISK, SERIES, SERIES_HOLDERS,
 };
-use crate::state::{remote_positions, RemotePosition, COLLATERAL_ASSETS, CONFIG};
+use crate::state::{RemotePosition, COLLATERAL_ASSETS, CONFIG};
 use crate::valuation::{mark, quote_amount};
 
 /// Positions ordered riskiest first.
@@ -184,9 +183,6 @@ pub fn repay_debt(deps: DepsMut, info: MessageInfo, account_id: String) -> Contr
         .add_attribute("cash", account.cash.to_string()))
 }
 
-/// Remote positions examined when deciding that an account has no collateral left.
-const MAX_COLLATERAL_SCAN: usize = 64;
-
 /// Write off the debt of an account with nothing left. The controller attaches what the
 /// insurance fund pays (possibly nothing); the pool pays the rest.
 /// Whether a position still holds collateral worth seizing: usable value of at least one
@@ -230,16 +226,8 @@ pub fn absorb_debt(deps: DepsMut, env: Env, info: MessageInfo, account_id: Strin
     if !account.positions.is_empty() || ACCOUNT_RESERVATIONS.may_load(deps.storage, &account_id)?.unwrap_or(0) > 0 {
         return Err(ContractError::DebtStillCovered { account: account_id });
     }
-    let positions = remote_positions()
-        .idx
-        .account
-        .prefix(account_id.clone())
-        .range(deps.storage, None, None, Order::Ascending)
-        .take(MAX_COLLATERAL_SCAN + 1)
-        .collect::<StdResult<Vec<_>>>()?;
-    if positions.len() > MAX_COLLATERAL_SCAN {
-        return Err(ContractError::DebtStillCovered { account: account_id });
-    }
+    // Only the collateral the account counts can back its debt.
+    let positions = crate::state::counted_positions(deps.storage, &account_id)?;
     for (_, p) in &positions {
         if worth_seizing(deps.as_ref(), now, p)? {
             return Err(ContractError::DebtStillCovered { account: account_id });

@@ -2,6 +2,7 @@ pub mod admin;
 pub mod cash;
 pub mod liquidate;
 pub mod oracle;
+pub mod owners;
 pub mod pool;
 pub mod reservations;
 pub mod series;

@@ -5,6 +5,8 @@
 
 use cosmwasm_std::{BankMsg, Coin, DepsMut, Env, Int128, MessageInfo, Order, Response, StdResult, Uint128};
 
+use isthmus_pricing::Rounding;
+
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::Freshness;
 use crate::pool::nav;
@@ -15,10 +17,16 @@ pub fn pool_deposit(deps: DepsMut, env: Env, info: MessageInfo) -> ContractResul
     let quote = QUOTE.load(deps.storage)?;
     let amount = cw_utils::must_pay(&info, &quote.denom)?;
     let mut pool = POOL.may_load(deps.storage)?.unwrap_or_default();
+    let nav = nav(deps.storage, env.block.time.seconds(), Freshness::Strict, Rounding::Ceil)?;
     let shares = if pool.total_shares.is_zero() {
+        // A pool without shares may still hold value (fees, insurance) or a loss (debt it
+        // absorbed): a loss must not be passed to the first new LP, so that is refused;
+        // leftover value goes to the first LP, who restarts the pool.
+        if nav < 0 {
+            return Err(ContractError::PoolInsolvent);
+        }
         amount
     } else {
-        let nav = nav(deps.storage, env.block.time.seconds(), Freshness::Strict)?;
         if nav <= 0 {
             return Err(ContractError::PoolInsolvent);
         }
@@ -51,7 +59,7 @@ pub fn pool_withdraw(deps: DepsMut, env: Env, info: MessageInfo, shares: Uint128
     }
     let now = env.block.time.seconds();
     let mut pool = POOL.load(deps.storage)?;
-    let nav = nav(deps.storage, now, Freshness::Strict)?;
+    let nav = nav(deps.storage, now, Freshness::Strict, Rounding::Floor)?;
     if nav <= 0 {
         return Err(ContractError::PoolInsolvent);
     }

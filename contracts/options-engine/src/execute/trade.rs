@@ -27,6 +27,9 @@ pub fn trade(
     if cost > max_cost.i128() {
         return Err(ContractError::LimitExceeded { cost: Int128::new(cost), limit: max_cost });
     }
+    if !plan.adds_risk {
+        check_reduces_risk(deps.storage, now, &account_id, &account, &plan)?;
+    }
     if plan.adds_risk {
         // New risk: not while paused, fresh prices only, both sides keep initial margin.
         if CONFIG.load(deps.storage)?.paused {
@@ -106,6 +109,37 @@ fn check_pool_exposure(storage: &dyn cosmwasm_std::Storage, now: u64, plan: &Tra
                 limit: limit.to_string(),
             });
         }
+    }
+    Ok(())
+}
+
+/// A trade made only of closing legs skips the initial-margin check (closing must always be
+/// possible), but it must not leave the account worse off: either it meets its initial margin
+/// afterwards, or its distance to liquidation (`equity - MM`, lenient prices) shrinks by no
+/// more than the trade's fees. Closing one leg of a spread and keeping the naked leg fails this.
+fn check_reduces_risk(
+    storage: &dyn cosmwasm_std::Storage,
+    now: u64,
+    account_id: &str,
+    account: &crate::state::market::Account,
+    plan: &TradePlan,
+) -> ContractResult<()> {
+    let mut settled = account.clone();
+    crate::settlement::apply_to_account(&mut settled, &plan.settled)?;
+    let before = crate::risk::account_margin(storage, now, account_id, &settled, Freshness::Lenient)?;
+    let after = crate::risk::account_margin(storage, now, account_id, &plan.account_after, Freshness::Lenient)?;
+    if after.meets_initial_margin() {
+        return Ok(());
+    }
+    let cushion = |m: &isthmus_margin::MarginBreakdown| m.equity.checked_sub(m.maintenance_margin);
+    let (Some(before_cushion), Some(after_cushion)) = (cushion(&before), cushion(&after)) else {
+        return Err(crate::oracle::invalid("margin", "overflow"));
+    };
+    if after_cushion < before_cushion.saturating_sub(plan.fees) {
+        return Err(ContractError::ClosingIncreasesRisk {
+            before: Int128::new(before_cushion),
+            after: Int128::new(after_cushion),
+        });
     }
     Ok(())
 }

@@ -10,7 +10,9 @@ use isthmus_protocol::packet::{CollateralPacket, Received, WithdrawApproved};
 
 use crate::error::{ContractError, ContractResult};
 use crate::margin;
-use crate::state::{remote_key, remote_positions, RemotePosition, CONFIG, SOURCES};
+use crate::state::{
+    authorize_owner, remote_key, remote_positions, same_key, RemotePosition, AUTHORIZED_OWNERS, CONFIG, SOURCES,
+};
 
 pub fn packet_receive(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> IbcReceiveResponse {
     let channel_id = msg.packet.dest.channel_id.clone();
@@ -149,5 +151,10 @@ fn apply_state(
     position.account = account.to_string();
     position.updated_at = now;
     remote_positions().save(storage, key, &position)?;
+    // The owner's own account counts its collateral without a separate consent. (If the
+    // account already counts the maximum of owners, it stays uncounted: safe, under-counting.)
+    if same_key(owner, account) && !AUTHORIZED_OWNERS.has(storage, (account, source_id, owner)) {
+        let _ = authorize_owner(storage, account, source_id, owner);
+    }
     Ok(true)
 }

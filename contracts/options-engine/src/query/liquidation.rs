@@ -26,10 +26,24 @@ pub fn seize_quote(
     asset: AssetInfo,
     repay: Uint128,
 ) -> StdResult<SeizeQuoteResponse> {
-    let state = ACCOUNTS.may_load(deps.storage, &account)?.unwrap_or_default();
+    // The debt after any settlement already due (settling may pay the account).
+    let mut state = ACCOUNTS.may_load(deps.storage, &account)?.unwrap_or_default();
+    let due = crate::settlement::payoffs(deps.storage, &state).map_err(err)?;
+    crate::settlement::apply_to_account(&mut state, &due).map_err(err)?;
     let debt = Uint128::new(state.cash.i128().min(0).unsigned_abs());
     if repay.is_zero() || repay > debt {
         return Err(err(ContractError::RepayExceedsDebt { repay, debt }));
+    }
+    // Debt alone is a loan against collateral; a keeper may seize only from an account
+    // below maintenance margin (DESIGN §7: liquidation), never from a healthy one.
+    let margin =
+        account_margin(deps.storage, env.block.time.seconds(), &account, &state, Freshness::Lenient).map_err(err)?;
+    if !margin.is_liquidatable() {
+        return Err(err(ContractError::NotLiquidatable {
+            account,
+            equity: Int128::new(margin.equity),
+            maintenance: Uint128::new(margin.maintenance_margin.max(0).unsigned_abs()),
+        }));
     }
     let position = remote_positions()
         .may_load(deps.storage, remote_key(&source_id, &owner, &asset))?

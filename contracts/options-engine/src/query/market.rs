@@ -170,7 +170,7 @@ pub fn simulate_trade(
 pub fn pool(deps: Deps, env: &Env) -> StdResult<PoolResponse> {
     let now = env.block.time.seconds();
     let pool = POOL.may_load(deps.storage)?.unwrap_or_default();
-    let nav = crate::pool::nav(deps.storage, now, Freshness::Lenient).map_err(std_err)?;
+    let nav = crate::pool::nav(deps.storage, now, Freshness::Lenient, Rounding::Floor).map_err(std_err)?;
     let positions: Vec<(u64, i64)> =
         POOL_POSITIONS.range(deps.storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
     let m = pool_margin(deps.storage, now, pool.cash.i128(), &positions, Freshness::Lenient).map_err(std_err)?;
@@ -189,7 +189,8 @@ pub fn lp(deps: Deps, env: &Env, address: String) -> StdResult<LpResponse> {
     let value = if pool.total_shares.is_zero() {
         Uint128::zero()
     } else {
-        let nav = crate::pool::nav(deps.storage, env.block.time.seconds(), Freshness::Lenient).map_err(std_err)?;
+        let nav = crate::pool::nav(deps.storage, env.block.time.seconds(), Freshness::Lenient, Rounding::Floor)
+            .map_err(std_err)?;
         to_u(nav).multiply_ratio(shares, pool.total_shares)
     };
     Ok(LpResponse { address, shares, value })

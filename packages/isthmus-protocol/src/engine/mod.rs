@@ -99,6 +99,11 @@ pub enum ExecuteMsg {
     SettleAccount { account: String },
     /// Settle up to `limit` holders of an expired series (anyone; a crank).
     SettleSeries { series_id: u64, limit: Option<u32> },
+    /// Count the collateral that `owner` on `source_id` binds to the sender's account. An
+    /// owner with the same key as the account is counted without this.
+    AuthorizeOwner { source_id: String, owner: String },
+    /// Stop counting an owner's collateral; the account must meet its initial margin after.
+    RevokeOwner { source_id: String, owner: String },
     /// Close an account below maintenance margin against the pool, riskiest positions first,
     /// until it is back above initial margin or nothing is left (anyone; DESIGN §7.1).
     Liquidate { account: String },
@@ -162,12 +167,21 @@ pub enum QueryMsg {
     /// What a keeper's repayment of `repay` buys in one collateral position.
     #[returns(SeizeQuoteResponse)]
     SeizeQuote { account: String, source_id: String, owner: String, asset: AssetInfo, repay: Uint128 },
+    /// Owners whose collateral the account counts, `(source_id, owner)` (at most 8).
+    #[returns(AuthorizedOwnersResponse)]
+    AuthorizedOwners { account: String },
     /// Position liquidations, oldest first, optionally of one account.
     #[returns(LiquidationsResponse)]
     Liquidations { account: Option<String>, start_after: Option<u64>, limit: Option<u32> },
     /// Accounts below maintenance margin or in debt, examining at most `limit` accounts.
     #[returns(LiquidatableResponse)]
     Liquidatable { start_after: Option<String>, limit: Option<u32> },
+}
+
+#[cw_serde]
+pub struct AuthorizedOwnersResponse {
+    pub account: String,
+    pub owners: Vec<(String, String)>,
 }
 
 #[cw_serde]
