@@ -80,6 +80,7 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
                 heartbeat_interval_seconds,
             },
         ),
+        ExecuteMsg::SweepSurplus { asset, recipient } => admin::sweep_surplus(deps, env, info, asset, recipient),
         ExecuteMsg::SetPaused { paused } => admin::set_paused(deps, info, paused),
     }
 }

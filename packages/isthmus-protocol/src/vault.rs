@@ -67,6 +67,10 @@ pub enum ExecuteMsg {
         packet_timeout_seconds: Option<u64>,
         heartbeat_interval_seconds: Option<u64>,
     },
+    /// Send what the vault holds of `asset` beyond its books (balance minus the total of all
+    /// positions) to `recipient` (admin). Such a surplus arises when an ICS-20 seize delivery is
+    /// refunded by the transfer module after the far chain refused it, or from stray transfers.
+    SweepSurplus { asset: AssetInfo, recipient: String },
     /// Pause (guardian or admin) or unpause (admin). A paused vault refuses deposits, new
     /// withdrawal requests and seizes; it still pays out withdrawals the engine approved.
     SetPaused { paused: bool },

@@ -112,3 +112,33 @@ fn contracts_store_cw2_versions_and_refuse_foreign_migrations() {
     let err = suite.chains.source.migrate_contract(admin, token, &vault::MigrateMsg {}, code_id).unwrap_err();
     assert!(err.root_cause().to_string().contains("cannot migrate from crates.io:cw20-base"), "{err:#}");
 }
+
+#[test]
+fn the_admin_sweeps_a_surplus_above_the_books_and_nothing_else() {
+    let mut suite = SuiteBuilder::new().build().unwrap();
+    suite.deposit_atom("alice", 1_000).unwrap();
+    suite.settle_and_check().unwrap();
+    let admin = suite.source_admin.clone();
+    let treasury = suite.user("treasury");
+    let sweep = vault::ExecuteMsg::SweepSurplus { asset: Suite::atom(), recipient: treasury.to_string() };
+    // Nothing above the books yet.
+    let err = suite.vault_execute(&admin, &sweep).unwrap_err();
+    assert!(err.root_cause().to_string().contains("greater than zero"), "{err}");
+    // An ICS-20 refund (simulated: coins arrive with no record) breaks invariant 1...
+    suite
+        .chains
+        .source
+        .sudo(cw_multi_test::SudoMsg::Bank(cw_multi_test::BankSudo::Mint {
+            to_address: suite.vault.to_string(),
+            amount: vec![cosmwasm_std::coin(250, "uatom")],
+        }))
+        .unwrap();
+    assert!(suite.check_vault_conservation().is_err());
+    // ...only the admin can sweep it, and only the surplus leaves.
+    let mallory = suite.user("mallory");
+    assert!(suite.vault_execute(&mallory, &sweep).is_err());
+    suite.vault_execute(&admin, &sweep).unwrap();
+    suite.settle_and_check().unwrap();
+    assert_eq!(suite.native_balance(isthmus_ibc_bench::Side::Source, &treasury, "uatom").unwrap(), 250);
+    assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 1_000);
+}

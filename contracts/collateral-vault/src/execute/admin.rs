@@ -85,3 +85,41 @@ pub fn set_paused(deps: DepsMut, info: MessageInfo, paused: bool) -> ContractRes
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new().add_attribute("action", "set_paused").add_attribute("paused", paused.to_string()))
 }
+
+/// Send the surplus of `asset` (balance above the books) to `recipient` (admin). The books
+/// (positions and asset totals) are untouched, so invariant 1 holds again afterwards.
+pub fn sweep_surplus(
+    deps: DepsMut,
+    env: cosmwasm_std::Env,
+    info: MessageInfo,
+    asset: isthmus_protocol::asset::AssetInfo,
+    recipient: String,
+) -> ContractResult<Response> {
+    let config = CONFIG.load(deps.storage)?;
+    if info.sender != config.admin {
+        return Err(ContractError::unauthorized("sweep_surplus", "admin"));
+    }
+    let recipient = deps.api.addr_validate(&recipient)?;
+    let total = crate::state::load_asset(deps.storage, &asset)?.total;
+    let balance = match &asset {
+        isthmus_protocol::asset::AssetInfo::Native(denom) => {
+            deps.querier.query_balance(&env.contract.address, denom)?.amount
+        }
+        isthmus_protocol::asset::AssetInfo::Cw20(token) => {
+            let r: cw20::BalanceResponse = deps
+                .querier
+                .query_wasm_smart(token, &cw20::Cw20QueryMsg::Balance { address: env.contract.address.to_string() })?;
+            r.balance
+        }
+    };
+    let surplus = balance.checked_sub(total).unwrap_or_default();
+    if surplus.is_zero() {
+        return Err(ContractError::ZeroAmount);
+    }
+    Ok(Response::new()
+        .add_message(crate::payout::transfer(&asset, recipient.as_str(), surplus)?)
+        .add_attribute("action", "sweep_surplus")
+        .add_attribute("asset", asset.to_string())
+        .add_attribute("recipient", recipient)
+        .add_attribute("amount", surplus))
+}
