@@ -140,13 +140,7 @@ pub fn engine_channel(storage: &dyn Storage) -> ContractResult<String> {
     ENGINE_CHANNEL.may_load(storage)?.ok_or(ContractError::NoEngineChannel)
 }
 
-/// Default and maximum page sizes of list queries.
-pub const DEFAULT_LIMIT: u32 = 10;
-pub const MAX_LIMIT: u32 = 30;
-
-pub fn page_limit(limit: Option<u32>) -> usize {
-    limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
-}
+pub use isthmus_protocol::page_limit;
 
 pub fn next_request_id(storage: &mut dyn Storage) -> StdResult<u64> {
     let id = NEXT_REQUEST_ID.may_load(storage)?.unwrap_or(1);

@@ -81,9 +81,4 @@ pub const FUNDS: Item<Funds> = Item::new("funds");
 /// Engine calls from ack/timeout handlers that failed, by seize id (recorded, not aborted).
 pub const FAILED_ENGINE_CALLS: Map<u64, String> = Map::new("failed_engine_calls");
 
-pub const DEFAULT_LIMIT: u32 = 10;
-pub const MAX_LIMIT: u32 = 30;
-
-pub fn page_limit(limit: Option<u32>) -> usize {
-    limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
-}
+pub use isthmus_protocol::page_limit;

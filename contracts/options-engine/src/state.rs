@@ -108,12 +108,7 @@ pub struct Reservation {
 
 pub const RESERVATIONS: Map<u64, Reservation> = Map::new("reservations");
 
-pub const DEFAULT_LIMIT: u32 = 10;
-pub const MAX_LIMIT: u32 = 30;
-
-pub fn page_limit(limit: Option<u32>) -> usize {
-    limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
-}
+pub use isthmus_protocol::page_limit;
 
 pub fn load_source(storage: &dyn cosmwasm_std::Storage, source_id: &str) -> ContractResult<Source> {
     Ok(SOURCES.load(storage, source_id)?)

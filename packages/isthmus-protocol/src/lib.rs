@@ -14,3 +14,12 @@ pub mod version;
 
 /// Application version negotiated on every Isthmus channel (DESIGN §1).
 pub const APP_VERSION: &str = "isthmus-1";
+
+/// Default and largest page of every list query.
+pub const DEFAULT_PAGE: u32 = 10;
+pub const MAX_PAGE: u32 = 30;
+
+/// The page size of a list query: `limit`, or the default, never above the maximum.
+pub fn page_limit(limit: Option<u32>) -> usize {
+    limit.unwrap_or(DEFAULT_PAGE).min(MAX_PAGE) as usize
+}

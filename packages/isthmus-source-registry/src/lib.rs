@@ -12,8 +12,8 @@
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{
-    IbcChannel, IbcChannelCloseMsg, IbcChannelConnectMsg, IbcChannelOpenMsg, IbcChannelOpenResponse, Order, StdError,
-    StdResult, Storage,
+    IbcBasicResponse, IbcChannel, IbcChannelCloseMsg, IbcChannelConnectMsg, IbcChannelOpenMsg, IbcChannelOpenResponse,
+    Order, StdError, StdResult, Storage,
 };
 use cw_storage_plus::{Bound, Map};
 use isthmus_protocol::handshake::{check_channel_connect_version, check_channel_open, HandshakeError};
@@ -191,6 +191,48 @@ where
             self.ensure_not_connected(storage, &source_id)?;
         }
         Ok(response)
+    }
+
+    /// `channel_connect` as the response an entry point returns, with its events.
+    pub fn connect_response(
+        &self,
+        storage: &mut dyn Storage,
+        msg: &IbcChannelConnectMsg,
+    ) -> Result<IbcBasicResponse, RegistryError> {
+        let (source_id, channel_id) = self.channel_connect(storage, msg)?;
+        Ok(IbcBasicResponse::new()
+            .add_attribute("action", "channel_connect")
+            .add_attribute("channel_id", channel_id)
+            .add_attribute("source_id", source_id))
+    }
+
+    /// `channel_close` as the response an entry point returns, with its events.
+    pub fn close_response(
+        &self,
+        storage: &mut dyn Storage,
+        msg: &IbcChannelCloseMsg,
+    ) -> Result<IbcBasicResponse, RegistryError> {
+        let (channel_id, source_id) = self.channel_close(storage, msg)?;
+        Ok(IbcBasicResponse::new()
+            .add_attribute("action", "channel_close")
+            .add_attribute("channel_id", channel_id)
+            .add_attribute("source_id", source_id.unwrap_or_default()))
+    }
+
+    /// `register` as the response an owner's execute returns, with its events.
+    pub fn register_response(
+        &self,
+        storage: &mut dyn Storage,
+        source_id: &str,
+        connection_id: &str,
+        counterparty_port: &str,
+    ) -> Result<cosmwasm_std::Response, RegistryError> {
+        self.register(storage, source_id, connection_id, counterparty_port)?;
+        Ok(cosmwasm_std::Response::new()
+            .add_attribute("action", "register_source")
+            .add_attribute("source_id", source_id)
+            .add_attribute("connection_id", connection_id)
+            .add_attribute("counterparty_port", counterparty_port))
     }
 
     /// Attach the channel to its source. Returns `(source_id, channel_id)`.

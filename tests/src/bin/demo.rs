@@ -146,26 +146,7 @@ fn market(suite: &mut Suite) -> Result<()> {
     say("5. The target chain lists ATOM options: spot 10 USDC, 60% vol, 30-day calls at 10 and 11 and a put at 10;");
     println!("   an LP puts 1,000,000 USDC in the pool, the counterparty of every trade.");
     let listed = suite.open_market(1_000_000_000_000)?;
-    let admin = suite.target_admin.clone();
-    suite.engine_execute(
-        &admin,
-        &ExecuteMsg::SetCollateralAsset {
-            source_id: "cosmoshub".into(),
-            asset: Suite::atom(),
-            symbol: "ATOM".into(),
-            decimals: 6,
-            enabled: true,
-        },
-    )?;
-    suite.engine_execute(
-        &admin,
-        &ExecuteMsg::SetCollateralRisk {
-            source_id: "cosmoshub".into(),
-            asset: Suite::atom(),
-            vol: Decimal::percent(60),
-            underlying: Some("ATOM".into()),
-        },
-    )?;
+    suite.list_atom_collateral()?;
 
     say("6. Bob deposits 200 ATOM into the vault on the source chain; relayed, it backs his account on the target chain.");
     suite.deposit_atom("bob", 200_000_000)?;

@@ -3,7 +3,6 @@
 //! no new risk, and relaying restores it.
 
 use cosmwasm_std::Decimal;
-use isthmus_protocol::engine;
 use isthmus_protocol::vault;
 use isthmus_tests::{Suite, SuiteBuilder};
 
@@ -12,38 +11,11 @@ fn haircut(staleness: u64) -> f64 {
     (0.10 + 3.0 * 0.6 * ((staleness as f64 + 600.0) / (365.0 * 86_400.0)).sqrt()).min(1.0)
 }
 
-fn list_atom_collateral(suite: &mut Suite) {
-    let admin = suite.target_admin.clone();
-    suite
-        .engine_execute(
-            &admin,
-            &engine::ExecuteMsg::SetCollateralAsset {
-                source_id: "cosmoshub".into(),
-                asset: Suite::atom(),
-                symbol: "ATOM".into(),
-                decimals: 6,
-                enabled: true,
-            },
-        )
-        .unwrap();
-    suite
-        .engine_execute(
-            &admin,
-            &engine::ExecuteMsg::SetCollateralRisk {
-                source_id: "cosmoshub".into(),
-                asset: Suite::atom(),
-                vol: Decimal::percent(60),
-                underlying: Some("ATOM".into()),
-            },
-        )
-        .unwrap();
-}
-
 #[test]
 fn remote_collateral_is_haircut_by_latency_and_stops_backing_new_risk_when_stale() {
     let mut suite = SuiteBuilder::new().build().unwrap();
     let listed = suite.open_market(1_000_000_000_000).unwrap();
-    list_atom_collateral(&mut suite);
+    suite.list_atom_collateral().unwrap();
     // Alice deposits 100 ATOM on the source chain; it backs her account on the target chain.
     suite.deposit_atom("alice", 100_000_000).unwrap();
     suite.settle_and_check().unwrap();
@@ -92,7 +64,7 @@ fn remote_collateral_is_haircut_by_latency_and_stops_backing_new_risk_when_stale
 fn withdrawal_that_would_break_initial_margin_is_rejected_by_the_engine() {
     let mut suite = SuiteBuilder::new().build().unwrap();
     let listed = suite.open_market(1_000_000_000_000).unwrap();
-    list_atom_collateral(&mut suite);
+    suite.list_atom_collateral().unwrap();
     suite.deposit_atom("alice", 100_000_000).unwrap();
     suite.settle_and_check().unwrap();
     suite.trade("alice", &[(listed.call_10, -10)], i128::MAX).unwrap();

@@ -14,17 +14,9 @@ pub fn channel_open(deps: DepsMut, _env: Env, msg: IbcChannelOpenMsg) -> Contrac
 }
 
 pub fn channel_connect(deps: DepsMut, _env: Env, msg: IbcChannelConnectMsg) -> ContractResult<IbcBasicResponse> {
-    let (source_id, channel_id) = SOURCES.channel_connect(deps.storage, &msg)?;
-    Ok(IbcBasicResponse::new()
-        .add_attribute("action", "channel_connect")
-        .add_attribute("channel_id", channel_id)
-        .add_attribute("source_id", source_id))
+    Ok(SOURCES.connect_response(deps.storage, &msg)?)
 }
 
 pub fn channel_close(deps: DepsMut, _env: Env, msg: IbcChannelCloseMsg) -> ContractResult<IbcBasicResponse> {
-    let (channel_id, source_id) = SOURCES.channel_close(deps.storage, &msg)?;
-    Ok(IbcBasicResponse::new()
-        .add_attribute("action", "channel_close")
-        .add_attribute("channel_id", channel_id)
-        .add_attribute("source_id", source_id.unwrap_or_default()))
+    Ok(SOURCES.close_response(deps.storage, &msg)?)
 }

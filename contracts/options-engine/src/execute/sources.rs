@@ -17,12 +17,7 @@ pub fn register_source(
     if info.sender != CONFIG.load(deps.storage)?.owner {
         return Err(ContractError::unauthorized("register_source", "owner"));
     }
-    SOURCES.register(deps.storage, &source_id, &connection_id, &counterparty_port)?;
-    Ok(Response::new()
-        .add_attribute("action", "register_source")
-        .add_attribute("source_id", source_id)
-        .add_attribute("connection_id", connection_id)
-        .add_attribute("counterparty_port", counterparty_port))
+    Ok(SOURCES.register_response(deps.storage, &source_id, &connection_id, &counterparty_port)?)
 }
 
 pub struct AssetListing {

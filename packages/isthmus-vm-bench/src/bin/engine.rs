@@ -549,33 +549,9 @@ fn main() {
     };
     // Spread: 7- and 30-day expiries, strikes 6..13, out-of-the-money kind only (puts below
     // spot, calls at and above): 16 pricing nodes, the most Black-Scholes work 16 legs can ask.
-    let spread16 = Market {
-        name: "spread",
-        series: [7u64, 30]
-            .iter()
-            .flat_map(|&d| {
-                (6..14).map(move |k| SeriesDef {
-                    strike: k,
-                    expiry_days: d,
-                    kind: if k < 10 { Kind::Put } else { Kind::Call },
-                })
-            })
-            .collect(),
-    };
+    let spread16 = otm_market("spread", &[7, 30]);
     // Full: 32 series (MAX_LIVE_SERIES), 4 expiries x 8 strikes, OTM kind: 32 nodes.
-    let full32 = Market {
-        name: "full (32 series)",
-        series: [7u64, 14, 30, 60]
-            .iter()
-            .flat_map(|&d| {
-                (6..14).map(move |k| SeriesDef {
-                    strike: k,
-                    expiry_days: d,
-                    kind: if k < 10 { Kind::Put } else { Kind::Call },
-                })
-            })
-            .collect(),
-    };
+    let full32 = otm_market("full (32 series)", &[7, 14, 30, 60]);
     // Leg order: interleaved across strikes and kinds so that 4 legs already mix calls and
     // puts, longs and shorts, near and far strikes.
     let chain_order: Vec<usize> = vec![8, 7, 4, 11, 10, 5, 2, 13, 12, 3, 0, 15, 14, 1, 6, 9];
@@ -663,4 +639,22 @@ fn sep(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// Strikes 6..13 at each expiry, out-of-the-money kind only (puts below spot 10, calls at and
+/// above): one pricing node per series.
+fn otm_market(name: &'static str, expiries_days: &[u64]) -> Market {
+    Market {
+        name,
+        series: expiries_days
+            .iter()
+            .flat_map(|&d| {
+                (6..14).map(move |k| SeriesDef {
+                    strike: k,
+                    expiry_days: d,
+                    kind: if k < 10 { Kind::Put } else { Kind::Call },
+                })
+            })
+            .collect(),
+    }
 }
