@@ -7,7 +7,7 @@ use cw_multi_test::AppResponse;
 use isthmus_ibc_bench::Side;
 use isthmus_protocol::engine::{self, OptionKind, PriceInput, SeriesParams, SymbolParams, TradeLeg, VolInput};
 
-use crate::suite::{Suite, USDC, USERS};
+use crate::suite::{Suite, USDC};
 
 pub const DAY: u64 = 86_400;
 /// Series listed by [`Suite::open_market`]: (call 10, put 10, call 11), 30 days, ATOM.
@@ -102,11 +102,24 @@ impl Suite {
     }
 
     pub fn simulate(&self, name: &str, legs: &[(u64, i64)]) -> Result<engine::SimulateTradeResponse> {
+        self.simulate_with_limit(name, legs, None)
+    }
+
+    pub fn simulate_with_limit(
+        &self,
+        name: &str,
+        legs: &[(u64, i64)],
+        max_cost: Option<i128>,
+    ) -> Result<engine::SimulateTradeResponse> {
         let legs =
             legs.iter().map(|(series_id, quantity)| TradeLeg { series_id: *series_id, quantity: *quantity }).collect();
         Ok(self.chains.target.wrap().query_wasm_smart(
             &self.engine,
-            &engine::QueryMsg::SimulateTrade { account: self.target_user(name).to_string(), legs },
+            &engine::QueryMsg::SimulateTrade {
+                account: self.target_user(name).to_string(),
+                legs,
+                max_cost: max_cost.map(Int128::new),
+            },
         )?)
     }
 
@@ -140,10 +153,62 @@ impl Suite {
             .wrap()
             .query_wasm_smart(&self.controller, &isthmus_protocol::controller::QueryMsg::Funds {})?;
         let mut sum = self.pool()?.cash.i128() + funds.escrow.u128() as i128 + funds.insurance.u128() as i128;
-        for name in USERS.iter().chain(["lp", "keeper"].iter()) {
+        for name in TARGET_ACCOUNTS {
             sum += self.engine_account(name)?.cash.i128();
         }
         ensure!(held == sum, "invariant 3 broken: engine holds {held} {USDC}, books say {sum}");
+        Ok(())
+    }
+}
+
+/// Accounts on the target chain that scenarios use.
+pub const TARGET_ACCOUNTS: [&str; 5] = ["alice", "bob", "carol", "lp", "keeper"];
+
+impl Suite {
+    /// Invariant 5 (token solvency on T, docs/solvency.md): the quote tokens the engine holds
+    /// cover every positive claim on it, and those the controller holds cover every claim on
+    /// it. Claims are read as a user could withdraw them, never netted against debts:
+    ///
+    /// ```text
+    /// engine tokens     >= Σ max(cash_a, 0) + pool redeemable
+    /// pool redeemable    = min(value of all shares at the exit NAV, pool cash - Σ max(-cash_a, 0))
+    /// controller tokens >= insurance fund + keepers' escrow
+    /// ```
+    ///
+    /// The receivable is summed here from the accounts, independently of the engine's own
+    /// running total, which must agree with it.
+    pub fn check_token_solvency(&self) -> Result<()> {
+        let engine_tokens = self.native_balance(Side::Target, &self.engine, USDC)?;
+        let (mut positive, mut debts) = (0u128, 0u128);
+        for name in TARGET_ACCOUNTS {
+            let cash = self.engine_account(name)?.cash.i128();
+            if cash >= 0 {
+                positive += cash.unsigned_abs();
+            } else {
+                debts += cash.unsigned_abs();
+            }
+        }
+        let pool = self.pool()?;
+        ensure!(
+            pool.receivable.u128() == debts,
+            "invariant 5: the engine's receivable {} differs from the sum of debts {debts}",
+            pool.receivable
+        );
+        let liquid = pool.cash.i128() - debts as i128;
+        ensure!(liquid >= 0, "invariant 5 broken: the pool's liquid cash is {liquid}: it paid out debts");
+        let redeemable = if pool.total_shares.is_zero() { 0 } else { pool.nav.i128().max(0).min(liquid) as u128 };
+        ensure!(
+            engine_tokens >= positive + redeemable,
+            "invariant 5 broken: engine holds {engine_tokens} {USDC}, positive cash {positive} + pool redeemable {redeemable}"
+        );
+        let funds = self.funds()?;
+        let controller_tokens = self.native_balance(Side::Target, &self.controller, USDC)?;
+        ensure!(
+            controller_tokens >= funds.insurance.u128() + funds.escrow.u128(),
+            "invariant 5 broken: controller holds {controller_tokens} {USDC}, insurance {} + escrow {}",
+            funds.insurance,
+            funds.escrow
+        );
         Ok(())
     }
 }
@@ -242,9 +307,10 @@ impl Suite {
             .query_wasm_smart(&self.controller, &isthmus_protocol::controller::QueryMsg::Funds {})?)
     }
 
-    /// Invariants 1-3 together.
+    /// Invariants 1, 2, 3 and 5 together.
     pub fn check_all(&self) -> Result<()> {
         self.check_invariants()?;
-        self.check_cash_conservation()
+        self.check_cash_conservation()?;
+        self.check_token_solvency()
     }
 }

@@ -59,6 +59,8 @@ pub struct SuiteBuilder {
     pub open_channels: bool,
     /// Seizes go through the real liquidation controller instead of the test injector.
     pub real_controller: bool,
+    /// Decimals of the quote denom on the target chain.
+    pub quote_decimals: u8,
 }
 
 impl Default for SuiteBuilder {
@@ -71,6 +73,7 @@ impl Default for SuiteBuilder {
             max_staleness_seconds: 3600,
             open_channels: true,
             real_controller: false,
+            quote_decimals: 6,
         }
     }
 }
@@ -116,6 +119,12 @@ impl SuiteBuilder {
         self
     }
 
+    /// Instantiate the engine with a quote of `decimals` decimals (amounts stay in base units).
+    pub fn with_quote_decimals(mut self, decimals: u8) -> Self {
+        self.quote_decimals = decimals;
+        self
+    }
+
     pub fn without_channels(mut self) -> Self {
         self.open_channels = false;
         self
@@ -141,7 +150,7 @@ impl SuiteBuilder {
                 controller: None,
                 max_staleness_seconds: self.max_staleness_seconds,
                 quote_denom: USDC.to_string(),
-                quote_decimals: 6,
+                quote_decimals: self.quote_decimals,
                 risk: default_risk(),
             },
             &[],

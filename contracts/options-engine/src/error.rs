@@ -24,6 +24,9 @@ pub enum ContractError {
     #[error("unauthorized: {action} needs the {role} role")]
     Unauthorized { action: String, role: String },
 
+    #[error("{address} is not a valid address on this chain")]
+    InvalidAddress { address: String },
+
     #[error("the engine is paused for new risk")]
     Paused,
 
@@ -38,6 +41,9 @@ pub enum ContractError {
 
     #[error("position belongs to account {actual}, not {expected}")]
     AccountMismatch { expected: String, actual: String },
+
+    #[error("account {account} does not count the collateral of owner {owner} on source {source_id}")]
+    OwnerNotCounted { account: String, source_id: String, owner: String },
 
     #[error("insufficient usable collateral: requested {requested}, usable {usable}")]
     InsufficientUsable { requested: Uint128, usable: Uint128 },
@@ -126,6 +132,12 @@ pub enum ContractError {
     #[error("the pool's net delta on {underlying} would be {delta} units, beyond the limit of {limit}")]
     PoolExposureLimit { underlying: String, delta: String, limit: String },
 
+    #[error("the pool's liquid cash {liquid} cannot pay {requested}: the rest of its cash is debt owed to it")]
+    PoolIlliquid { requested: Uint128, liquid: cosmwasm_std::Int128 },
+
+    #[error(transparent)]
+    MultiplyRatio(#[from] cosmwasm_std::CheckedMultiplyRatioError),
+
     #[error("pool has no value to issue shares against")]
     PoolInsolvent,
 
@@ -167,6 +179,13 @@ pub enum ContractError {
 }
 
 impl ContractError {
+    /// A user-supplied account address, checked (an unchecked one could strand funds).
+    pub fn validate_address(api: &dyn cosmwasm_std::Api, address: &str) -> ContractResult<String> {
+        api.addr_validate(address)
+            .map(|a| a.to_string())
+            .map_err(|_| ContractError::InvalidAddress { address: address.to_string() })
+    }
+
     pub fn unauthorized(action: &str, role: &str) -> Self {
         ContractError::Unauthorized { action: action.to_string(), role: role.to_string() }
     }

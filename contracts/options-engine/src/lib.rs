@@ -6,6 +6,7 @@ pub mod contract;
 pub mod error;
 pub mod execute;
 pub mod ibc;
+pub mod ledger;
 pub mod margin;
 pub mod oracle;
 pub mod pool;

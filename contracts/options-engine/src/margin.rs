@@ -6,7 +6,6 @@ use cosmwasm_std::{Int128, Storage, Uint128};
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::Freshness;
 use crate::risk::{account_margin_with, UsableOverride};
-use crate::state::market::ACCOUNTS;
 use crate::state::{remote_key, RemotePosition};
 
 /// May `amount` leave `position`, whose vault reports `available_after` once it left?
@@ -35,7 +34,7 @@ pub fn check_withdrawal(
     } else {
         position.usable()
     };
-    let account = ACCOUNTS.may_load(storage, &position.account)?.unwrap_or_default();
+    let account = crate::settlement::settled_view(storage, &position.account)?;
     let key = remote_key(&position.source_id, &position.owner, &position.asset);
     let margin = account_margin_with(
         storage,

@@ -1,6 +1,6 @@
 //! The liquidity pool's net asset value.
 
-use cosmwasm_std::{Order, StdResult, Storage};
+use cosmwasm_std::{Order, StdResult, Storage, Uint128};
 use isthmus_pricing::{price_and_delta, BsInputs, Fixed, Rounding};
 
 use crate::error::ContractResult;
@@ -10,21 +10,48 @@ use crate::state::market::RISK;
 use crate::state::market::{POOL, POOL_POSITIONS, QUOTE, SERIES};
 use crate::valuation::{mark, quote_amount};
 
-/// `NAV = cash + Σ q x mark`, each position's value rounded as asked: up when shares are
-/// issued (a depositor never buys below value) and down when they are redeemed (a redeemer
-/// never takes above it), so rounding always favours the LPs who stay.
-pub fn nav(storage: &dyn Storage, now: u64, mode: Freshness, rounding: Rounding) -> ContractResult<i128> {
+/// Mark value of the pool's positions, `Σ q x mark`, each position rounded as asked.
+fn positions_value(storage: &dyn Storage, now: u64, mode: Freshness, rounding: Rounding) -> ContractResult<i128> {
     let quote = QUOTE.load(storage)?;
-    let mut nav = POOL.may_load(storage)?.unwrap_or_default().cash.i128();
     let positions: Vec<(u64, i64)> =
         POOL_POSITIONS.range(storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
+    let mut total: i128 = 0;
     for (series_id, quantity) in positions {
         let series = SERIES.load(storage, series_id)?;
         let per_contract = mark(storage, now, &series.params, mode)?;
         let value = quote_amount(per_contract, i128::from(quantity), quote.decimals, rounding)?;
-        nav = nav.checked_add(value).ok_or_else(|| crate::oracle::invalid("nav", "overflow"))?;
+        total = total.checked_add(value).ok_or_else(|| crate::oracle::invalid("nav", "overflow"))?;
     }
-    Ok(nav)
+    Ok(total)
+}
+
+/// The NAV at which shares are issued: book cash (receivables at face value) + positions
+/// rounded up, so a depositor never buys below value and pays its part of every debt owed
+/// to the pool, including debt that may never be collected.
+pub fn nav_entry(storage: &dyn Storage, now: u64, mode: Freshness) -> ContractResult<i128> {
+    let book = POOL.may_load(storage)?.unwrap_or_default().cash.i128();
+    book.checked_add(positions_value(storage, now, mode, Rounding::Ceil)?)
+        .ok_or_else(|| crate::oracle::invalid("nav", "overflow"))
+}
+
+/// The NAV at which shares are redeemed: liquid cash (receivables count nothing until they
+/// are collected) + positions rounded down, so a redeemer never takes above value and never
+/// leaves with a part of a debt that may turn bad (docs/solvency.md).
+pub fn nav_exit(storage: &dyn Storage, now: u64, mode: Freshness) -> ContractResult<i128> {
+    crate::ledger::liquid_cash(storage)?
+        .checked_add(positions_value(storage, now, mode, Rounding::Floor)?)
+        .ok_or_else(|| crate::oracle::invalid("nav", "overflow"))
+}
+
+/// What redeeming `shares` pays now: `floor(shares x exit NAV / total shares)`, zero when the
+/// exit NAV is not positive.
+pub fn redemption_value(storage: &dyn Storage, now: u64, mode: Freshness, shares: Uint128) -> ContractResult<Uint128> {
+    let total_shares = POOL.may_load(storage)?.unwrap_or_default().total_shares;
+    let nav = nav_exit(storage, now, mode)?;
+    if nav <= 0 || total_shares.is_zero() {
+        return Ok(Uint128::zero());
+    }
+    Ok(Uint128::new(nav.unsigned_abs()).checked_multiply_ratio(shares, total_shares)?)
 }
 
 /// Net deltas on `underlying`, in whole units, of two sets of positions (the pool before

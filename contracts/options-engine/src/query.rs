@@ -28,8 +28,8 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
         }
         QueryMsg::Account { account } => to_json_binary(&market::account(deps, &env, account)?),
         QueryMsg::Margin { account } => to_json_binary(&market::margin(deps, &env, account)?),
-        QueryMsg::SimulateTrade { account, legs } => {
-            to_json_binary(&market::simulate_trade(deps, &env, account, legs)?)
+        QueryMsg::SimulateTrade { account, legs, max_cost } => {
+            to_json_binary(&market::simulate_trade(deps, &env, account, legs, max_cost)?)
         }
         QueryMsg::Pool {} => to_json_binary(&market::pool(deps, &env)?),
         QueryMsg::Lp { address } => to_json_binary(&market::lp(deps, &env, address)?),

@@ -36,6 +36,16 @@ pub fn payoffs(storage: &dyn Storage, account: &Account) -> ContractResult<Vec<S
     Ok(out)
 }
 
+/// The account as it stands once everything due is settled, without writing: every place
+/// that judges an account (margin, withdrawals, revocation, seizes, queries) judges this,
+/// so an expired position is valued at its fixed settlement price, never at today's spot.
+pub fn settled_view(storage: &dyn Storage, account_id: &str) -> ContractResult<Account> {
+    let mut account = crate::state::market::ACCOUNTS.may_load(storage, account_id)?.unwrap_or_default();
+    let due = payoffs(storage, &account)?;
+    apply_to_account(&mut account, &due)?;
+    Ok(account)
+}
+
 /// Apply `settled` to the in-memory account: cash moves, positions go.
 pub fn apply_to_account(account: &mut Account, settled: &[Settled]) -> ContractResult<()> {
     for s in settled {

@@ -10,9 +10,7 @@ use crate::error::{ContractError, ContractResult};
 use crate::oracle::{to_fixed, Freshness};
 use crate::risk::{account_margin, pool_margin};
 use crate::settlement::{apply_to_account, payoffs, Settled};
-use crate::state::market::{
-    Account, Series, MAX_ACCOUNT_POSITIONS, MAX_LEGS, POOL, POOL_POSITIONS, QUOTE, RISK, SERIES,
-};
+use crate::state::market::{Account, Series, MAX_ACCOUNT_POSITIONS, MAX_LEGS, POOL_POSITIONS, QUOTE, RISK, SERIES};
 use crate::valuation::{mark, quote_amount};
 
 /// The effect of one leg on its series.
@@ -34,6 +32,8 @@ pub struct TradePlan {
     pub premium: i128,
     pub fees: i128,
     pub adds_risk: bool,
+    /// The account's stored cash before settlement and trade.
+    pub cash_before: Int128,
 }
 
 impl TradePlan {
@@ -62,7 +62,15 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
     let mut after = account.clone();
     apply_to_account(&mut after, &settled)?;
 
-    let mut plan = TradePlan { settled, account_after: after, legs: vec![], premium: 0, fees: 0, adds_risk: false };
+    let mut plan = TradePlan {
+        settled,
+        account_after: after,
+        legs: vec![],
+        premium: 0,
+        fees: 0,
+        adds_risk: false,
+        cash_before: account.cash,
+    };
     for leg in legs {
         if leg.quantity == 0 || leg.quantity.unsigned_abs() > risk.max_leg_quantity {
             return Err(ContractError::LegQuantity { max: risk.max_leg_quantity });
@@ -168,8 +176,9 @@ fn adjust(positions: &mut Vec<(u64, i64)>, series_id: u64, delta: i64) {
     positions.retain(|(_, q)| *q != 0);
 }
 
-/// Margins after the plan: (account, pool). The pool's cash after counts the settlements and
-/// the trade's cost.
+/// Margins after the plan: (account, pool). The pool is margined on its liquid cash after
+/// the plan: its book cash moves by the trade's cost less the settlements it pays, and its
+/// receivable by the change of the account's debt (docs/solvency.md).
 pub fn margins_after(
     storage: &dyn Storage,
     now: u64,
@@ -183,14 +192,11 @@ pub fn margins_after(
         .iter()
         .try_fold(0i128, |sum, s| sum.checked_add(s.payoff))
         .ok_or_else(|| crate::oracle::invalid("settlement", "overflow"))?;
-    let pool_cash = POOL
-        .may_load(storage)?
-        .unwrap_or_default()
-        .cash
-        .i128()
-        .checked_sub(settled)
-        .and_then(|c| c.checked_add(plan.total_cost().ok()?))
+    let book_delta =
+        plan.total_cost()?.checked_sub(settled).ok_or_else(|| crate::oracle::invalid("pool cash", "overflow"))?;
+    let liquid_after = crate::ledger::liquid_cash(storage)?
+        .checked_add(crate::ledger::liquid_delta(book_delta, plan.cash_before, plan.account_after.cash)?)
         .ok_or_else(|| crate::oracle::invalid("pool cash", "overflow"))?;
-    let pool = pool_margin(storage, now, pool_cash, &pool_positions_after(storage, Some(plan))?, mode)?;
+    let pool = pool_margin(storage, now, liquid_after, &pool_positions_after(storage, Some(plan))?, mode)?;
     Ok((account, pool))
 }

@@ -135,6 +135,7 @@ fn show_margin(suite: &Suite, who: &str) -> Result<()> {
         if m.liquidatable { "  << LIQUIDATABLE" } else { "" }
     );
     suite.check_cash_conservation()?;
+    suite.check_token_solvency()?;
     Ok(())
 }
 
@@ -189,6 +190,7 @@ fn market(suite: &mut Suite) -> Result<()> {
     let pool = suite.pool()?;
     println!("    pool: cash {}, NAV {}", usdc(pool.cash.i128()), usdc(pool.nav.i128()));
     suite.check_cash_conservation()?;
+    suite.check_token_solvency()?;
     println!("    invariant 3 (cash on the target chain = accounts + pool): holds");
     suite.settle_and_check()?;
     show(suite, "bob")?;
@@ -253,6 +255,7 @@ fn crash(suite: &mut Suite) -> Result<()> {
     println!("    carol's debt now: {}", usdc(-suite.engine_account("carol")?.cash.i128()));
     suite.settle_and_check()?;
     suite.check_cash_conservation()?;
+    suite.check_token_solvency()?;
     println!("    books balance on both chains: invariants 1-4 hold");
     show(suite, "carol")?;
     Ok(())

@@ -12,5 +12,6 @@ mod review_fixes;
 mod roles;
 mod seize;
 mod settlement;
+mod solvency;
 mod trading;
 mod withdraw;

@@ -210,7 +210,8 @@ fn run_market(suite: &mut Suite, listed: &Listed, steps: &[MarketStep]) -> Resul
         suite.check_all().map_err(fail)?;
     }
     suite.settle_and_check().map_err(fail)?;
-    suite.check_cash_conservation().map_err(fail)
+    suite.check_cash_conservation().map_err(fail)?;
+    suite.check_token_solvency().map_err(fail)
 }
 
 #[test]

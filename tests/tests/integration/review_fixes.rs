@@ -64,8 +64,13 @@ fn a_healthy_account_in_debt_cannot_be_seized_from() {
     suite.list_atom_collateral().unwrap();
     suite.deposit_atom("alice", 100_000_000).unwrap();
     suite.settle_and_check().unwrap();
-    // Buying with collateral only: cash goes negative (a loan against the ATOM), healthy.
-    suite.trade("alice", &[(listed.call_10, 10)], i128::MAX).unwrap();
+    // Alice writes puts against her ATOM, takes the premium out, then buys half of them back
+    // with no cash: closing is always allowed, and its cost is a debt (a loan against the
+    // ATOM); she stays healthy.
+    suite.trade("alice", &[(listed.put_10, -10)], i128::MAX).unwrap();
+    let premium = suite.engine_account("alice").unwrap().cash.i128() as u128;
+    suite.engine_as("alice", &engine::ExecuteMsg::WithdrawCash { amount: premium.into() }, &[]).unwrap();
+    suite.trade("alice", &[(listed.put_10, 5)], i128::MAX).unwrap();
     assert!(suite.engine_account("alice").unwrap().cash.i128() < 0);
     assert!(!suite.margin("alice").unwrap().liquidatable);
     let err = suite.keeper_seize("keeper", "alice", 1_000_000, "keeper").unwrap_err();

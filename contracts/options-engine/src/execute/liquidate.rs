@@ -39,10 +39,98 @@ fn riskiest_first(deps: &DepsMut, now: u64, account: &Account) -> ContractResult
     Ok(keyed.into_iter().map(|(_, _, id, q)| (id, q)).collect())
 }
 
+/// One close of `closed` contracts (signed as the account holds them) of one series, in memory.
+struct Close {
+    series_id: u64,
+    closed: i64,
+    premium: i128,
+    penalty: i128,
+    account_after: Account,
+}
+
+/// The account after closing `closed` of `series_id` at `per_contract` (whole quote per
+/// contract) with its penalty: the account pays (rounded up) to buy back a short and
+/// receives (rounded toward zero) for a long; the penalty rounds up.
+fn close_in_memory(
+    account: &Account,
+    series_id: u64,
+    closed: i64,
+    per_contract: Fixed,
+    penalty_rate: Fixed,
+    quote_decimals: u8,
+) -> ContractResult<Close> {
+    let premium = quote_amount(per_contract, -i128::from(closed), quote_decimals, Rounding::Ceil)?;
+    let penalty = quote_amount(
+        per_contract.mul_rounded(penalty_rate, Rounding::Ceil)?,
+        i128::from(closed.unsigned_abs()),
+        quote_decimals,
+        Rounding::Ceil,
+    )?;
+    let charge = premium.checked_add(penalty).ok_or_else(|| oracle::invalid("charge", "overflow"))?;
+    let mut after = account.clone();
+    after.cash = after.cash.checked_sub(Int128::new(charge))?;
+    let held = after.positions.iter().find(|(id, _)| *id == series_id).map(|(_, q)| *q).unwrap_or(0);
+    let left = held.checked_sub(closed).ok_or_else(|| oracle::invalid("quantity", "overflow"))?;
+    after.positions.retain(|(id, _)| *id != series_id);
+    if left != 0 {
+        after.positions.push((series_id, left));
+    }
+    Ok(Close { series_id, closed, premium, penalty, account_after: after })
+}
+
+/// `ceil(|q| x deficit / (deficit + surplus))`, at least 1 and at most `|q|`: the part of a
+/// position whose close brings the account from `deficit` below its initial margin to the
+/// margin, if margin moved linearly with the quantity closed (it is checked after).
+fn partial_quantity(quantity: i64, deficit: i128, surplus: i128) -> i64 {
+    let size = u128::from(quantity.unsigned_abs());
+    let (deficit, surplus) = (deficit.max(0).unsigned_abs(), surplus.max(0).unsigned_abs());
+    let span = deficit.saturating_add(surplus).max(1);
+    let part = Uint256::from(size)
+        .checked_mul(Uint256::from(deficit))
+        .ok()
+        .and_then(|n| n.checked_add(Uint256::from(span - 1)).ok())
+        .map(|n| n / Uint256::from(span))
+        .and_then(|n| Uint128::try_from(n).ok())
+        .map(|n| n.u128())
+        .unwrap_or(size)
+        .clamp(1, size);
+    let part = i64::try_from(part).unwrap_or(quantity.abs());
+    if quantity < 0 {
+        -part
+    } else {
+        part
+    }
+}
+
+/// Write one close: open interest, the pool's position and the holders index.
+fn record_close(storage: &mut dyn cosmwasm_std::Storage, account_id: &str, close: &Close) -> ContractResult<()> {
+    let mut series = SERIES.load(storage, close.series_id)?;
+    let size = Uint128::from(close.closed.unsigned_abs());
+    if close.closed > 0 {
+        series.open_long = series.open_long.checked_sub(size)?;
+    } else {
+        series.open_short = series.open_short.checked_sub(size)?;
+    }
+    SERIES.save(storage, close.series_id, &series)?;
+    let pool_qty = POOL_POSITIONS.may_load(storage, close.series_id)?.unwrap_or(0);
+    let pool_qty = pool_qty.checked_add(close.closed).ok_or_else(|| oracle::invalid("quantity", "overflow"))?;
+    if pool_qty == 0 {
+        POOL_POSITIONS.remove(storage, close.series_id);
+    } else {
+        POOL_POSITIONS.save(storage, close.series_id, &pool_qty)?;
+    }
+    if !close.account_after.positions.iter().any(|(id, _)| *id == close.series_id) {
+        SERIES_HOLDERS.remove(storage, (close.series_id, account_id));
+    }
+    Ok(())
+}
+
 pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String) -> ContractResult<Response> {
     cw_utils::nonpayable(&info)?;
+    let account_id = ContractError::validate_address(deps.api, &account_id)?;
     let now = env.block.time.seconds();
-    let mut account = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
+    let stored = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
+    let mut account = stored.clone();
     settle_account(deps.storage, &account_id, &mut account)?;
     let before = account_margin(deps.storage, now, &account_id, &account, Freshness::Lenient)?;
     if !before.is_liquidatable() {
@@ -62,83 +150,87 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
     let mut penalties: i128 = 0;
     let mut closed = vec![];
     let mut response = Response::new().add_attribute("action", "liquidate").add_attribute("account", &account_id);
+    // Riskiest first, each position only as far as the initial margin needs (docs/liquidation.md).
+    let mut margin = before;
     for (series_id, quantity) in riskiest_first(&deps, now, &account)? {
-        let mut series = SERIES.load(deps.storage, series_id)?;
+        let series = SERIES.load(deps.storage, series_id)?;
         let per_contract = mark(deps.storage, now, &series.params, Freshness::Lenient)?;
-        // Closing trades the opposite quantity: the account pays (rounded up) to buy back a
-        // short and receives (rounded toward zero) for a long.
-        let premium = quote_amount(per_contract, -i128::from(quantity), quote.decimals, Rounding::Ceil)?;
-        let penalty = quote_amount(
-            per_contract.mul_rounded(penalty_rate, Rounding::Ceil)?,
-            i128::from(quantity.unsigned_abs()),
-            quote.decimals,
-            Rounding::Ceil,
-        )?;
-        let charge = premium.checked_add(penalty).ok_or_else(|| oracle::invalid("charge", "overflow"))?;
-        account.cash = account.cash.checked_sub(Int128::new(charge))?;
-        pool.cash = pool.cash.checked_add(Int128::new(premium))?;
-        penalties = penalties.checked_add(penalty).ok_or_else(|| oracle::invalid("penalty", "overflow"))?;
-        let size = Uint128::from(quantity.unsigned_abs());
-        if quantity > 0 {
-            series.open_long = series.open_long.checked_sub(size)?;
-        } else {
-            series.open_short = series.open_short.checked_sub(size)?;
+        let close_all = |account: &Account, q: i64| {
+            close_in_memory(account, series_id, q, per_contract, penalty_rate, quote.decimals)
+        };
+        let whole = close_all(&account, quantity)?;
+        let after_whole = account_margin(deps.storage, now, &account_id, &whole.account_after, Freshness::Lenient)?;
+        let mut chosen = (whole, after_whole);
+        if chosen.1.meets_initial_margin() && quantity.unsigned_abs() > 1 {
+            let deficit = margin.initial_margin.saturating_sub(margin.equity_initial);
+            let surplus = chosen.1.equity_initial.saturating_sub(chosen.1.initial_margin);
+            let part = partial_quantity(quantity, deficit, surplus);
+            if part != quantity {
+                let partial = close_all(&account, part)?;
+                let after = account_margin(deps.storage, now, &account_id, &partial.account_after, Freshness::Lenient)?;
+                if after.meets_initial_margin() {
+                    chosen = (partial, after);
+                }
+            }
         }
-        SERIES.save(deps.storage, series_id, &series)?;
-        let pool_qty = POOL_POSITIONS.may_load(deps.storage, series_id)?.unwrap_or(0);
-        let pool_qty = pool_qty.checked_add(quantity).ok_or_else(|| oracle::invalid("quantity", "overflow"))?;
-        if pool_qty == 0 {
-            POOL_POSITIONS.remove(deps.storage, series_id);
-        } else {
-            POOL_POSITIONS.save(deps.storage, series_id, &pool_qty)?;
-        }
-        SERIES_HOLDERS.remove(deps.storage, (series_id, &account_id));
-        account.positions.retain(|(id, _)| *id != series_id);
+        let (close, after) = chosen;
+        record_close(deps.storage, &account_id, &close)?;
+        pool.cash = pool.cash.checked_add(Int128::new(close.premium))?;
+        penalties = penalties.checked_add(close.penalty).ok_or_else(|| oracle::invalid("penalty", "overflow"))?;
         response = response.add_attribute(
             format!("closed:{series_id}"),
-            format!("qty={quantity} premium={premium} penalty={penalty}"),
+            format!("qty={} premium={} penalty={}", close.closed, close.premium, close.penalty),
         );
         closed.push(ClosedPosition {
             series_id,
-            quantity,
-            premium: Int128::new(premium),
-            penalty: Uint128::new(penalty.unsigned_abs()),
+            quantity: close.closed,
+            premium: Int128::new(close.premium),
+            penalty: Uint128::new(close.penalty.unsigned_abs()),
         });
-        let after = account_margin(deps.storage, now, &account_id, &account, Freshness::Lenient)?;
-        if after.meets_initial_margin() {
+        account = close.account_after;
+        margin = after;
+        if margin.meets_initial_margin() {
             break;
         }
     }
-    // The penalty is split between the caller and the insurance fund.
-    let reward =
-        Fixed::from_ratio(penalties, 1)?.checked_mul(to_fixed(risk.liquidator_share)?)?.to_int(Rounding::Floor);
-    let insurance = penalties.checked_sub(reward).ok_or_else(|| oracle::invalid("insurance", "overflow"))?;
+    // Penalties are charged to the account but paid out only from liquid cash: the account's
+    // own positive cash first, then an advance by the pool out of its liquid cash (the account
+    // then owes it to the pool). What neither covers is not charged: a debt is never paid out.
+    let charged_without_penalty = account.cash.checked_add(Int128::new(penalties))?;
+    let others_debt = crate::ledger::receivable(deps.storage)?.checked_sub(crate::ledger::debt_of(stored.cash))?;
+    let liquid = pool
+        .cash
+        .checked_sub(Int128::try_from(others_debt)?)?
+        .checked_sub(Int128::try_from(crate::ledger::debt_of(charged_without_penalty))?)?;
+    let payable_cap = charged_without_penalty.max(Int128::zero()).checked_add(liquid.max(Int128::zero()))?;
+    let paid = Int128::new(penalties).min(payable_cap);
+    account.cash = charged_without_penalty.checked_sub(paid)?;
+    let paid = Uint128::try_from(paid)?;
+    // Integer money in integers: the caller's share rounds down, the insurance gets the rest.
+    let reward = paid.mul_floor(risk.liquidator_share);
+    let insurance = paid.checked_sub(reward)?;
     let caller = info.sender.to_string();
-    let mut caller_account = if caller == account_id {
-        account.clone()
-    } else {
-        ACCOUNTS.may_load(deps.storage, &caller)?.unwrap_or_default()
-    };
-    caller_account.cash = caller_account.cash.checked_add(Int128::new(reward))?;
     if caller == account_id {
-        account = caller_account;
+        account.cash = account.cash.checked_add(Int128::try_from(reward)?)?;
     } else {
-        ACCOUNTS.save(deps.storage, &caller, &caller_account)?;
+        let mut caller_account = ACCOUNTS.may_load(deps.storage, &caller)?.unwrap_or_default();
+        caller_account.cash = caller_account.cash.checked_add(Int128::try_from(reward)?)?;
+        crate::ledger::save_account(deps.storage, &caller, &caller_account)?;
     }
-    match (CONFIG.load(deps.storage)?.controller, insurance > 0) {
-        (Some(controller), true) => {
+    match (CONFIG.load(deps.storage)?.controller, insurance.is_zero()) {
+        (Some(controller), false) => {
             response = response.add_message(WasmMsg::Execute {
                 contract_addr: controller.to_string(),
                 msg: to_json_binary(&isthmus_protocol::controller::ExecuteMsg::DepositInsurance {})?,
-                funds: vec![Coin::new(Uint128::new(insurance.unsigned_abs()), quote.denom)],
+                funds: vec![Coin::new(insurance, quote.denom)],
             });
         }
         // No controller yet: the pool keeps the insurance share.
-        (None, true) => pool.cash = pool.cash.checked_add(Int128::new(insurance))?,
+        (None, false) => pool.cash = pool.cash.checked_add(Int128::try_from(insurance)?)?,
         _ => {}
     }
     POOL.save(deps.storage, &pool)?;
-    ACCOUNTS.save(deps.storage, &account_id, &account)?;
+    crate::ledger::save_account(deps.storage, &account_id, &account)?;
     let liquidation_id = NEXT_LIQUIDATION_ID.may_load(deps.storage)?.unwrap_or(1);
     NEXT_LIQUIDATION_ID.save(
         deps.storage,
@@ -152,16 +244,17 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
             account: account_id.clone(),
             liquidator: caller.clone(),
             closed,
-            penalties: Uint128::new(penalties.unsigned_abs()),
-            reward: Uint128::new(reward.unsigned_abs()),
-            insurance: Uint128::new(insurance.unsigned_abs()),
+            penalties: paid,
+            reward,
+            insurance,
             cash_after: account.cash,
             time: now,
         },
     )?;
     Ok(response
         .add_attribute("liquidation_id", liquidation_id.to_string())
-        .add_attribute("penalties", penalties.to_string())
+        .add_attribute("penalties", paid.to_string())
+        .add_attribute("penalties_waived", Uint128::new(penalties.unsigned_abs()).checked_sub(paid)?.to_string())
         .add_attribute("liquidator", caller)
         .add_attribute("reward", reward.to_string())
         .add_attribute("insurance", insurance.to_string())
@@ -169,12 +262,30 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
         .add_attribute("positions_left", account.positions.len().to_string()))
 }
 
+/// Repay debt of `account` with quote tokens. Refused for an invalid address, an account with
+/// no debt, and more than the debt: a repayment must never turn into a deposit that a typo
+/// strands in somebody else's account. The controller is the exception: it pays the proceeds
+/// of collateral already seized, which belong to the account whatever its debt is by then
+/// (an excess becomes the account's cash).
 pub fn repay_debt(deps: DepsMut, info: MessageInfo, account_id: String) -> ContractResult<Response> {
     let quote = QUOTE.load(deps.storage)?;
     let amount = cw_utils::must_pay(&info, &quote.denom)?;
+    let account_id = ContractError::validate_address(deps.api, &account_id)?;
+    // Settle what is due first: the debt is the debt after settlement.
     let mut account = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
+    settle_account(deps.storage, &account_id, &mut account)?;
+    let debt = crate::ledger::debt_of(account.cash);
+    let from_controller = CONFIG.load(deps.storage)?.controller.as_ref() == Some(&info.sender);
+    if from_controller {
+        // Proceeds of a seize: always accepted.
+    } else if debt.is_zero() {
+        return Err(ContractError::NoDebt { account: account_id });
+    }
+    if amount > debt {
+        return Err(ContractError::RepayExceedsDebt { repay: amount, debt });
+    }
     account.cash = account.cash.checked_add(Int128::try_from(amount)?)?;
-    ACCOUNTS.save(deps.storage, &account_id, &account)?;
+    crate::ledger::save_account(deps.storage, &account_id, &account)?;
     Ok(Response::new()
         .add_attribute("action", "repay_debt")
         .add_attribute("account", account_id)
@@ -246,7 +357,7 @@ pub fn absorb_debt(deps: DepsMut, env: Env, info: MessageInfo, account_id: Strin
     pool.cash = pool.cash.checked_sub(from_pool)?;
     account.cash = Int128::zero();
     POOL.save(deps.storage, &pool)?;
-    ACCOUNTS.save(deps.storage, &account_id, &account)?;
+    crate::ledger::save_account(deps.storage, &account_id, &account)?;
     Ok(Response::new()
         .add_attribute("action", "absorb_debt")
         .add_attribute("account", account_id)

@@ -5,7 +5,6 @@ use cosmwasm_std::{DepsMut, Env, Int128, MessageInfo, Response, Uint128};
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::Freshness;
 use crate::risk::account_margin;
-use crate::state::market::ACCOUNTS;
 use crate::state::{authorize_owner, load_source, AUTHORIZED_COUNT, AUTHORIZED_OWNERS};
 
 pub fn authorize(deps: DepsMut, info: MessageInfo, source_id: String, owner: String) -> ContractResult<Response> {
@@ -39,7 +38,7 @@ pub fn revoke(
     let count = AUTHORIZED_COUNT.may_load(deps.storage, &account)?.unwrap_or(0);
     AUTHORIZED_COUNT.save(deps.storage, &account, &count.saturating_sub(1))?;
     // Less collateral is new risk: the account must still meet its initial margin.
-    let state = ACCOUNTS.may_load(deps.storage, &account)?.unwrap_or_default();
+    let state = crate::settlement::settled_view(deps.storage, &account)?;
     let margin = account_margin(deps.storage, env.block.time.seconds(), &account, &state, Freshness::Strict)?;
     if !margin.meets_initial_margin() {
         return Err(ContractError::InitialMarginNotMet {

@@ -1,15 +1,14 @@
 //! LP deposits and withdrawals for pool shares at NAV (DESIGN §6).
 //!
-//! Shares issued = floor(amount x shares / NAV); quote paid out = floor(shares x NAV / shares
-//! outstanding): both round against the LP acting, in favour of those who stay.
+//! Shares issued = floor(amount x shares / entry NAV); quote paid out = floor(shares x exit NAV
+//! / shares outstanding), from liquid cash only: both round against the LP acting, in favour of
+//! those who stay (docs/solvency.md).
 
 use cosmwasm_std::{BankMsg, Coin, DepsMut, Env, Int128, MessageInfo, Order, Response, StdResult, Uint128};
 
-use isthmus_pricing::Rounding;
-
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::Freshness;
-use crate::pool::nav;
+use crate::pool::{nav_entry, redemption_value};
 use crate::risk::pool_margin;
 use crate::state::market::{LP_SHARES, POOL, POOL_POSITIONS, QUOTE};
 
@@ -17,7 +16,7 @@ pub fn pool_deposit(deps: DepsMut, env: Env, info: MessageInfo) -> ContractResul
     let quote = QUOTE.load(deps.storage)?;
     let amount = cw_utils::must_pay(&info, &quote.denom)?;
     let mut pool = POOL.may_load(deps.storage)?.unwrap_or_default();
-    let nav = nav(deps.storage, env.block.time.seconds(), Freshness::Strict, Rounding::Ceil)?;
+    let nav = nav_entry(deps.storage, env.block.time.seconds(), Freshness::Strict)?;
     let shares = if pool.total_shares.is_zero() {
         // A pool without shares may still hold value (fees, insurance) or a loss (debt it
         // absorbed): a loss must not be passed to the first new LP, so that is refused;
@@ -30,7 +29,7 @@ pub fn pool_deposit(deps: DepsMut, env: Env, info: MessageInfo) -> ContractResul
         if nav <= 0 {
             return Err(ContractError::PoolInsolvent);
         }
-        amount.multiply_ratio(pool.total_shares, Uint128::new(nav.unsigned_abs()))
+        amount.checked_multiply_ratio(pool.total_shares, Uint128::new(nav.unsigned_abs()))?
     };
     if shares.is_zero() {
         return Err(ContractError::ZeroAmount);
@@ -59,16 +58,21 @@ pub fn pool_withdraw(deps: DepsMut, env: Env, info: MessageInfo, shares: Uint128
     }
     let now = env.block.time.seconds();
     let mut pool = POOL.load(deps.storage)?;
-    let nav = nav(deps.storage, now, Freshness::Strict, Rounding::Floor)?;
-    if nav <= 0 {
+    let amount = redemption_value(deps.storage, now, Freshness::Strict, shares)?;
+    if amount.is_zero() {
         return Err(ContractError::PoolInsolvent);
     }
-    let amount = Uint128::new(nav.unsigned_abs()).multiply_ratio(shares, pool.total_shares);
+    // Paid from liquid cash only: debts owed to the pool are not tokens it holds.
+    let liquid = crate::ledger::liquid_cash(deps.storage)?;
+    let liquid_after = Int128::new(liquid).checked_sub(Int128::try_from(amount)?)?.i128();
+    if liquid_after < 0 {
+        return Err(ContractError::PoolIlliquid { requested: amount, liquid: Int128::new(liquid) });
+    }
     let cash_after = pool.cash.checked_sub(Int128::try_from(amount)?)?;
     let positions: Vec<(u64, i64)> =
         POOL_POSITIONS.range(deps.storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
-    let margin = pool_margin(deps.storage, now, cash_after.i128(), &positions, Freshness::Strict)?;
-    if cash_after.is_negative() || !margin.meets_initial_margin() {
+    let margin = pool_margin(deps.storage, now, liquid_after, &positions, Freshness::Strict)?;
+    if !margin.meets_initial_margin() {
         return Err(ContractError::PoolMarginNotMet {
             nav: Int128::new(margin.equity_initial),
             required: Uint128::new(margin.initial_margin.max(0).unsigned_abs()),

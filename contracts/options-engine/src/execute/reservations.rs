@@ -43,6 +43,13 @@ pub fn reserve(deps: DepsMut, env: Env, info: MessageInfo, req: ReserveRequest) 
     if position.account != req.account {
         return Err(ContractError::AccountMismatch { expected: req.account, actual: position.account });
     }
+    if !crate::state::AUTHORIZED_OWNERS.has(deps.storage, (&req.account, &req.source_id, &req.owner)) {
+        return Err(ContractError::OwnerNotCounted {
+            account: req.account,
+            source_id: req.source_id,
+            owner: req.owner,
+        });
+    }
     if req.amount > position.usable() {
         return Err(ContractError::InsufficientUsable { requested: req.amount, usable: position.usable() });
     }

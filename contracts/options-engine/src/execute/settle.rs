@@ -12,7 +12,7 @@ pub const MAX_CRANK: u32 = 30;
 fn settle_one(deps: &mut DepsMut, account_id: &str) -> ContractResult<usize> {
     let Some(mut account) = ACCOUNTS.may_load(deps.storage, account_id)? else { return Ok(0) };
     let settled = settle_account(deps.storage, account_id, &mut account)?;
-    ACCOUNTS.save(deps.storage, account_id, &account)?;
+    crate::ledger::save_account(deps.storage, account_id, &account)?;
     Ok(settled.len())
 }
 

@@ -24,33 +24,7 @@ pub fn trade(
     let mut account = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
     let plan = plan(deps.storage, now, &account, &legs)?;
     let cost = plan.total_cost()?;
-    if cost > max_cost.i128() {
-        return Err(ContractError::LimitExceeded { cost: Int128::new(cost), limit: max_cost });
-    }
-    if !plan.adds_risk {
-        check_reduces_risk(deps.storage, now, &account_id, &account, &plan)?;
-    }
-    if plan.adds_risk {
-        // New risk: not while paused, fresh prices only, both sides keep initial margin.
-        if CONFIG.load(deps.storage)?.paused {
-            return Err(ContractError::Paused);
-        }
-        let (mine, pool) = margins_after(deps.storage, now, &account_id, &plan, Freshness::Strict)?;
-        if !mine.meets_initial_margin() {
-            return Err(ContractError::InitialMarginNotMet {
-                account: account_id,
-                equity: Int128::new(mine.equity_initial),
-                required: cosmwasm_std::Uint128::new(mine.initial_margin.max(0).unsigned_abs()),
-            });
-        }
-        check_pool_exposure(deps.storage, now, &plan)?;
-        if !pool.meets_initial_margin() {
-            return Err(ContractError::PoolMarginNotMet {
-                nav: Int128::new(pool.equity_initial),
-                required: cosmwasm_std::Uint128::new(pool.initial_margin.max(0).unsigned_abs()),
-            });
-        }
-    }
+    check_trade(deps.storage, now, &account_id, &account, &plan, max_cost)?;
 
     // Everything checked: write. Lazy settlement first, then the trade.
     let settled = settlement::settle_account(deps.storage, &account_id, &mut account)?;
@@ -82,8 +56,58 @@ pub fn trade(
             format!("qty={} premium={} fee={}", leg.quantity, leg.premium, leg.fee),
         );
     }
-    ACCOUNTS.save(deps.storage, &account_id, &plan.account_after)?;
+    crate::ledger::save_account(deps.storage, &account_id, &plan.account_after)?;
     Ok(response.add_attribute("cash", plan.account_after.cash.to_string()))
+}
+
+/// Every check a trade must pass, in the order a refusal is reported; shared by `Trade` and
+/// `SimulateTrade`, so a preview refuses exactly what the signed trade would refuse.
+/// Returns the margins after the trade (account, pool) when they were evaluated (new risk).
+pub fn check_trade(
+    storage: &dyn cosmwasm_std::Storage,
+    now: u64,
+    account_id: &str,
+    account: &crate::state::market::Account,
+    plan: &TradePlan,
+    max_cost: Int128,
+) -> ContractResult<Option<(isthmus_margin::MarginBreakdown, isthmus_margin::MarginBreakdown)>> {
+    let cost = plan.total_cost()?;
+    if cost > max_cost.i128() {
+        return Err(ContractError::LimitExceeded { cost: Int128::new(cost), limit: max_cost });
+    }
+    if !plan.adds_risk {
+        check_reduces_risk(storage, now, account_id, account, plan)?;
+        return Ok(None);
+    }
+    // New risk: not while paused, paid from cash, fresh prices only, both sides keep
+    // initial margin.
+    if CONFIG.load(storage)?.paused {
+        return Err(ContractError::Paused);
+    }
+    // Premiums are paid from cash: remote collateral backs margin, never a payment, so new
+    // risk may not leave the account in debt (docs/solvency.md).
+    if plan.account_after.cash.is_negative() {
+        return Err(ContractError::InsufficientCash {
+            requested: cosmwasm_std::Uint128::new(cost.max(0).unsigned_abs()),
+            cash: plan.account_after.cash.checked_add(Int128::new(cost))?,
+        });
+    }
+    let (mine, pool) = margins_after(storage, now, account_id, plan, Freshness::Strict)?;
+    if !mine.meets_initial_margin() {
+        return Err(ContractError::InitialMarginNotMet {
+            account: account_id.to_string(),
+            equity: Int128::new(mine.equity_initial),
+            required: cosmwasm_std::Uint128::new(mine.initial_margin.max(0).unsigned_abs()),
+        });
+    }
+    check_pool_exposure(storage, now, plan)?;
+    if !pool.meets_initial_margin() {
+        return Err(ContractError::PoolMarginNotMet {
+            nav: Int128::new(pool.equity_initial),
+            required: cosmwasm_std::Uint128::new(pool.initial_margin.max(0).unsigned_abs()),
+        });
+    }
+    Ok(Some((mine, pool)))
 }
 
 /// Per-underlying exposure limit of the pool: the net delta after the trade must stay within

@@ -9,7 +9,7 @@ use crate::error::ContractError;
 use crate::oracle::Freshness;
 use crate::risk::account_margin;
 use crate::state::market::{ACCOUNTS, PRICES, QUOTE, RISK, SYMBOLS};
-use crate::state::{page_limit, remote_key, remote_positions, COLLATERAL_ASSETS};
+use crate::state::{page_limit, remote_key, remote_positions, AUTHORIZED_OWNERS, COLLATERAL_ASSETS};
 
 fn err(e: ContractError) -> StdError {
     StdError::generic_err(e.to_string())
@@ -27,9 +27,8 @@ pub fn seize_quote(
     repay: Uint128,
 ) -> StdResult<SeizeQuoteResponse> {
     // The debt after any settlement already due (settling may pay the account).
-    let mut state = ACCOUNTS.may_load(deps.storage, &account)?.unwrap_or_default();
-    let due = crate::settlement::payoffs(deps.storage, &state).map_err(err)?;
-    crate::settlement::apply_to_account(&mut state, &due).map_err(err)?;
+    let account = deps.api.addr_validate(&account)?.to_string();
+    let state = crate::settlement::settled_view(deps.storage, &account).map_err(err)?;
     let debt = Uint128::new(state.cash.i128().min(0).unsigned_abs());
     if repay.is_zero() || repay > debt {
         return Err(err(ContractError::RepayExceedsDebt { repay, debt }));
@@ -50,6 +49,11 @@ pub fn seize_quote(
         .ok_or_else(|| StdError::not_found("replicated position"))?;
     if position.account != account {
         return Err(err(ContractError::AccountMismatch { expected: account, actual: position.account }));
+    }
+    // Only collateral the account counts backs its debt: an owner it never authorized is
+    // not its collateral, even if that owner bound its position to the account.
+    if !AUTHORIZED_OWNERS.has(deps.storage, (&account, &source_id, &owner)) {
+        return Err(err(ContractError::OwnerNotCounted { account, source_id, owner }));
     }
     let listing = COLLATERAL_ASSETS
         .may_load(deps.storage, (&source_id, &asset.key()))?
@@ -91,8 +95,9 @@ pub fn liquidatable(
     let next_start_after = if examined.len() == limit { examined.last().map(|(id, _)| id.clone()) } else { None };
     let now = env.block.time.seconds();
     let mut accounts = vec![];
-    for (id, account) in examined {
+    for (id, _) in examined {
         // An account whose margin cannot be computed right now (no price at all) is skipped.
+        let Ok(account) = crate::settlement::settled_view(deps.storage, &id) else { continue };
         let Ok(m) = account_margin(deps.storage, now, &id, &account, Freshness::Lenient) else { continue };
         if m.is_liquidatable() || account.cash.is_negative() {
             accounts.push(LiquidatableAccount {

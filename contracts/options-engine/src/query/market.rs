@@ -97,6 +97,7 @@ pub fn series_list(
 }
 
 pub fn account(deps: Deps, env: &Env, account: String) -> StdResult<AccountResponse> {
+    let account = deps.api.addr_validate(&account)?.to_string();
     let state = ACCOUNTS.may_load(deps.storage, &account)?.unwrap_or_default();
     let quote = QUOTE.load(deps.storage)?;
     let now = env.block.time.seconds();
@@ -140,7 +141,8 @@ pub fn margin_response(account_id: &str, account: &Account, m: &MarginBreakdown)
 }
 
 pub fn margin(deps: Deps, env: &Env, account_id: String) -> StdResult<MarginResponse> {
-    let account = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
+    let account_id = deps.api.addr_validate(&account_id)?.to_string();
+    let account = crate::settlement::settled_view(deps.storage, &account_id).map_err(std_err)?;
     let m = account_margin(deps.storage, env.block.time.seconds(), &account_id, &account, Freshness::Lenient)
         .map_err(std_err)?;
     Ok(margin_response(&account_id, &account, &m))
@@ -151,33 +153,75 @@ pub fn simulate_trade(
     env: &Env,
     account_id: String,
     legs: Vec<TradeLeg>,
+    max_cost: Option<Int128>,
 ) -> StdResult<SimulateTradeResponse> {
     let now = env.block.time.seconds();
+    let account_id = deps.api.addr_validate(&account_id)?.to_string();
     let account = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
-    let before = account_margin(deps.storage, now, &account_id, &account, Freshness::Lenient).map_err(std_err)?;
-    let plan = plan(deps.storage, now, &account, &legs).map_err(std_err)?;
+    let settled = crate::settlement::settled_view(deps.storage, &account_id).map_err(std_err)?;
+    let before = account_margin(deps.storage, now, &account_id, &settled, Freshness::Lenient).map_err(std_err)?;
+    let margin_before = margin_response(&account_id, &settled, &before);
+    let plan = match plan(deps.storage, now, &account, &legs) {
+        Ok(plan) => plan,
+        Err(refusal) => {
+            return Ok(SimulateTradeResponse {
+                premium: Int128::zero(),
+                fees: Uint128::zero(),
+                total_cost: Int128::zero(),
+                margin_after: margin_before.clone(),
+                meets_initial_margin: before.meets_initial_margin(),
+                margin_before,
+                accepted: false,
+                refusal: Some(refusal.to_string()),
+            })
+        }
+    };
+    // The same checks as `Trade`, in the same order (the margin is reported even when a
+    // check refuses the trade).
+    let refusal = crate::execute::trade::check_trade(
+        deps.storage,
+        now,
+        &account_id,
+        &account,
+        &plan,
+        max_cost.unwrap_or(Int128::MAX),
+    )
+    .err();
     let mode = if plan.adds_risk { Freshness::Strict } else { Freshness::Lenient };
-    let (after, _) = margins_after(deps.storage, now, &account_id, &plan, mode).map_err(std_err)?;
+    let after = match margins_after(deps.storage, now, &account_id, &plan, mode) {
+        Ok((after, _)) => after,
+        // Strict prices are stale: report the margin at lenient prices; the refusal says why.
+        Err(_) => margins_after(deps.storage, now, &account_id, &plan, Freshness::Lenient).map_err(std_err)?.0,
+    };
     Ok(SimulateTradeResponse {
         premium: Int128::new(plan.premium),
         fees: to_u(plan.fees),
         total_cost: Int128::new(plan.total_cost().map_err(std_err)?),
-        margin_before: margin_response(&account_id, &account, &before),
+        margin_before,
         margin_after: margin_response(&account_id, &plan.account_after, &after),
+        meets_initial_margin: after.meets_initial_margin(),
+        accepted: refusal.is_none(),
+        refusal: refusal.map(|e| e.to_string()),
     })
 }
 
 pub fn pool(deps: Deps, env: &Env) -> StdResult<PoolResponse> {
     let now = env.block.time.seconds();
     let pool = POOL.may_load(deps.storage)?.unwrap_or_default();
-    let nav = crate::pool::nav(deps.storage, now, Freshness::Lenient, Rounding::Floor).map_err(std_err)?;
+    let nav = crate::pool::nav_exit(deps.storage, now, Freshness::Lenient).map_err(std_err)?;
+    let nav_entry = crate::pool::nav_entry(deps.storage, now, Freshness::Lenient).map_err(std_err)?;
+    let liquid = crate::ledger::liquid_cash(deps.storage).map_err(std_err)?;
+    let receivable = crate::ledger::receivable(deps.storage).map_err(std_err)?;
     let positions: Vec<(u64, i64)> =
         POOL_POSITIONS.range(deps.storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
-    let m = pool_margin(deps.storage, now, pool.cash.i128(), &positions, Freshness::Lenient).map_err(std_err)?;
+    let m = pool_margin(deps.storage, now, liquid, &positions, Freshness::Lenient).map_err(std_err)?;
     Ok(PoolResponse {
         cash: pool.cash,
+        liquid_cash: Int128::new(liquid),
+        receivable,
         total_shares: pool.total_shares,
         nav: Int128::new(nav),
+        nav_entry: Int128::new(nav_entry),
         maintenance_margin: to_u(m.maintenance_margin),
     })
 }
@@ -185,13 +229,7 @@ pub fn pool(deps: Deps, env: &Env) -> StdResult<PoolResponse> {
 pub fn lp(deps: Deps, env: &Env, address: String) -> StdResult<LpResponse> {
     let addr = deps.api.addr_validate(&address)?;
     let shares = LP_SHARES.may_load(deps.storage, &addr)?.unwrap_or_default();
-    let pool = POOL.may_load(deps.storage)?.unwrap_or_default();
-    let value = if pool.total_shares.is_zero() {
-        Uint128::zero()
-    } else {
-        let nav = crate::pool::nav(deps.storage, env.block.time.seconds(), Freshness::Lenient, Rounding::Floor)
-            .map_err(std_err)?;
-        to_u(nav).multiply_ratio(shares, pool.total_shares)
-    };
+    let value = crate::pool::redemption_value(deps.storage, env.block.time.seconds(), Freshness::Lenient, shares)
+        .map_err(std_err)?;
     Ok(LpResponse { address, shares, value })
 }

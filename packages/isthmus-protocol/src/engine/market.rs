@@ -194,15 +194,32 @@ pub struct SimulateTradeResponse {
     /// premium + fees: what the account's cash changes by, negated.
     pub total_cost: Int128,
     pub margin_before: MarginResponse,
+    /// The margin after the trade (equal to `margin_before` when the legs cannot be planned).
     pub margin_after: MarginResponse,
+    /// Whether the account meets its initial margin after the trade.
+    pub meets_initial_margin: bool,
+    /// Whether the signed trade would execute now.
+    pub accepted: bool,
+    /// The error the signed trade would return (its exact message), if it would be refused.
+    pub refusal: Option<String>,
 }
 
 #[cw_serde]
 pub struct PoolResponse {
+    /// Book cash: liquid cash plus the receivable (quote base units).
     pub cash: Int128,
+    /// `cash - receivable`: the pool's part of the tokens the engine holds. LP withdrawals are
+    /// paid from it and the pool's margin counts it.
+    pub liquid_cash: Int128,
+    /// Sum of every account's debt, all owed to the pool.
+    pub receivable: Uint128,
     pub total_shares: Uint128,
-    /// cash + mark value of the pool's positions (quote base units).
+    /// Exit NAV: liquid cash + mark value of the pool's positions (rounded down); shares are
+    /// redeemed at it.
     pub nav: Int128,
+    /// Entry NAV: book cash (receivables at face value) + positions (rounded up); shares are
+    /// issued at it.
+    pub nav_entry: Int128,
     pub maintenance_margin: Uint128,
 }
 

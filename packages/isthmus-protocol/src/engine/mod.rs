@@ -155,9 +155,16 @@ pub enum QueryMsg {
     Account { account: String },
     #[returns(MarginResponse)]
     Margin { account: String },
-    /// Exact cost, fees and margin before and after a trade, without executing it.
+    /// Exact cost, fees and margin before and after a trade, without executing it, and the
+    /// refusal the signed trade would meet (same checks, same order), if any.
     #[returns(SimulateTradeResponse)]
-    SimulateTrade { account: String, legs: Vec<TradeLeg> },
+    SimulateTrade {
+        account: String,
+        legs: Vec<TradeLeg>,
+        /// The `max_cost` the trade would be signed with; none: no limit.
+        #[serde(default)]
+        max_cost: Option<Int128>,
+    },
     #[returns(PoolResponse)]
     Pool {},
     #[returns(LpResponse)]

@@ -1,0 +1,65 @@
+//! The cash ledger: the one writer of account cash, which keeps the pool's receivable in step.
+//!
+//! Sign conventions (docs/solvency.md): an account's `cash` is signed; positive cash is a claim
+//! its owner may withdraw (subject to margin), negative cash is a debt. Every debt is owed to
+//! the pool, because the pool is the counterparty of everything that can make cash negative
+//! (premiums, settlement of shorts, liquidation closes) and it advances liquidation penalties
+//! that the account cannot pay. The pool's book `cash` therefore contains its receivables:
+//!
+//! ```text
+//! receivable  D = Σ max(-cash_a, 0)         (kept here, by every save of an account)
+//! liquid      L = pool.cash - D              (the pool's part of the tokens the engine holds)
+//! tokens held by the engine = Σ max(cash_a, 0) + L   (+ anything sent to it unasked)
+//! ```
+//!
+//! Debts back nothing that can be paid out before they are collected: LP withdrawals are paid
+//! from `L`, the pool's margin counts `L` and not `pool.cash`, and the pool advances a penalty
+//! only out of `L`.
+
+use cosmwasm_std::{Int128, Storage, Uint128};
+use cw_storage_plus::Item;
+
+use crate::error::ContractResult;
+use crate::state::market::{Account, ACCOUNTS, POOL};
+
+/// `D`: the sum of every account's debt, quote base units.
+pub const RECEIVABLE: Item<Uint128> = Item::new("receivable");
+
+/// The debt part of a signed cash balance.
+pub fn debt_of(cash: Int128) -> Uint128 {
+    if cash.is_negative() {
+        Uint128::new(cash.i128().unsigned_abs())
+    } else {
+        Uint128::zero()
+    }
+}
+
+pub fn receivable(storage: &dyn Storage) -> ContractResult<Uint128> {
+    Ok(RECEIVABLE.may_load(storage)?.unwrap_or_default())
+}
+
+/// Save `account`, moving the pool's receivable by the change of its debt.
+pub fn save_account(storage: &mut dyn Storage, account_id: &str, account: &Account) -> ContractResult<()> {
+    let before = ACCOUNTS.may_load(storage, account_id)?.map(|a| debt_of(a.cash)).unwrap_or_default();
+    let after = debt_of(account.cash);
+    if before != after {
+        let total = receivable(storage)?.checked_sub(before)?.checked_add(after)?;
+        RECEIVABLE.save(storage, &total)?;
+    }
+    ACCOUNTS.save(storage, account_id, account)?;
+    Ok(())
+}
+
+/// `L = pool.cash - D`, signed (negative only if the pool has paid out more than it holds,
+/// which the solvency invariant rules out).
+pub fn liquid_cash(storage: &dyn Storage) -> ContractResult<i128> {
+    let book = POOL.may_load(storage)?.unwrap_or_default().cash;
+    Ok(book.checked_sub(Int128::try_from(receivable(storage)?)?)?.i128())
+}
+
+/// How the pool's liquid cash moves when its book cash moves by `book_delta` and one account's
+/// cash goes from `before` to `after`: `ΔL = Δpool.cash - ΔD`.
+pub fn liquid_delta(book_delta: i128, before: Int128, after: Int128) -> ContractResult<i128> {
+    let debt_delta = Int128::try_from(debt_of(after))?.checked_sub(Int128::try_from(debt_of(before))?)?;
+    Ok(Int128::new(book_delta).checked_sub(debt_delta)?.i128())
+}
