@@ -152,7 +152,10 @@ impl Suite {
             .target
             .wrap()
             .query_wasm_smart(&self.controller, &isthmus_protocol::controller::QueryMsg::Funds {})?;
-        let mut sum = self.pool()?.cash.i128() + funds.escrow.u128() as i128 + funds.insurance.u128() as i128;
+        let mut sum = self.pool()?.cash.i128()
+            + funds.escrow.u128() as i128
+            + funds.insurance.u128() as i128
+            + self.pending_pool_deposits()? as i128;
         for name in TARGET_ACCOUNTS {
             sum += self.engine_account(name)?.cash.i128();
         }
@@ -197,9 +200,12 @@ impl Suite {
         let liquid = pool.cash.i128() - debts as i128;
         ensure!(liquid >= 0, "invariant 5 broken: the pool's liquid cash is {liquid}: it paid out debts");
         let redeemable = if pool.total_shares.is_zero() { 0 } else { pool.nav.i128().max(0).min(liquid) as u128 };
+        // Deposits waiting for their notice are their LPs' tokens until they complete.
+        let pending = self.pending_pool_deposits()?;
         ensure!(
-            engine_tokens >= positive + redeemable,
-            "invariant 5 broken: engine holds {engine_tokens} {USDC}, positive cash {positive} + pool redeemable {redeemable}"
+            engine_tokens >= positive + redeemable + pending,
+            "invariant 5 broken: engine holds {engine_tokens} {USDC}, positive cash {positive} + pool redeemable \
+             {redeemable} + pending deposits {pending}"
         );
         let funds = self.funds()?;
         let controller_tokens = self.native_balance(Side::Target, &self.controller, USDC)?;
@@ -210,6 +216,40 @@ impl Suite {
             funds.escrow
         );
         Ok(())
+    }
+}
+
+impl Suite {
+    /// Pending pool requests, all pages.
+    pub fn pool_requests(&self) -> Result<Vec<engine::PoolRequest>> {
+        let mut out: Vec<engine::PoolRequest> = vec![];
+        loop {
+            let page: engine::PoolRequestsResponse = self.chains.target.wrap().query_wasm_smart(
+                &self.engine,
+                &engine::QueryMsg::PoolRequests {
+                    lp: None,
+                    start_after: out.last().map(|r| r.request_id),
+                    limit: Some(30),
+                },
+            )?;
+            let done = page.requests.len() < 30;
+            out.extend(page.requests);
+            if done {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// Quote tokens the engine holds for deposits waiting for their notice.
+    pub fn pending_pool_deposits(&self) -> Result<u128> {
+        Ok(self
+            .pool_requests()?
+            .iter()
+            .map(|r| match r.kind {
+                engine::PoolRequestKind::Deposit { amount, .. } => amount.u128(),
+                engine::PoolRequestKind::Redemption { .. } => 0,
+            })
+            .sum())
     }
 }
 

@@ -43,6 +43,8 @@ pub fn default_risk() -> engine::RiskParams {
         liquidation_penalty: Decimal::percent(5),
         liquidator_share: Decimal::percent(50),
         liquidation_bonus: Decimal::percent(5),
+        // Most scenarios move liquidity at once; the notice has its own tests (lp_timing.rs).
+        lp_notice_seconds: 0,
     }
 }
 pub const SOURCE_ID: &str = "cosmoshub";

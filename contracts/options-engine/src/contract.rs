@@ -103,6 +103,8 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
         ExecuteMsg::WithdrawCash { amount } => cash::withdraw_cash(deps, env, info, amount),
         ExecuteMsg::PoolDeposit {} => pool::pool_deposit(deps, env, info),
         ExecuteMsg::PoolWithdraw { shares } => pool::pool_withdraw(deps, env, info, shares),
+        ExecuteMsg::CompletePoolRequest { request_id } => pool::complete_pool_request(deps, env, info, request_id),
+        ExecuteMsg::CancelPoolRequest { request_id } => pool::cancel_pool_request(deps, info, request_id),
         ExecuteMsg::Trade { legs, max_cost } => trade::trade(deps, env, info, legs, max_cost),
         ExecuteMsg::SettleAccount { account } => settle::settle_account_msg(deps, account),
         ExecuteMsg::SettleSeries { series_id, limit } => settle::settle_series(deps, series_id, limit),

@@ -138,6 +138,12 @@ pub enum ContractError {
     #[error(transparent)]
     MultiplyRatio(#[from] cosmwasm_std::CheckedMultiplyRatioError),
 
+    #[error("unknown pool request {request_id}")]
+    UnknownPoolRequest { request_id: u64 },
+
+    #[error("pool request {request_id} completes from {ready_at}")]
+    NoticeNotOver { request_id: u64, ready_at: u64 },
+
     #[error("pool has no value to issue shares against")]
     PoolInsolvent,
 

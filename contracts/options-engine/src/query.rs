@@ -32,6 +32,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
             to_json_binary(&market::simulate_trade(deps, &env, account, legs, max_cost)?)
         }
         QueryMsg::Pool {} => to_json_binary(&market::pool(deps, &env)?),
+        QueryMsg::PoolRequests { lp, start_after, limit } => {
+            to_json_binary(&market::pool_requests(deps, lp, start_after, limit)?)
+        }
         QueryMsg::Lp { address } => to_json_binary(&market::lp(deps, &env, address)?),
         QueryMsg::SeizeQuote { account, source_id, owner, asset, repay } => {
             to_json_binary(&liquidation::seize_quote(deps, &env, account, source_id, owner, asset, repay)?)

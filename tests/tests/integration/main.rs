@@ -8,6 +8,7 @@ mod heartbeat;
 mod judged_after_settlement;
 mod liquidation;
 mod liquidation_sizing;
+mod lp_timing;
 mod pool;
 mod randomized;
 mod review_fixes;

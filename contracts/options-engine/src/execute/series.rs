@@ -89,6 +89,9 @@ pub fn validate_risk(params: &RiskParams) -> ContractResult<()> {
     if params.liquidation_bonus >= Decimal::one() {
         return Err(invalid("liquidation_bonus", "must be < 1"));
     }
+    if params.lp_notice_seconds > 30 * 86_400 {
+        return Err(invalid("lp_notice_seconds", "at most 30 days"));
+    }
     if params.rate > Decimal::percent(100) {
         return Err(invalid("rate", "at most 100%"));
     }

@@ -226,6 +226,27 @@ pub fn pool(deps: Deps, env: &Env) -> StdResult<PoolResponse> {
     })
 }
 
+/// Pending pool requests by id, optionally of one LP (that filter reads at most one page).
+pub fn pool_requests(
+    deps: Deps,
+    lp: Option<String>,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> StdResult<isthmus_protocol::engine::PoolRequestsResponse> {
+    let limit = page_limit(limit);
+    let lp = lp.map(|a| deps.api.addr_validate(&a)).transpose()?;
+    let requests = crate::state::market::POOL_REQUESTS
+        .range(deps.storage, start_after.map(cw_storage_plus::Bound::exclusive), None, Order::Ascending)
+        .take(limit)
+        .filter(|r| match (&lp, r) {
+            (Some(lp), Ok((_, req))) => req.lp == lp.as_str(),
+            _ => true,
+        })
+        .map(|r| r.map(|(_, req)| req))
+        .collect::<StdResult<_>>()?;
+    Ok(isthmus_protocol::engine::PoolRequestsResponse { requests })
+}
+
 pub fn lp(deps: Deps, env: &Env, address: String) -> StdResult<LpResponse> {
     let addr = deps.api.addr_validate(&address)?;
     let shares = LP_SHARES.may_load(deps.storage, &addr)?.unwrap_or_default();

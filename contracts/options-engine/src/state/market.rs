@@ -100,6 +100,9 @@ pub const POOL: Item<Pool> = Item::new("pool");
 /// The pool's net position per series (always the negation of the traders' net).
 pub const POOL_POSITIONS: Map<u64, i64> = Map::new("pool_positions");
 pub const LP_SHARES: Map<&Addr, Uint128> = Map::new("lp_shares");
+/// LP deposits and redemptions waiting for their notice (docs/solvency.md).
+pub const POOL_REQUESTS: Map<u64, isthmus_protocol::engine::PoolRequest> = Map::new("pool_requests");
+pub const NEXT_POOL_REQUEST: Item<u64> = Item::new("next_pool_request");
 
 /// Expiries whose settlement price is not set yet, so that a price push only looks at these.
 pub const UNSETTLED_EXPIRIES: Map<(&str, u64), ()> = Map::new("unsettled_expiries");

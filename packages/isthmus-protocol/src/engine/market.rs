@@ -102,6 +102,41 @@ pub struct RiskParams {
     pub liquidator_share: Decimal,
     /// Bonus a keeper receives on seized collateral: it seizes `repay x (1 + bonus)` worth.
     pub liquidation_bonus: Decimal,
+    /// Notice an LP gives before a deposit or a redemption takes effect, in seconds; it is
+    /// then priced at the worse for the LP of the NAV at the request and at completion, so
+    /// nobody can buy in before a known price move and leave after it (docs/solvency.md).
+    /// Zero: deposits and redemptions take effect at once. Default: one hour.
+    #[serde(default = "default_lp_notice_seconds")]
+    pub lp_notice_seconds: u64,
+}
+
+fn default_lp_notice_seconds() -> u64 {
+    3600
+}
+
+/// An LP's deposit or redemption waiting for its notice to pass.
+#[cw_serde]
+pub enum PoolRequestKind {
+    /// `amount` quote tokens held by the engine (not yet the pool's), priced at the request
+    /// at `nav_entry` over `total_shares`.
+    Deposit { amount: Uint128, nav_entry: Int128, total_shares: Uint128 },
+    /// `shares` taken from the LP's balance (still outstanding), worth `value` at the request.
+    Redemption { shares: Uint128, value: Uint128 },
+}
+
+#[cw_serde]
+pub struct PoolRequest {
+    pub request_id: u64,
+    pub lp: String,
+    pub kind: PoolRequestKind,
+    /// Requested at, and completable from (target-chain seconds).
+    pub requested_at: u64,
+    pub ready_at: u64,
+}
+
+#[cw_serde]
+pub struct PoolRequestsResponse {
+    pub requests: Vec<PoolRequest>,
 }
 
 #[cw_serde]

@@ -88,10 +88,20 @@ pub enum ExecuteMsg {
     DepositCash {},
     /// Withdraw quote cash; the account must meet its initial margin afterwards.
     WithdrawCash { amount: Uint128 },
-    /// Provide liquidity: the attached quote tokens buy pool shares at NAV.
+    /// Provide liquidity: the attached quote tokens buy pool shares at the entry NAV, at
+    /// once when `lp_notice_seconds` is zero, otherwise as a request completed after the
+    /// notice (see `CompletePoolRequest`).
     PoolDeposit {},
-    /// Redeem pool shares at NAV; the pool must keep its own margin.
+    /// Redeem pool shares at the exit NAV, paid from the pool's liquid cash; the pool must
+    /// keep its own margin. At once or as a request, like `PoolDeposit`.
     PoolWithdraw { shares: Uint128 },
+    /// Complete a pool request whose notice has passed (anyone may): a deposit mints at the
+    /// higher of the entry NAVs per share at the request and now, a redemption pays the lower
+    /// of its values at the request and now.
+    CompletePoolRequest { request_id: u64 },
+    /// The LP withdraws its own pending request: a deposit's tokens or a redemption's shares
+    /// come back unchanged.
+    CancelPoolRequest { request_id: u64 },
     /// Trade up to 16 legs against the pool, all or nothing. `max_cost` bounds what the
     /// account pays (premium + fees); a negative value is the minimum credit it accepts.
     Trade { legs: Vec<TradeLeg>, max_cost: Int128 },
@@ -169,6 +179,9 @@ pub enum QueryMsg {
     Pool {},
     #[returns(LpResponse)]
     Lp { address: String },
+    /// Pending pool requests by id, optionally of one LP.
+    #[returns(PoolRequestsResponse)]
+    PoolRequests { lp: Option<String>, start_after: Option<u64>, limit: Option<u32> },
     #[returns(RiskParams)]
     RiskParams {},
     /// What a keeper's repayment of `repay` buys in one collateral position.

@@ -335,6 +335,7 @@ fn default_risk() -> Value {
         "liquidation_penalty": "0.05",
         "liquidator_share": "0.5",
         "liquidation_bonus": "0.05",
+        "lp_notice_seconds": 0,
     })
 }
 
