@@ -45,6 +45,8 @@ pub fn default_risk() -> engine::RiskParams {
         liquidation_bonus: Decimal::percent(5),
         // Most scenarios move liquidity at once; the notice has its own tests (lp_timing.rs).
         lp_notice_seconds: 0,
+        tail_moves: vec![pct(-50), pct(50)],
+        tail_weight: Decimal::from_ratio(1u128, 3u128),
     }
 }
 pub const SOURCE_ID: &str = "cosmoshub";

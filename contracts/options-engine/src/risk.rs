@@ -39,6 +39,8 @@ pub fn margin_params(risk: &RiskParams, quote_decimals: u8) -> ContractResult<Ma
         short_option_floor: to_fixed(risk.short_floor)?,
         initial_margin_factor: to_fixed(risk.initial_margin_factor)?,
         quote_decimals: u32::from(quote_decimals),
+        tail_moves: risk.tail_moves.iter().map(|m| signed_to_fixed(*m)).collect::<ContractResult<_>>()?,
+        tail_weight: to_fixed(risk.tail_weight)?,
     };
     params.validate().map_err(margin_err)?;
     Ok(params)

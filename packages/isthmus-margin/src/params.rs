@@ -37,7 +37,16 @@ pub struct MarginParams {
     pub initial_margin_factor: Fixed,
     /// Decimals of the quote denom: results are in `whole quote × 10^quote_decimals`.
     pub quote_decimals: u32,
+    /// Tail moves beyond the grid (gap risk, in the style of Deribit's extended table), each
+    /// in (−1, 10], evaluated with volatility up; at most [`MAX_TAIL_MOVES`]. Default: none.
+    pub tail_moves: Vec<Fixed>,
+    /// Weight of a tail scenario's loss in [0, 1] (the loss counts `⌈weight · loss⌉`): a
+    /// large move is less likely than the grid's, so it counts dampened. Default: 0.
+    pub tail_weight: Fixed,
 }
+
+/// Most tail moves accepted.
+pub const MAX_TAIL_MOVES: usize = 8;
 
 fn pct(n: i128) -> Fixed {
     // |n| ≤ 1000 in this file: from_ratio cannot fail
@@ -58,6 +67,8 @@ impl Default for MarginParams {
             short_option_floor: pct(1),
             initial_margin_factor: pct(130),
             quote_decimals: 6,
+            tail_moves: vec![],
+            tail_weight: Fixed::ZERO,
         }
     }
 }
@@ -102,6 +113,12 @@ impl MarginParams {
         if self.initial_margin_factor < one || self.initial_margin_factor > 100 {
             return bad("initial_margin_factor", "must be in [1, 100]");
         }
+        if self.tail_moves.len() > MAX_TAIL_MOVES || self.tail_moves.iter().any(|m| *m <= -1 || *m > 10) {
+            return bad("tail_moves", "at most 8 moves, each in (-1, 10]");
+        }
+        if self.tail_weight < zero || self.tail_weight > one {
+            return bad("tail_weight", "must be in [0, 1]");
+        }
         if self.quote_decimals > MAX_DECIMALS {
             return bad("quote_decimals", "must be <= 36");
         }
@@ -132,6 +149,8 @@ mod tests {
         refuse(|p| p.min_days_to_expiry = Fixed::ZERO, "min_days_to_expiry");
         refuse(|p| p.short_option_floor = Fixed::TWO, "short_option_floor");
         refuse(|p| p.quote_decimals = 37, "quote_decimals");
+        refuse(|p| p.tail_moves = vec![Fixed::HALF; 9], "tail_moves");
+        refuse(|p| p.tail_weight = Fixed::TWO, "tail_weight");
         refuse(|p| p.vol_shocks.clear(), "spot_moves/vol_shocks");
         refuse(|p| p.spot_moves = vec![Fixed::ZERO; 22], "spot_moves/vol_shocks");
     }

@@ -133,6 +133,11 @@ pub fn evaluate(account: &Account, params: &MarginParams) -> MarginResult<Margin
                 }
             }
         }
+        // Tail scenarios count dampened: `⌈weight · loss⌉` (a gain stays a gain, scaled).
+        for s in (0..grid.len()).filter(|s| crate::scenario::is_tail(*s, params)) {
+            losses[s] = params.tail_weight.mul_int(losses[s], Rounding::Ceil)?;
+            losses_initial[s] = params.tail_weight.mul_int(losses_initial[s], Rounding::Ceil)?;
+        }
         let (worst_scenario, worst_loss) = worst(&losses);
         let (_, worst_loss_initial) = worst(&losses_initial);
         out.maintenance_margin = add(add(out.maintenance_margin, worst_loss.max(0))?, b.short_floor)?;
@@ -206,6 +211,34 @@ mod tests {
         let mut bad = p.clone();
         bad.initial_margin_factor = Fixed::ZERO;
         assert!(matches!(evaluate(&account(0, vec![]), &bad), Err(MarginError::InvalidParams { .. })));
+    }
+
+    /// A far out-of-the-money short call close to expiry needs little more than its floor under
+    /// the ±30% grid; a +50% tail move at weight 1/3 makes it carry margin for the gap.
+    #[test]
+    fn tail_moves_margin_the_gap_beyond_the_grid() {
+        let call = Leg {
+            kind: OptionKind::Call,
+            strike: Fixed::from_int(140).unwrap(),
+            expiry_years: q(1, 365),
+            quantity: -10,
+            contract_size: Fixed::ONE,
+        };
+        let mut a = account(0, vec![call]);
+        a.underlyings[0].vols = vec![ExpiryVol { expiry_years: q(1, 365), vol: q(1, 2) }];
+        let grid_only = evaluate(&a, &MarginParams::default()).unwrap();
+        let u = &grid_only.underlyings[0];
+        assert!(u.worst_loss < 5_000_000, "the ±30% grid sees a loss of a few quote units at most: {u:?}");
+        let with_tails =
+            MarginParams { tail_moves: vec![q(-1, 2), q(1, 2)], tail_weight: q(1, 3), ..MarginParams::default() };
+        let tails = evaluate(&a, &with_tails).unwrap();
+        let t = &tails.underlyings[0];
+        assert_eq!(t.worst.to_string(), "spot +50.00% vol up");
+        // At +50% (spot 150) the calls are worth at least their intrinsic 10 each: 100 quote
+        // units, a third of which counts.
+        assert!(t.worst_loss >= 100_000_000 / 3, "{t:?}");
+        assert!(tails.maintenance_margin - grid_only.maintenance_margin >= 100_000_000 / 3 - 5_000_000);
+        assert_eq!(t.scenario_losses.len(), 27 + 2);
     }
 
     #[test]

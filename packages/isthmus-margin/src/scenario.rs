@@ -52,15 +52,24 @@ impl fmt::Display for Scenario {
 }
 
 /// The grid in evaluation order: scenario `i × vol_shocks.len() + j` is
-/// `(spot_moves[i], vol_shocks[j])`.
+/// `(spot_moves[i], vol_shocks[j])`; then the tail scenarios `(tail_moves[k], up)`, whose
+/// losses count weighted (see [`is_tail`]).
 pub fn scenarios(params: &MarginParams) -> Vec<Scenario> {
-    let mut out = Vec::with_capacity(params.scenario_count());
+    let mut out = Vec::with_capacity(params.scenario_count() + params.tail_moves.len());
     for &spot_move in &params.spot_moves {
         for &vol_shock in &params.vol_shocks {
             out.push(Scenario { spot_move, vol_shock });
         }
     }
+    for &spot_move in &params.tail_moves {
+        out.push(Scenario { spot_move, vol_shock: VolShock::Up });
+    }
     out
+}
+
+/// Whether scenario `index` of [`scenarios`] is a tail scenario.
+pub fn is_tail(index: usize, params: &MarginParams) -> bool {
+    index >= params.scenario_count()
 }
 
 /// Term scaling of the volatility shocks for an expiry `T` years away:

@@ -50,6 +50,8 @@ fn params(p: &Value) -> MarginParams {
         short_option_floor: fixed(&p["short_option_floor"]),
         initial_margin_factor: fixed(&p["initial_margin_factor"]),
         quote_decimals: int(&p["quote_decimals"]) as u32,
+        tail_moves: vec![],
+        tail_weight: Fixed::ZERO,
     }
 }
 

@@ -3,6 +3,7 @@
 mod bad_input;
 mod cross_chain_margin;
 mod deposit;
+mod gap_risk;
 mod handshake;
 mod heartbeat;
 mod judged_after_settlement;

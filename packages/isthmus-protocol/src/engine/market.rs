@@ -108,10 +108,25 @@ pub struct RiskParams {
     /// Zero: deposits and redemptions take effect at once. Default: one hour.
     #[serde(default = "default_lp_notice_seconds")]
     pub lp_notice_seconds: u64,
+    /// Tail moves beyond `spot_moves` for gap risk (docs/margin.md), evaluated with volatility
+    /// up and counted at `tail_weight`; at most 8. Default: -50% and +50%.
+    #[serde(default = "default_tail_moves")]
+    pub tail_moves: Vec<SignedDecimal>,
+    /// Weight of a tail scenario's loss, in [0, 1]. Default: 1/3.
+    #[serde(default = "default_tail_weight")]
+    pub tail_weight: Decimal,
 }
 
 fn default_lp_notice_seconds() -> u64 {
     3600
+}
+
+fn default_tail_moves() -> Vec<SignedDecimal> {
+    vec![SignedDecimal::percent(-50), SignedDecimal::percent(50)]
+}
+
+fn default_tail_weight() -> Decimal {
+    Decimal::from_ratio(1u128, 3u128)
 }
 
 /// An LP's deposit or redemption waiting for its notice to pass.
