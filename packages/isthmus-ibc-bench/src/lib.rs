@@ -11,4 +11,4 @@ pub mod ics20;
 pub mod relayer;
 
 pub use chain::{Chain, ChainSpec, Side};
-pub use relayer::{InFlight, PacketState, TwoChains};
+pub use relayer::{Handshake, InFlight, PacketState, TwoChains};

@@ -38,6 +38,22 @@ impl InFlight {
     }
 }
 
+/// A channel handshake in progress, driven step by step.
+#[derive(Debug, Clone)]
+pub struct Handshake {
+    pub initiator: Side,
+    pub port: String,
+    pub counterparty_port: String,
+    counterparty_connection: String,
+    order: IbcOrder,
+    /// The initiator's channel id.
+    pub channel: String,
+    pub version: String,
+    /// The other end's channel id, once `ChanOpenTry` ran.
+    pub counterparty_channel: String,
+    pub counterparty_version: String,
+}
+
 /// The two chains, the connection between them, and the packets in flight.
 pub struct TwoChains {
     pub source: Chain,
@@ -78,7 +94,8 @@ impl TwoChains {
     }
 
     /// Open a channel initiated from `initiator`'s `port` to the other chain's
-    /// `counterparty_port`. Returns (initiator channel id, counterparty channel id).
+    /// `counterparty_port`, all four steps in a row. Returns (initiator channel id,
+    /// counterparty channel id).
     pub fn open_channel(
         &mut self,
         initiator: Side,
@@ -87,15 +104,28 @@ impl TwoChains {
         version: &str,
         order: IbcOrder,
     ) -> Result<(String, String)> {
-        let connection = match initiator {
-            Side::Source => self.connection.0.clone(),
-            Side::Target => self.connection.1.clone(),
+        let mut handshake = self.chan_open_init(initiator, port, counterparty_port, version, order)?;
+        self.chan_open_try(&mut handshake)?;
+        self.chan_open_ack(&handshake)?;
+        self.chan_open_confirm(&handshake)?;
+        Ok((handshake.channel, handshake.counterparty_channel))
+    }
+
+    /// Step 1 of a handshake: `ChanOpenInit` on `initiator` (on the bench's connection).
+    /// The other steps are [`Self::chan_open_try`], [`Self::chan_open_ack`] and
+    /// [`Self::chan_open_confirm`]; a test interleaves them to play crossing handshakes.
+    pub fn chan_open_init(
+        &mut self,
+        initiator: Side,
+        port: &str,
+        counterparty_port: &str,
+        version: &str,
+        order: IbcOrder,
+    ) -> Result<Handshake> {
+        let (connection, counterparty_connection) = match initiator {
+            Side::Source => self.connection.clone(),
+            Side::Target => (self.connection.1.clone(), self.connection.0.clone()),
         };
-        let counterparty_connection = match initiator {
-            Side::Source => self.connection.1.clone(),
-            Side::Target => self.connection.0.clone(),
-        };
-        // ChanOpenInit on the initiator.
         let init = self.chain_mut(initiator).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::OpenChannel {
             local_connection_id: connection,
             local_port: port.to_string(),
@@ -104,36 +134,63 @@ impl TwoChains {
             counterparty_version: None,
             counterparty_endpoint: IbcEndpoint { port_id: counterparty_port.to_string(), channel_id: String::new() },
         }))?;
-        let init_version = event_attr(&init, "channel_open_init", "version")?;
-        let channel = event_attr(&init, "channel_open_init", "channel_id")?;
-        // ChanOpenTry on the counterparty.
-        let try_ = self.chain_mut(initiator.other()).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::OpenChannel {
-            local_connection_id: counterparty_connection,
-            local_port: counterparty_port.to_string(),
-            version: version.to_string(),
+        Ok(Handshake {
+            initiator,
+            port: port.to_string(),
+            counterparty_port: counterparty_port.to_string(),
+            counterparty_connection,
             order,
-            counterparty_version: Some(init_version),
-            counterparty_endpoint: IbcEndpoint { port_id: port.to_string(), channel_id: channel.clone() },
-        }))?;
-        let try_version = event_attr(&try_, "channel_open_try", "version")?;
-        let counterparty_channel = event_attr(&try_, "channel_open_try", "channel_id")?;
-        // ChanOpenAck on the initiator, ChanOpenConfirm on the counterparty.
-        self.chain_mut(initiator).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::ConnectChannel {
-            port_id: port.to_string(),
-            channel_id: channel.clone(),
-            counterparty_version: Some(try_version.clone()),
+            channel: event_attr(&init, "channel_open_init", "channel_id")?,
+            version: event_attr(&init, "channel_open_init", "version")?,
+            counterparty_channel: String::new(),
+            counterparty_version: String::new(),
+        })
+    }
+
+    /// Step 2: `ChanOpenTry` on the other chain; records its channel id and version.
+    pub fn chan_open_try(&mut self, handshake: &mut Handshake) -> Result<AppResponse> {
+        let try_ =
+            self.chain_mut(handshake.initiator.other()).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::OpenChannel {
+                local_connection_id: handshake.counterparty_connection.clone(),
+                local_port: handshake.counterparty_port.clone(),
+                version: handshake.version.clone(),
+                order: handshake.order.clone(),
+                counterparty_version: Some(handshake.version.clone()),
+                counterparty_endpoint: IbcEndpoint {
+                    port_id: handshake.port.clone(),
+                    channel_id: handshake.channel.clone(),
+                },
+            }))?;
+        handshake.counterparty_version = event_attr(&try_, "channel_open_try", "version")?;
+        handshake.counterparty_channel = event_attr(&try_, "channel_open_try", "channel_id")?;
+        Ok(try_)
+    }
+
+    /// Step 3: `ChanOpenAck` on the initiator (its end becomes OPEN).
+    pub fn chan_open_ack(&mut self, handshake: &Handshake) -> Result<AppResponse> {
+        self.chain_mut(handshake.initiator).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::ConnectChannel {
+            port_id: handshake.port.clone(),
+            channel_id: handshake.channel.clone(),
+            counterparty_version: Some(handshake.counterparty_version.clone()),
             counterparty_endpoint: IbcEndpoint {
-                port_id: counterparty_port.to_string(),
-                channel_id: counterparty_channel.clone(),
+                port_id: handshake.counterparty_port.clone(),
+                channel_id: handshake.counterparty_channel.clone(),
             },
-        }))?;
-        self.chain_mut(initiator.other()).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::ConnectChannel {
-            port_id: counterparty_port.to_string(),
-            channel_id: counterparty_channel.clone(),
-            counterparty_version: Some(try_version),
-            counterparty_endpoint: IbcEndpoint { port_id: port.to_string(), channel_id: channel.clone() },
-        }))?;
-        Ok((channel, counterparty_channel))
+        }))
+    }
+
+    /// Step 4: `ChanOpenConfirm` on the other chain. A real relayer can only submit it once
+    /// the initiator's end is OPEN (it carries a proof of that); the bench does not check.
+    pub fn chan_open_confirm(&mut self, handshake: &Handshake) -> Result<AppResponse> {
+        self.chain_mut(handshake.initiator.other()).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::ConnectChannel {
+            port_id: handshake.counterparty_port.clone(),
+            channel_id: handshake.counterparty_channel.clone(),
+            counterparty_version: Some(handshake.counterparty_version.clone()),
+            counterparty_endpoint: IbcEndpoint {
+                port_id: handshake.port.clone(),
+                channel_id: handshake.channel.clone(),
+            },
+        }))
     }
 
     /// Close a channel from `side` (ChanCloseInit there, ChanCloseConfirm on the other side).
@@ -247,6 +304,16 @@ impl TwoChains {
         self.in_flight.remove(index);
         self.capture(flight.from, &response)?;
         Ok(response)
+    }
+
+    /// Drop a held packet (or the acknowledgement it is waiting with) without telling the
+    /// sender: what happens to an ack when its channel closes before it is relayed (an ack
+    /// can only be relayed on an OPEN channel, and a received packet can no longer time out).
+    pub fn discard(&mut self, index: usize) -> Result<InFlight> {
+        if index >= self.in_flight.len() {
+            bail!("no packet {index}");
+        }
+        Ok(self.in_flight.remove(index))
     }
 
     /// Deliver and settle one packet.
