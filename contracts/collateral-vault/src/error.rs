@@ -70,6 +70,9 @@ pub enum ContractError {
     #[error("seize packets are accepted only on the controller's channel, not {channel_id}")]
     NotControllerChannel { channel_id: String },
 
+    #[error("seize {seize_id} was already received from this controller")]
+    DuplicateSeize { seize_id: u64 },
+
     #[error("closing an Isthmus channel from this side is not allowed")]
     CloseNotAllowed,
 

@@ -257,3 +257,48 @@ fn seize_of_an_unknown_position_is_refused() {
     let PacketState::Acknowledged(ack) = suite.chains.deliver(0).unwrap() else { panic!() };
     assert!(matches!(parse_ack::<SeizeAckResult>(&ack), AckOutcome::Error(r) if r.contains("no position")));
 }
+
+/// Issue 8, 9(c): the vault remembers every seize id it received from its controller. Before
+/// the fix a second packet with an executed id (a faulty controller re-sending it) was
+/// executed again; now it gets an error ack and moves nothing.
+#[test]
+fn a_repeated_seize_id_is_refused_with_an_error_ack_and_moves_nothing() {
+    let mut suite = funded(1_000);
+    let recipient = suite.local_recipient("carol");
+    let id = suite.seize("alice", Suite::atom(), 300, recipient.clone()).unwrap();
+    suite.check_invariants().unwrap();
+    suite.settle_and_check().unwrap();
+    assert_eq!(suite.seize_outcome(id).unwrap().as_deref(), Some("success"));
+    assert_eq!(suite.native_balance(Side::Source, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 300);
+
+    // The stand-in controller reserves again and sends the same id a second time.
+    let (keeper, injector) = (suite.target_admin.clone(), suite.injector.clone());
+    let again = seize_injector::ExecuteMsg::Seize {
+        channel: suite.seize_channel.1.clone(),
+        seize_id: id,
+        account: suite.account("alice"),
+        source_id: "cosmoshub".to_string(),
+        owner: suite.user("alice").to_string(),
+        asset: Suite::atom(),
+        amount: Uint128::new(300),
+        recipient,
+        timeout_seconds: 600,
+    };
+    suite.chains.execute(Side::Target, &keeper, &injector, &again, &[]).unwrap();
+    suite.check_invariants().unwrap();
+    let PacketState::Acknowledged(ack) = suite.chains.deliver(0).unwrap() else { panic!("expected an ack") };
+    assert_eq!(
+        parse_ack::<SeizeAckResult>(&ack),
+        AckOutcome::Error(collateral_vault::ContractError::DuplicateSeize { seize_id: id }.to_string())
+    );
+    suite.check_invariants().unwrap();
+    suite.chains.settle(0).unwrap();
+    suite.check_invariants().unwrap();
+    suite.settle_and_check().unwrap();
+    let v = suite.vault_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((v.available.u128(), v.seq), (700, 2));
+    assert_eq!(suite.native_balance(Side::Source, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 300);
+    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 700);
+    let e = suite.engine_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((e.reported.u128(), e.reserved.u128(), e.seq), (700, 0, 2));
+}
