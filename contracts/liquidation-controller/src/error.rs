@@ -48,6 +48,9 @@ pub enum ContractError {
     #[error("seize timeout must be between 1 second and 1 day")]
     InvalidTimeout,
 
+    #[error("source {source_id} has {in_flight} seizes in flight; it cannot be re-bound until they settle")]
+    SourceHasSeizesInFlight { source_id: String, in_flight: u32 },
+
     #[error("unknown reply id {id}")]
     UnknownReply { id: u64 },
 

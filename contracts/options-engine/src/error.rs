@@ -159,6 +159,9 @@ pub enum ContractError {
     #[error("the collateral to seize ({amount}) exceeds what is usable ({usable}); repay less")]
     SeizeExceedsUsable { amount: Uint128, usable: Uint128 },
 
+    #[error("source {source_id} has replicated positions: a new vault needs a new source id")]
+    SourceHasReplicatedPositions { source_id: String },
+
     #[error("margin: {0}")]
     Margin(String),
 

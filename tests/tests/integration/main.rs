@@ -12,5 +12,6 @@ mod review_fixes;
 mod roles;
 mod seize;
 mod settlement;
+mod sources;
 mod trading;
 mod withdraw;
