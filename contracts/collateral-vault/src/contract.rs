@@ -10,7 +10,7 @@ use cosmwasm_std::{
 use isthmus_protocol::vault::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::ContractResult;
-use crate::execute::{admin, deposit, heartbeat, sync, withdraw};
+use crate::execute::{admin, deposit, heartbeat, resolve, sync, withdraw};
 use crate::ibc;
 use crate::state::{AssetState, Config, ASSETS, CONFIG};
 
@@ -59,6 +59,7 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
         ExecuteMsg::Receive(msg) => deposit::receive_cw20(deps, env, info, msg),
         ExecuteMsg::Withdraw { asset, amount } => withdraw::withdraw(deps, env, info, asset, amount),
         ExecuteMsg::SyncPosition { owner, asset } => sync::sync_position(deps, env, owner, asset),
+        ExecuteMsg::ResolveWithdrawal { request_id } => resolve::resolve_withdrawal(deps, env, request_id),
         ExecuteMsg::Heartbeat {} => heartbeat::heartbeat(deps, env),
         ExecuteMsg::SetAsset(settings) => admin::set_asset(deps, info, settings),
         ExecuteMsg::UpdateConfig {

@@ -108,6 +108,20 @@ pub struct Reservation {
 
 pub const RESERVATIONS: Map<u64, Reservation> = Map::new("reservations");
 
+/// A withdrawal the engine approved, kept so that it can answer a vault whose channel closed
+/// before the approval's acknowledgement came back (`withdraw_outcome_query`).
+#[cw_serde]
+pub struct ApprovedWithdrawal {
+    pub owner: String,
+    pub asset: AssetInfo,
+    pub amount: Uint128,
+    pub approved_at: Timestamp,
+}
+
+/// Approved withdrawals by `(source_id, request_id)` (request ids are unique per vault, and a
+/// source id names one vault for good once it has positions).
+pub const APPROVED_WITHDRAWALS: Map<(&str, u64), ApprovedWithdrawal> = Map::new("approved_withdrawals");
+
 pub use isthmus_protocol::page_limit;
 
 pub fn load_source(storage: &dyn cosmwasm_std::Storage, source_id: &str) -> ContractResult<Source> {

@@ -54,6 +54,11 @@ pub enum ExecuteMsg {
     /// Re-send the current state of a position to the engine (anyone; useful after a
     /// channel was re-opened).
     SyncPosition { owner: String, asset: AssetInfo },
+    /// Resolve a pending withdrawal whose request went out on a channel that has since closed
+    /// (anyone): ask the engine over the open collateral channel whether it approved the
+    /// request. Approved: it is paid; not approved: it returns to available. No answer (error
+    /// or timeout): it stays pending and can be resolved again.
+    ResolveWithdrawal { request_id: u64 },
     /// Send a liveness heartbeat to the engine (anyone, rate-limited).
     Heartbeat {},
     /// Add or change an asset (admin).

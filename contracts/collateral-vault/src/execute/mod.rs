@@ -1,5 +1,6 @@
 pub mod admin;
 pub mod deposit;
 pub mod heartbeat;
+pub mod resolve;
 pub mod sync;
 pub mod withdraw;
