@@ -60,9 +60,20 @@ pub struct RemotePosition {
     pub reserved: Uint128,
     pub seq: u64,
     pub updated_at: Timestamp,
+    /// Set when an expired reservation lowered `reported` on the assumption that its seize
+    /// happened: the next vault state with `seq >= self.seq` is applied (at an equal `seq` the
+    /// seize did not happen, since a seize bumps the vault's `seq`). Absent in older state.
+    #[serde(default)]
+    pub unconfirmed: bool,
 }
 
 impl RemotePosition {
+    /// Whether a vault state at `seq` replaces the replica: only a newer one, or the same one
+    /// while the replica is unconfirmed.
+    pub fn accepts(&self, seq: u64) -> bool {
+        seq > self.seq || (seq == self.seq && self.unconfirmed)
+    }
+
     /// What the engine counts: `reported - reserved` (DESIGN §4), never below zero.
     pub fn usable(&self) -> Uint128 {
         self.reported.saturating_sub(self.reserved)
@@ -104,6 +115,9 @@ pub struct Reservation {
     pub asset: AssetInfo,
     pub amount: Uint128,
     pub created_at: Timestamp,
+    /// The controller that created it (absent in state written before it was recorded).
+    #[serde(default)]
+    pub controller: Option<Addr>,
 }
 
 pub const RESERVATIONS: Map<u64, Reservation> = Map::new("reservations");

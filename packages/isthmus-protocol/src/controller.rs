@@ -7,6 +7,9 @@ use cosmwasm_std::{Addr, Timestamp, Uint128};
 use crate::asset::AssetInfo;
 use crate::packet::SeizeRecipient;
 
+/// The longest seize timeout a controller accepts (`seize_timeout_seconds`), seconds.
+pub const MAX_SEIZE_TIMEOUT_SECONDS: u64 = 86_400;
+
 #[cw_serde]
 pub struct InstantiateMsg {
     /// Defaults to the instantiator.

@@ -1,6 +1,7 @@
 //! All integration tests in one binary, one file per capability.
 
 mod bad_input;
+mod controller_recovery;
 mod cross_chain_margin;
 mod deposit;
 mod handshake;

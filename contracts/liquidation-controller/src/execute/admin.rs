@@ -13,7 +13,7 @@ fn only_owner(deps: &DepsMut, info: &MessageInfo, action: &str) -> ContractResul
 }
 
 pub fn validate_timeout(seconds: u64) -> ContractResult<u64> {
-    if seconds == 0 || seconds > 86_400 {
+    if seconds == 0 || seconds > isthmus_protocol::controller::MAX_SEIZE_TIMEOUT_SECONDS {
         return Err(ContractError::InvalidTimeout);
     }
     Ok(seconds)

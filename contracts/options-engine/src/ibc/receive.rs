@@ -113,7 +113,14 @@ fn decide_withdrawal(storage: &dyn cosmwasm_std::Storage, now: Timestamp, req: &
     let position = remote_positions()
         .may_load(storage, remote_key(req.source_id, req.owner, req.asset))?
         .unwrap_or_else(|| empty_position(req.source_id, req.owner, req.account, req.asset, now));
-    margin::check_withdrawal(storage, now.seconds(), &position, req.amount, req.available_after, req.seq > position.seq)
+    margin::check_withdrawal(
+        storage,
+        now.seconds(),
+        &position,
+        req.amount,
+        req.available_after,
+        position.accepts(req.seq),
+    )
 }
 
 fn withdrawal_response(
@@ -144,11 +151,13 @@ fn empty_position(source_id: &str, owner: &str, account: &str, asset: &AssetInfo
         reserved: Uint128::zero(),
         seq: 0,
         updated_at: now,
+        unconfirmed: false,
     }
 }
 
-/// Apply `(seq, available)` to the replica if `seq` is newer (DESIGN §4): duplicate, late and
-/// out-of-order packets are harmless. Returns whether it was applied.
+/// Apply `(seq, available)` to the replica if `seq` is newer (or equal while the replica is
+/// unconfirmed, see `RemotePosition::accepts`): duplicate, late and out-of-order packets are
+/// harmless. Returns whether it was applied.
 #[allow(clippy::too_many_arguments)]
 fn apply_state(
     storage: &mut dyn cosmwasm_std::Storage,
@@ -164,9 +173,10 @@ fn apply_state(
     let mut position = remote_positions()
         .may_load(storage, key.clone())?
         .unwrap_or_else(|| empty_position(source_id, owner, account, asset, now));
-    if seq <= position.seq {
+    if !position.accepts(seq) {
         return Ok(false);
     }
+    position.unconfirmed = false;
     position.seq = seq;
     position.reported = available;
     position.account = account.to_string();
