@@ -10,7 +10,7 @@ use cosmwasm_std::{
 use isthmus_protocol::controller::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::ContractResult;
-use crate::execute::{admin, insurance, seize};
+use crate::execute::{admin, insurance, refund, seize};
 use crate::ibc::ack::{settle, Outcome};
 use crate::state::{Config, Funds, CONFIG, FUNDS};
 
@@ -65,6 +65,7 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
         }
         ExecuteMsg::DepositInsurance {} => insurance::deposit_insurance(deps, info),
         ExecuteMsg::CoverBadDebt { account } => insurance::cover_bad_debt(deps, info, account),
+        ExecuteMsg::ClaimRefund { recipient } => refund::claim_refund(deps, info, recipient),
     }
 }
 

@@ -51,6 +51,9 @@ pub enum ContractError {
     #[error("source {source_id} has {in_flight} seizes in flight; it cannot be re-bound until they settle")]
     SourceHasSeizesInFlight { source_id: String, in_flight: u32 },
 
+    #[error("{keeper} has no refund to claim")]
+    NoRefund { keeper: String },
+
     #[error("unknown reply id {id}")]
     UnknownReply { id: u64 },
 

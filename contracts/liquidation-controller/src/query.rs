@@ -1,10 +1,11 @@
 use cosmwasm_std::{to_json_binary, Binary, Deps, Order, StdResult};
 use cw_storage_plus::Bound;
 use isthmus_protocol::controller::{
-    ConfigResponse, FundsResponse, QueryMsg, SeizeResponse, SeizesResponse, SourceResponse, SourcesResponse,
+    ConfigResponse, FundsResponse, QueryMsg, RefundResponse, SeizeResponse, SeizesResponse, SourceResponse,
+    SourcesResponse,
 };
 
-use crate::state::{page_limit, seizes, SeizeRecord, CONFIG, FUNDS, SOURCES};
+use crate::state::{page_limit, seizes, SeizeRecord, CONFIG, FUNDS, REFUNDS, SOURCES};
 
 fn seize_response(seize_id: u64, s: SeizeRecord) -> SeizeResponse {
     SeizeResponse {
@@ -71,7 +72,12 @@ pub fn query(deps: Deps, msg: QueryMsg) -> StdResult<Binary> {
         }
         QueryMsg::Funds {} => {
             let f = FUNDS.may_load(deps.storage)?.unwrap_or_default();
-            to_json_binary(&FundsResponse { escrow: f.escrow, insurance: f.insurance })
+            to_json_binary(&FundsResponse { escrow: f.escrow, insurance: f.insurance, refunds: f.refunds })
+        }
+        QueryMsg::Refund { keeper } => {
+            let addr = deps.api.addr_validate(&keeper)?;
+            let amount = REFUNDS.may_load(deps.storage, &addr)?.unwrap_or_default();
+            to_json_binary(&RefundResponse { keeper, amount })
         }
     }
 }

@@ -72,10 +72,18 @@ pub const ACCOUNT_REPAY_IN_FLIGHT: Map<&str, Uint128> = Map::new("account_repay_
 #[cw_serde]
 #[derive(Default)]
 pub struct Funds {
-    /// Keepers' repayments of seizes in flight.
+    /// Keepers' money: repayments of seizes in flight, plus refunds that could not be sent
+    /// and wait to be claimed (`refunds`, a part of `escrow`).
     pub escrow: Uint128,
     pub insurance: Uint128,
+    /// Keepers' refunds whose send failed, claimable with `ClaimRefund` (included in
+    /// `escrow`). Absent in state written before it existed.
+    #[serde(default)]
+    pub refunds: Uint128,
 }
+
+/// Claimable refunds by keeper (their sum is `Funds::refunds`).
+pub const REFUNDS: Map<&Addr, Uint128> = Map::new("refunds");
 
 pub const FUNDS: Item<Funds> = Item::new("funds");
 /// Engine calls from ack/timeout handlers that failed, by seize id (recorded, not aborted).

@@ -6,6 +6,7 @@
 //! contract sends is captured into a queue that the test relays by hand: all at once, one
 //! by sequence in any order, delivered now and acknowledged later, or left to time out.
 
+pub mod bank;
 pub mod chain;
 pub mod ics20;
 pub mod relayer;

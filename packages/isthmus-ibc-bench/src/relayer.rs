@@ -8,6 +8,7 @@ use cw_multi_test::ibc::IbcPacketRelayingMsg;
 use cw_multi_test::{AppResponse, Executor, SudoMsg};
 use serde::Serialize;
 
+use crate::bank::Denylist;
 use crate::chain::{Chain, ChainSpec, Side};
 
 /// Where a captured packet is in its life.
@@ -63,15 +64,33 @@ pub struct TwoChains {
     /// Connection ids on (source, target).
     pub connection: (String, String),
     in_flight: Vec<InFlight>,
+    /// The banks' denylists on (source, target).
+    denylists: (Denylist, Denylist),
 }
 
 impl TwoChains {
     /// Two chains joined by one connection.
     pub fn new(source_spec: ChainSpec, target_spec: ChainSpec) -> Result<Self> {
-        let mut source = source_spec.build();
-        let mut target = target_spec.build();
+        let denylists = (Denylist::default(), Denylist::default());
+        let mut source = source_spec.build_with_denylist(denylists.0.clone());
+        let mut target = target_spec.build_with_denylist(denylists.1.clone());
         let connection = connect(&mut source, &mut target)?;
-        Ok(TwoChains { source, target, source_spec, target_spec, connection, in_flight: vec![] })
+        Ok(TwoChains { source, target, source_spec, target_spec, connection, in_flight: vec![], denylists })
+    }
+
+    /// List (or, with `denied: false`, unlist) `addr` on `side`'s bank denylist: bank sends to
+    /// or from it fail, as with a stablecoin issuer's blocklist.
+    pub fn set_denied(&mut self, side: Side, addr: &Addr, denied: bool) {
+        let list = match side {
+            Side::Source => &self.denylists.0,
+            Side::Target => &self.denylists.1,
+        };
+        let mut list = list.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if denied {
+            list.insert(addr.to_string());
+        } else {
+            list.remove(addr.as_str());
+        }
     }
 
     pub fn chain(&self, side: Side) -> &Chain {

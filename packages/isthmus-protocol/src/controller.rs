@@ -47,6 +47,10 @@ pub enum ExecuteMsg {
     /// Pay the debt of an account that has nothing left: the insurance fund first, then the
     /// pool (anyone).
     CoverBadDebt { account: String },
+    /// Withdraw the sender's claimable refund: the repayments of failed seizes whose automatic
+    /// refund could not be sent (for example the keeper was on the quote token's denylist).
+    /// Sent to `recipient` (default: the sender).
+    ClaimRefund { recipient: Option<String> },
 }
 
 #[cw_serde]
@@ -67,6 +71,16 @@ pub enum QueryMsg {
     /// Quote tokens held in escrow for seizes in flight, and the insurance fund.
     #[returns(FundsResponse)]
     Funds {},
+    /// A keeper's claimable refund (zero if none).
+    #[returns(RefundResponse)]
+    Refund { keeper: String },
+}
+
+#[cw_serde]
+pub struct RefundResponse {
+    pub keeper: String,
+    /// Quote base units the keeper can claim with `ClaimRefund`.
+    pub amount: Uint128,
 }
 
 #[cw_serde]
@@ -133,6 +147,10 @@ pub struct SeizesResponse {
 
 #[cw_serde]
 pub struct FundsResponse {
+    /// Keepers' money the controller holds: repayments of seizes in flight plus unclaimed
+    /// refunds (`refunds`).
     pub escrow: Uint128,
     pub insurance: Uint128,
+    /// The part of `escrow` that is claimable refunds of failed seizes.
+    pub refunds: Uint128,
 }

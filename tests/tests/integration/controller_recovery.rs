@@ -131,3 +131,67 @@ fn an_expired_reservation_whose_seize_never_happened_is_restored_by_the_vaults_s
     suite.vault_execute(&anyone, &vault::ExecuteMsg::SyncPosition { owner, asset: Suite::atom() }).unwrap();
     suite.settle_and_check().unwrap();
 }
+
+fn refund_of(suite: &Suite, keeper: &str) -> u128 {
+    let r: isthmus_protocol::controller::RefundResponse = suite
+        .chains
+        .target
+        .wrap()
+        .query_wasm_smart(
+            &suite.controller,
+            &isthmus_protocol::controller::QueryMsg::Refund { keeper: suite.target_user(keeper).to_string() },
+        )
+        .unwrap();
+    r.amount.u128()
+}
+
+/// Issue 8, 6(d). The keeper's address is on the quote token's denylist when its seize fails.
+/// Before the fix the refund was a plain `BankMsg` in the ack handler: the send failed, so the
+/// handler failed and the ack could never be processed (escrow and reservation stranded). Now
+/// the refund is a `reply_on_error` sub-message: the seize settles and the refund waits.
+#[test]
+fn a_refund_that_cannot_be_sent_becomes_claimable_and_the_seize_still_settles() {
+    let mut suite = SuiteBuilder::new().with_controller().build().unwrap();
+    suite.crash().unwrap();
+    let account = suite.target_user("alice").to_string();
+    suite.engine_as("keeper", &engine::ExecuteMsg::Liquidate { account }, &[]).unwrap();
+    let admin = suite.source_admin.clone();
+    suite.vault_execute(&admin, &vault::ExecuteMsg::SetPaused { paused: true }).unwrap();
+    suite.check_all().unwrap();
+    let keeper = suite.target_user("keeper");
+    let usdc = isthmus_tests::suite::USDC;
+    let before = suite.native_balance(Side::Target, &keeper, usdc).unwrap();
+    let repay = 10_000_000;
+    let id = suite.keeper_seize("keeper", "alice", repay, "keeper").unwrap();
+    suite.check_all().unwrap();
+    suite.chains.set_denied(Side::Target, &keeper, true);
+
+    suite.settle_and_check().unwrap();
+    suite.check_cash_conservation().unwrap();
+    assert_eq!(suite.seize_record(id).unwrap().status, SeizeStatus::Failed { reason: "the vault is paused".into() });
+    assert_eq!(suite.native_balance(Side::Target, &keeper, usdc).unwrap(), before - repay);
+    let funds = suite.funds().unwrap();
+    assert_eq!((funds.escrow.u128(), funds.refunds.u128()), (repay, repay));
+    assert_eq!(refund_of(&suite, "keeper"), repay);
+    assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().reserved.u128(), 0);
+
+    // Claiming while still denied fails as a whole and changes nothing ...
+    let claim = |recipient: Option<String>| isthmus_protocol::controller::ExecuteMsg::ClaimRefund { recipient };
+    suite.controller_as("keeper", &claim(None), &[]).unwrap_err();
+    assert_eq!(refund_of(&suite, "keeper"), repay);
+    suite.check_all().unwrap();
+    // ... but the keeper may name another recipient, or claim once delisted.
+    let treasury = suite.target_user("carol");
+    let treasury_before = suite.native_balance(Side::Target, &treasury, usdc).unwrap();
+    suite.chains.set_denied(Side::Target, &keeper, false);
+    suite.controller_as("keeper", &claim(Some(treasury.to_string())), &[]).unwrap();
+    suite.check_all().unwrap();
+    assert_eq!(suite.native_balance(Side::Target, &treasury, usdc).unwrap(), treasury_before + repay);
+    let funds = suite.funds().unwrap();
+    assert_eq!((funds.escrow.u128(), funds.refunds.u128()), (0, 0));
+    assert_contract_error(
+        suite.controller_as("keeper", &claim(None), &[]),
+        liquidation_controller::ContractError::NoRefund { keeper: keeper.to_string() },
+    );
+    suite.check_all().unwrap();
+}

@@ -1,3 +1,4 @@
 pub mod admin;
 pub mod insurance;
+pub mod refund;
 pub mod seize;

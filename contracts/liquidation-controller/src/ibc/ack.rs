@@ -1,6 +1,7 @@
 //! Seize outcomes (DESIGN §4, §7.2). Success: the engine applies the vault's `(seq,
 //! available)`, the reservation is consumed and the escrow repays the debt. Error ack or
-//! timeout: the reservation is released and the escrow goes back to the keeper. A seize
+//! timeout: the reservation is released and the escrow goes back to the keeper (if that send
+//! fails, the refund becomes claimable: `ibc/reply.rs`). A seize
 //! settles once: only a record still in flight is acted on. Never returns an error.
 
 use cosmwasm_std::{
@@ -12,7 +13,7 @@ use isthmus_protocol::engine::ExecuteMsg as EngineMsg;
 use isthmus_protocol::packet::{SeizeAckResult, SeizePacket};
 
 use crate::error::ContractResult;
-use crate::ibc::reply::{EngineCall, REPLY_ENGINE_CALL};
+use crate::ibc::reply::{EngineCall, Refund, REPLY_ENGINE_CALL, REPLY_REFUND};
 use crate::state::{seizes, Config, ACCOUNT_IN_FLIGHT, ACCOUNT_REPAY_IN_FLIGHT, CONFIG, FUNDS, SOURCES};
 
 pub enum Outcome {
@@ -110,12 +111,24 @@ fn settle_inner(deps: DepsMut, packet: &IbcPacket, outcome: Outcome) -> Contract
         AckOutcome::Error(reason) => {
             record.status = SeizeStatus::Failed { reason: reason.clone() };
             let release = EngineMsg::ReleaseReservation { reservation_id: seize_id };
-            base.add_attribute("action", "seize_failed")
-                .add_attribute("reason", reason)
-                .add_message(BankMsg::Send {
+            // The refund may fail (a bank denylist, a blocked address): as a `reply_on_error`
+            // sub-message its failure cannot fail this handler; the reply keeps the tokens
+            // as a refund the keeper claims (`ClaimRefund`).
+            let refund = SubMsg::reply_on_error(
+                BankMsg::Send {
                     to_address: record.keeper.to_string(),
                     amount: vec![Coin::new(record.repay, config.quote_denom.clone())],
-                })
+                },
+                REPLY_REFUND,
+            )
+            .with_payload(to_json_binary(&Refund {
+                seize_id,
+                keeper: record.keeper.to_string(),
+                amount: record.repay,
+            })?);
+            base.add_attribute("action", "seize_failed")
+                .add_attribute("reason", reason)
+                .add_submessage(refund)
                 .add_submessage(engine_call(&config, seize_id, &release, "release_reservation", vec![])?)
         }
     };
