@@ -1,5 +1,5 @@
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Binary, Timestamp, Uint128};
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::controller::SeizeStatus;
@@ -86,7 +86,21 @@ pub struct Funds {
 pub const REFUNDS: Map<&Addr, Uint128> = Map::new("refunds");
 
 pub const FUNDS: Item<Funds> = Item::new("funds");
-/// Engine calls from ack/timeout handlers that failed, by seize id (recorded, not aborted).
-pub const FAILED_ENGINE_CALLS: Map<u64, String> = Map::new("failed_engine_calls");
+/// An engine call from an ack or timeout handler that failed (recorded, not aborted), kept
+/// until `RetryEngineCall` replays it.
+#[cw_serde]
+pub struct FailedCall {
+    /// The engine message, as sent.
+    pub msg: Binary,
+    /// Quote tokens it carried (held in the insurance fund meanwhile).
+    pub funds: Uint128,
+    pub error: String,
+    pub failed_at: Timestamp,
+}
+
+/// Failed engine calls by `(seize_id, call name)`: a seize can leave two (repay and consume).
+/// (Replaces `failed_engine_calls`, keyed by seize id only and without the message; entries
+/// written there by older code cannot be replayed and stay as a record.)
+pub const FAILED_CALLS: Map<(u64, &str), FailedCall> = Map::new("failed_calls");
 
 pub use isthmus_protocol::page_limit;

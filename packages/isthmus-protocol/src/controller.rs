@@ -51,6 +51,34 @@ pub enum ExecuteMsg {
     /// refund could not be sent (for example the keeper was on the quote token's denylist).
     /// Sent to `recipient` (default: the sender).
     ClaimRefund { recipient: Option<String> },
+    /// Replay an engine call that failed in an ack or timeout handler and was recorded
+    /// (anyone): the call is the one the acknowledgement decided, so replaying it is safe. A
+    /// repayment's tokens, kept in the insurance fund when the call failed, are taken back out
+    /// for it. If the call fails again the transaction fails and the record stays.
+    RetryEngineCall { seize_id: u64, call: EngineCall },
+}
+
+/// An engine call the controller makes when a seize settles.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum EngineCall {
+    /// `RepayDebt` with the keeper's escrow, after a successful seize.
+    RepayDebt,
+    /// `ConsumeReservation` with the vault's state, after a successful seize.
+    ConsumeReservation,
+    /// `ReleaseReservation`, after a failed or timed-out seize.
+    ReleaseReservation,
+}
+
+impl EngineCall {
+    /// The name used in events and as the record key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EngineCall::RepayDebt => "repay_debt",
+            EngineCall::ConsumeReservation => "consume_reservation",
+            EngineCall::ReleaseReservation => "release_reservation",
+        }
+    }
 }
 
 #[cw_serde]
@@ -74,6 +102,26 @@ pub enum QueryMsg {
     /// A keeper's claimable refund (zero if none).
     #[returns(RefundResponse)]
     Refund { keeper: String },
+    /// Engine calls that failed when a seize settled and wait for `RetryEngineCall`, by seize
+    /// id; `start_after` is `(seize_id, call)`.
+    #[returns(FailedEngineCallsResponse)]
+    FailedEngineCalls { start_after: Option<(u64, EngineCall)>, limit: Option<u32> },
+}
+
+#[cw_serde]
+pub struct FailedEngineCallResponse {
+    pub seize_id: u64,
+    pub call: EngineCall,
+    /// Quote tokens the call carries (a repayment), held in the insurance fund meanwhile.
+    pub funds: Uint128,
+    /// The engine's error.
+    pub error: String,
+    pub failed_at: Timestamp,
+}
+
+#[cw_serde]
+pub struct FailedEngineCallsResponse {
+    pub calls: Vec<FailedEngineCallResponse>,
 }
 
 #[cw_serde]

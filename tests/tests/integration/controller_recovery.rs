@@ -195,3 +195,79 @@ fn a_refund_that_cannot_be_sent_becomes_claimable_and_the_seize_still_settles() 
     );
     suite.check_all().unwrap();
 }
+
+fn failed_calls(suite: &Suite) -> Vec<isthmus_protocol::controller::FailedEngineCallResponse> {
+    let r: isthmus_protocol::controller::FailedEngineCallsResponse = suite
+        .chains
+        .target
+        .wrap()
+        .query_wasm_smart(
+            &suite.controller,
+            &isthmus_protocol::controller::QueryMsg::FailedEngineCalls { start_after: None, limit: None },
+        )
+        .unwrap();
+    r.calls
+}
+
+/// Issue 8, 6(f). The seize succeeds but the engine cannot take the repayment at that moment
+/// (here the engine's address is briefly on the quote token's denylist): the call is recorded
+/// and its 100 USDC parked in the insurance fund. Before the fix nothing could replay it, so the
+/// debt stayed unpaid for good; now anyone retries it once the cause is gone.
+#[test]
+fn a_failed_repayment_is_recorded_and_anyone_can_replay_it() {
+    use isthmus_protocol::controller::{EngineCall, ExecuteMsg as ControllerMsg};
+    let (mut suite, id) = seize_in_flight();
+    let debt = |s: &Suite| s.engine_account("alice").unwrap().cash.i128().min(0).unsigned_abs();
+    let (debt_before, insurance_before) = (debt(&suite), suite.funds().unwrap().insurance.u128());
+    let engine = suite.engine.clone();
+    suite.chains.set_denied(Side::Target, &engine, true);
+    suite.relay_all().unwrap();
+    suite.check_all().unwrap();
+    suite.chains.set_denied(Side::Target, &engine, false);
+    assert_eq!(
+        suite.seize_record(id).unwrap().status,
+        SeizeStatus::Succeeded { seq: 2, available: Uint128::new(79_000_000) }
+    );
+    assert_eq!(debt(&suite), debt_before, "the repayment did not reach the engine");
+    assert_eq!(suite.funds().unwrap().insurance.u128(), insurance_before + 100_000_000);
+    let calls = failed_calls(&suite);
+    assert_eq!(calls.len(), 1);
+    assert_eq!((calls[0].seize_id, calls[0].call, calls[0].funds.u128()), (id, EngineCall::RepayDebt, 100_000_000));
+    // The reservation was consumed (that call did not fail).
+    assert!(suite.reservations().unwrap().is_empty());
+
+    let retry = |call| ControllerMsg::RetryEngineCall { seize_id: id, call };
+    assert_contract_error(
+        suite.controller_as("carol", &retry(EngineCall::ConsumeReservation), &[]),
+        liquidation_controller::ContractError::NoFailedCall { seize_id: id, call: EngineCall::ConsumeReservation },
+    );
+    suite.controller_as("carol", &retry(EngineCall::RepayDebt), &[]).unwrap();
+    suite.check_all().unwrap();
+    assert_eq!(debt(&suite), debt_before - 100_000_000);
+    assert_eq!(suite.funds().unwrap().insurance.u128(), insurance_before);
+    assert!(failed_calls(&suite).is_empty());
+    assert_contract_error(
+        suite.controller_as("carol", &retry(EngineCall::RepayDebt), &[]),
+        liquidation_controller::ContractError::NoFailedCall { seize_id: id, call: EngineCall::RepayDebt },
+    );
+    suite.settle_and_check().unwrap();
+    suite.check_cash_conservation().unwrap();
+}
+
+/// 6(f): a replay that fails again fails as a whole and keeps the record.
+#[test]
+fn a_replay_that_fails_again_keeps_the_record() {
+    use isthmus_protocol::controller::{EngineCall, ExecuteMsg as ControllerMsg};
+    let (mut suite, id) = seize_in_flight();
+    let engine = suite.engine.clone();
+    suite.chains.set_denied(Side::Target, &engine, true);
+    suite.relay_all().unwrap();
+    suite.check_all().unwrap();
+    let insurance = suite.funds().unwrap().insurance;
+    suite
+        .controller_as("carol", &ControllerMsg::RetryEngineCall { seize_id: id, call: EngineCall::RepayDebt }, &[])
+        .unwrap_err();
+    suite.check_all().unwrap();
+    assert_eq!(failed_calls(&suite).len(), 1);
+    assert_eq!(suite.funds().unwrap().insurance, insurance);
+}

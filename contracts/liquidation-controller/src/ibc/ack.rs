@@ -13,8 +13,9 @@ use isthmus_protocol::engine::ExecuteMsg as EngineMsg;
 use isthmus_protocol::packet::{SeizeAckResult, SeizePacket};
 
 use crate::error::ContractResult;
-use crate::ibc::reply::{EngineCall, Refund, REPLY_ENGINE_CALL, REPLY_REFUND};
+use crate::ibc::reply::{EngineCallPayload, Refund, REPLY_ENGINE_CALL, REPLY_REFUND};
 use crate::state::{seizes, Config, ACCOUNT_IN_FLIGHT, ACCOUNT_REPAY_IN_FLIGHT, CONFIG, FUNDS, SOURCES};
+use isthmus_protocol::controller::EngineCall;
 
 pub enum Outcome {
     Ack(Binary),
@@ -33,12 +34,18 @@ fn engine_call(
     config: &Config,
     seize_id: u64,
     msg: &EngineMsg,
-    what: &str,
+    what: EngineCall,
     funds: Vec<Coin>,
 ) -> ContractResult<SubMsg> {
+    let what = what.as_str();
     let attached = funds.first().map(|c| c.amount).unwrap_or_default();
     let call = WasmMsg::Execute { contract_addr: config.engine.to_string(), msg: to_json_binary(msg)?, funds };
-    let payload = to_json_binary(&EngineCall { seize_id, what: what.to_string(), funds: attached })?;
+    let payload = to_json_binary(&EngineCallPayload {
+        seize_id,
+        what: what.to_string(),
+        funds: attached,
+        msg: to_json_binary(msg)?,
+    })?;
     Ok(SubMsg::reply_on_error(CosmosMsg::Wasm(call), REPLY_ENGINE_CALL).with_payload(payload))
 }
 
@@ -81,7 +88,7 @@ fn settle_inner(deps: DepsMut, packet: &IbcPacket, outcome: Outcome) -> Contract
                 &config,
                 seize_id,
                 &EngineMsg::RepayDebt { account: record.account.clone() },
-                "repay_debt",
+                EngineCall::RepayDebt,
                 repay,
             )?;
             let mut response = base.add_attribute("action", "seize_succeeded").add_submessage(repay_msg);
@@ -94,7 +101,7 @@ fn settle_inner(deps: DepsMut, packet: &IbcPacket, outcome: Outcome) -> Contract
                         &config,
                         seize_id,
                         &consume,
-                        "consume_reservation",
+                        EngineCall::ConsumeReservation,
                         vec![],
                     )?);
                 }
@@ -129,7 +136,7 @@ fn settle_inner(deps: DepsMut, packet: &IbcPacket, outcome: Outcome) -> Contract
             base.add_attribute("action", "seize_failed")
                 .add_attribute("reason", reason)
                 .add_submessage(refund)
-                .add_submessage(engine_call(&config, seize_id, &release, "release_reservation", vec![])?)
+                .add_submessage(engine_call(&config, seize_id, &release, EngineCall::ReleaseReservation, vec![])?)
         }
     };
     seizes().save(deps.storage, seize_id, &record)?;

@@ -3,11 +3,11 @@
 //! for a repayment, its tokens are kept in the insurance fund so that invariant 3 still
 //! holds); a failed refund becomes the keeper's claimable balance (`ClaimRefund`).
 
-use cosmwasm_std::{from_json, DepsMut, Reply, Response, SubMsgResult, Uint128};
+use cosmwasm_std::{from_json, DepsMut, Env, Reply, Response, SubMsgResult, Uint128};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::{FAILED_ENGINE_CALLS, FUNDS, REFUNDS};
+use crate::state::{FailedCall, FAILED_CALLS, FUNDS, REFUNDS};
 
 pub const REPLY_ENGINE_CALL: u64 = 1;
 /// A keeper's refund after a failed seize could not be sent: it becomes claimable.
@@ -22,16 +22,18 @@ pub struct Refund {
 }
 
 #[derive(Serialize, Deserialize)]
-pub struct EngineCall {
+pub struct EngineCallPayload {
     pub seize_id: u64,
     pub what: String,
     /// Quote tokens attached to the call (they stay with the controller if it fails).
     pub funds: Uint128,
+    /// The engine message, kept for a retry.
+    pub msg: cosmwasm_std::Binary,
 }
 
-pub fn reply(deps: DepsMut, msg: Reply) -> ContractResult<Response> {
+pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Response> {
     match msg.id {
-        REPLY_ENGINE_CALL => engine_call_failed(deps, msg),
+        REPLY_ENGINE_CALL => engine_call_failed(deps, env, msg),
         REPLY_REFUND => refund_failed(deps, msg),
         id => Err(ContractError::UnknownReply { id }),
     }
@@ -58,10 +60,14 @@ fn refund_failed(deps: DepsMut, msg: Reply) -> ContractResult<Response> {
         .add_attribute("error", error))
 }
 
-fn engine_call_failed(deps: DepsMut, msg: Reply) -> ContractResult<Response> {
+fn engine_call_failed(deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Response> {
     let SubMsgResult::Err(error) = msg.result else { return Ok(Response::new()) };
-    let call: EngineCall = from_json(&msg.payload)?;
-    FAILED_ENGINE_CALLS.save(deps.storage, call.seize_id, &format!("{}: {error}", call.what))?;
+    let call: EngineCallPayload = from_json(&msg.payload)?;
+    FAILED_CALLS.save(
+        deps.storage,
+        (call.seize_id, &call.what),
+        &FailedCall { msg: call.msg.clone(), funds: call.funds, error: error.clone(), failed_at: env.block.time },
+    )?;
     if !call.funds.is_zero() {
         let mut funds = FUNDS.load(deps.storage)?;
         funds.insurance = funds.insurance.checked_add(call.funds)?;
