@@ -16,7 +16,8 @@ pub fn collateral_vault() -> Box<dyn Contract<Empty>> {
                 c::ibc_packet_receive,
                 c::ibc_packet_ack,
                 c::ibc_packet_timeout,
-            ),
+            )
+            .with_ibc_source_callback(c::ibc_source_callback),
     )
 }
 

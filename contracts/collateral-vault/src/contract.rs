@@ -4,13 +4,13 @@
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
     Binary, Deps, DepsMut, Env, IbcBasicResponse, IbcChannelCloseMsg, IbcChannelConnectMsg, IbcChannelOpenMsg,
-    IbcChannelOpenResponse, IbcPacketAckMsg, IbcPacketReceiveMsg, IbcPacketTimeoutMsg, IbcReceiveResponse, MessageInfo,
-    Never, Reply, Response, StdResult,
+    IbcChannelOpenResponse, IbcPacketAckMsg, IbcPacketReceiveMsg, IbcPacketTimeoutMsg, IbcReceiveResponse,
+    IbcSourceCallbackMsg, MessageInfo, Never, Reply, Response, StdResult,
 };
 use isthmus_protocol::vault::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::ContractResult;
-use crate::execute::{admin, deposit, heartbeat, resolve, sync, withdraw};
+use crate::execute::{admin, deposit, heartbeat, refund, resolve, sync, withdraw};
 use crate::ibc;
 use crate::state::{AssetState, Config, ASSETS, CONFIG};
 
@@ -81,6 +81,9 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
                 heartbeat_interval_seconds,
             },
         ),
+        ExecuteMsg::ClaimSeizeRefund { receiver, asset, recipient } => {
+            refund::claim_seize_refund(deps, info, receiver, asset, recipient)
+        }
         ExecuteMsg::SweepSurplus { asset, recipient } => admin::sweep_surplus(deps, env, info, asset, recipient),
         ExecuteMsg::SetPaused { paused } => admin::set_paused(deps, info, paused),
     }
@@ -129,4 +132,11 @@ pub fn ibc_packet_ack(deps: DepsMut, env: Env, msg: IbcPacketAckMsg) -> Result<I
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn ibc_packet_timeout(deps: DepsMut, env: Env, msg: IbcPacketTimeoutMsg) -> Result<IbcBasicResponse, Never> {
     Ok(ibc::ack::packet_timeout(deps, env, &msg.packet))
+}
+
+/// Outcome of an ICS-20 seize delivery the vault sent (IBC callbacks): a refund is credited to
+/// the delivery's receiver. Never fails.
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn ibc_source_callback(deps: DepsMut, env: Env, msg: IbcSourceCallbackMsg) -> Result<IbcBasicResponse, Never> {
+    Ok(ibc::callback::source_callback(deps, env, msg))
 }

@@ -78,6 +78,12 @@ pub enum ContractError {
     )]
     WithdrawalChannelOpen { request_id: u64, channel_id: String },
 
+    #[error("only the key of {receiver} may claim its refunds")]
+    NotTheReceiver { receiver: String },
+
+    #[error("no refunded seize delivery of {asset} for {receiver}")]
+    NoSeizeRefund { receiver: String, asset: String },
+
     #[error("seize {seize_id} was already received from this controller")]
     DuplicateSeize { seize_id: u64 },
 

@@ -135,7 +135,18 @@ pub struct SeizeReceipt {
     pub asset: AssetInfo,
     pub amount: Uint128,
     pub executed_at: Timestamp,
+    /// Set once an ICS-20 delivery of this seize came back refunded (counted once).
+    #[serde(default)]
+    pub refunded: bool,
 }
+
+/// Seized collateral whose ICS-20 delivery the far chain refused and the transfer module
+/// refunded to the vault, claimable by the delivery's receiver (signing here with the same key):
+/// `(receiver, asset key)` -> amount.
+pub const SEIZE_REFUNDS: Map<(&str, &str), Uint128> = Map::new("seize_refunds");
+/// Per asset key, the sum of `SEIZE_REFUNDS`: held by the vault above its positions' books, and
+/// never part of a sweepable surplus.
+pub const SEIZE_REFUNDS_HELD: Map<&str, Uint128> = Map::new("seize_refunds_held");
 
 /// Seizes received, by the sending controller `(connection_id, port_id)` and its seize id: a
 /// second packet with an id already seen is refused (defence in depth; IBC itself never

@@ -12,4 +12,4 @@ pub mod ics20;
 pub mod relayer;
 
 pub use chain::{Chain, ChainSpec, Side};
-pub use relayer::{Handshake, InFlight, PacketState, TwoChains};
+pub use relayer::{Handshake, Ics20Refusal, Ics20Sent, InFlight, PacketState, TwoChains};

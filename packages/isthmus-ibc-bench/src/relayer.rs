@@ -1,7 +1,7 @@
 //! Two chains and a relayer that the test drives packet by packet.
 
 use anyhow::{anyhow, bail, Result};
-use cosmwasm_std::{from_json, Addr, Binary, Coin, IbcEndpoint, IbcOrder, IbcPacket, Timestamp};
+use cosmwasm_std::{from_json, Addr, Binary, Coin, IbcEndpoint, IbcOrder, IbcPacket, Timestamp, Uint128};
 use cw_multi_test::ibc::events::{SEND_PACKET_EVENT, TIMEOUT_RECEIVE_PACKET_EVENT, WRITE_ACK_EVENT};
 use cw_multi_test::ibc::types::MockIbcQuery;
 use cw_multi_test::ibc::IbcPacketRelayingMsg;
@@ -39,6 +39,29 @@ impl InFlight {
     }
 }
 
+/// An ICS-20 transfer a contract sent (the bench escrows the coins; see `ics20.rs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ics20Sent {
+    pub side: Side,
+    pub channel: String,
+    pub sender: String,
+    pub receiver: String,
+    pub denom: String,
+    pub amount: Uint128,
+    pub memo: String,
+    /// Bench-assigned packet sequence (1, 2, ... per chain).
+    pub sequence: u64,
+}
+
+/// How the far chain answered an ICS-20 transfer that it did not accept.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ics20Refusal {
+    /// An error acknowledgement with this reason.
+    ErrorAck(String),
+    /// The transfer timed out.
+    Timeout,
+}
+
 /// A channel handshake in progress, driven step by step.
 #[derive(Debug, Clone)]
 pub struct Handshake {
@@ -66,6 +89,8 @@ pub struct TwoChains {
     in_flight: Vec<InFlight>,
     /// The banks' denylists on (source, target).
     denylists: (Denylist, Denylist),
+    /// ICS-20 transfers sent, oldest first.
+    ics20_sent: Vec<Ics20Sent>,
 }
 
 impl TwoChains {
@@ -75,7 +100,16 @@ impl TwoChains {
         let mut source = source_spec.build_with_denylist(denylists.0.clone());
         let mut target = target_spec.build_with_denylist(denylists.1.clone());
         let connection = connect(&mut source, &mut target)?;
-        Ok(TwoChains { source, target, source_spec, target_spec, connection, in_flight: vec![], denylists })
+        Ok(TwoChains {
+            source,
+            target,
+            source_spec,
+            target_spec,
+            connection,
+            in_flight: vec![],
+            denylists,
+            ics20_sent: vec![],
+        })
     }
 
     /// List (or, with `denied: false`, unlist) `addr` on `side`'s bank denylist: bank sends to
@@ -248,8 +282,80 @@ impl TwoChains {
         Ok(response)
     }
 
+    /// ICS-20 transfers contracts sent, oldest first.
+    pub fn ics20_sent(&self) -> &[Ics20Sent] {
+        &self.ics20_sent
+    }
+
+    /// The far chain refuses ICS-20 transfer `index`: as the transfer module does, the coins go
+    /// back from the escrow to the sender, then the sender's IBC source callback (if the memo
+    /// asks for one, `{"src_callback":{...}}`) hears of the error ack or the timeout. Returns
+    /// the callback's events (none if no callback was asked for).
+    pub fn refuse_ics20(&mut self, index: usize, refusal: Ics20Refusal) -> Result<Vec<cosmwasm_std::Event>> {
+        let sent = self.ics20_sent.get(index).cloned().ok_or_else(|| anyhow!("no ICS-20 transfer {index}"))?;
+        let chain = self.chain_mut(sent.side);
+        let escrow = crate::ics20::escrow_address(chain.api())?;
+        chain.execute(
+            escrow,
+            cosmwasm_std::BankMsg::Send {
+                to_address: sent.sender.clone(),
+                amount: vec![Coin::new(sent.amount, sent.denom.clone())],
+            }
+            .into(),
+        )?;
+        let wants_callback = sent.memo.contains("\"src_callback\"");
+        if !wants_callback {
+            return Ok(vec![]);
+        }
+        let data = cosmwasm_std::to_json_binary(&cw20_ics20_packet(&sent))?;
+        let packet = IbcPacket::new(
+            data,
+            IbcEndpoint { port_id: "transfer".to_string(), channel_id: sent.channel.clone() },
+            IbcEndpoint { port_id: "transfer".to_string(), channel_id: "channel-0".to_string() },
+            sent.sequence,
+            cosmwasm_std::IbcTimeout::with_timestamp(Timestamp::from_seconds(0)),
+        );
+        let relayer = Addr::unchecked("relayer");
+        let msg = match refusal {
+            Ics20Refusal::ErrorAck(reason) => {
+                cosmwasm_std::IbcSourceCallbackMsg::Acknowledgement(cosmwasm_std::IbcAckCallbackMsg::new(
+                    cosmwasm_std::IbcAcknowledgement::new(cosmwasm_std::StdAck::error(reason).to_binary()),
+                    packet,
+                    relayer,
+                ))
+            }
+            Ics20Refusal::Timeout => {
+                cosmwasm_std::IbcSourceCallbackMsg::Timeout(cosmwasm_std::IbcTimeoutCallbackMsg::new(packet, relayer))
+            }
+        };
+        let block = chain.block_info();
+        let response = chain.init_modules(|router, api, storage| {
+            use cw_multi_test::CosmosRouter;
+            router.ibc_source_callback(api, storage, &block, msg)
+        })?;
+        Ok(match response {
+            cw_multi_test::ibc::types::IbcResponse::Basic(r) => r.events,
+            _ => vec![],
+        })
+    }
+
     /// Record every packet sent in `response` (a transaction on `side`).
     pub fn capture(&mut self, side: Side, response: &AppResponse) -> Result<()> {
+        for event in response.events.iter().filter(|e| e.ty == crate::ics20::IBC_TRANSFER_EVENT) {
+            let attr =
+                |key: &str| event.attributes.iter().find(|a| a.key == key).map(|a| a.value.clone()).unwrap_or_default();
+            let sequence = self.ics20_sent.iter().filter(|t| t.side == side).count() as u64 + 1;
+            self.ics20_sent.push(Ics20Sent {
+                side,
+                channel: attr("channel"),
+                sender: attr("sender"),
+                receiver: attr("receiver"),
+                denom: attr("denom"),
+                amount: attr("amount").parse()?,
+                memo: attr("memo"),
+                sequence,
+            });
+        }
         for event in response.events.iter().filter(|e| e.ty == SEND_PACKET_EVENT) {
             let attr = |key: &str| {
                 event
@@ -479,4 +585,15 @@ fn connect(source: &mut Chain, target: &mut Chain) -> Result<(String, String)> {
     let dst = event_attr(&create(target, source_id, None, Some(src.clone()))?, "connection_open", "connection_id")?;
     create(source, target_id, Some(src.clone()), Some(dst.clone()))?;
     Ok((src, dst))
+}
+
+/// The ICS-20 packet data (`FungibleTokenPacketData`) of a transfer.
+fn cw20_ics20_packet(sent: &Ics20Sent) -> serde_json::Value {
+    serde_json::json!({
+        "amount": sent.amount.to_string(),
+        "denom": sent.denom,
+        "receiver": sent.receiver,
+        "sender": sent.sender,
+        "memo": sent.memo,
+    })
 }

@@ -11,6 +11,7 @@ use isthmus_protocol::vault::ChannelRole;
 
 use crate::book::{self, Change};
 use crate::error::{ContractError, ContractResult};
+use crate::ibc::callback::SeizeMarker;
 use crate::ibc::reply::{PayoutUndo, REPLY_SEIZE_DELIVERY};
 use crate::payout::{self, Ics20Transfer};
 use crate::state::{
@@ -62,7 +63,12 @@ fn receive_seize(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> ContractR
     if position.available < amount {
         return Err(ContractError::InsufficientAvailable { requested: amount, available: position.available });
     }
-    let delivery = delivery_msg(&deps, &env, &asset, amount, &recipient, config.packet_timeout_seconds)?;
+    let marker = SeizeMarker {
+        connection_id: config.controller.connection_id.clone(),
+        controller_port: config.controller.port_id.clone(),
+        seize_id,
+    };
+    let delivery = delivery_msg(&deps, &env, &asset, amount, &recipient, config.packet_timeout_seconds, &marker)?;
 
     // All checks passed: from here on the seize happens.
     let position = book::apply(deps.storage, &owner, &asset, None, Change::Seized(amount))?;
@@ -71,7 +77,13 @@ fn receive_seize(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> ContractR
     SEIZE_RECEIPTS.save(
         deps.storage,
         receipt_key,
-        &SeizeReceipt { owner: owner.clone(), asset: asset.clone(), amount, executed_at: env.block.time },
+        &SeizeReceipt {
+            owner: owner.clone(),
+            asset: asset.clone(),
+            amount,
+            executed_at: env.block.time,
+            refunded: false,
+        },
     )?;
     let undo =
         PayoutUndo { owner: owner.to_string(), asset: asset.clone(), amount, reason: format!("seize {seize_id}") };
@@ -95,6 +107,7 @@ fn delivery_msg(
     amount: Uint128,
     recipient: &SeizeRecipient,
     timeout_seconds: u64,
+    marker: &SeizeMarker,
 ) -> ContractResult<cosmwasm_std::CosmosMsg> {
     match recipient {
         SeizeRecipient::Local { address } => {
@@ -110,7 +123,14 @@ fn delivery_msg(
                     reason: "ICS-20 channel and receiver must not be empty".to_string(),
                 });
             }
-            payout::ics20_transfer(env, asset, amount, &Ics20Transfer { channel, receiver, memo, timeout_seconds })
+            // The vault asks for a source callback, so that it learns of a refund.
+            let memo = crate::ibc::callback::delivery_memo(memo, &env.contract.address, marker)?;
+            payout::ics20_transfer(
+                env,
+                asset,
+                amount,
+                &Ics20Transfer { channel, receiver, memo: &memo, timeout_seconds },
+            )
         }
     }
 }
