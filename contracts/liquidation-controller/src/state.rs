@@ -104,3 +104,15 @@ pub struct FailedCall {
 pub const FAILED_CALLS: Map<(u64, &str), FailedCall> = Map::new("failed_calls");
 
 pub use isthmus_protocol::page_limit;
+
+#[cfg(test)]
+mod tests {
+    use super::Funds;
+
+    /// Funds written before claimable refunds existed still load (no refunds).
+    #[test]
+    fn funds_written_before_refunds_existed_still_load() {
+        let funds: Funds = cosmwasm_std::from_json(br#"{"escrow":"7","insurance":"3"}"#).unwrap();
+        assert_eq!((funds.escrow.u128(), funds.insurance.u128(), funds.refunds.u128()), (7, 3, 0));
+    }
+}

@@ -179,3 +179,28 @@ pub fn expire(deps: DepsMut, env: Env, info: MessageInfo, reservation_id: u64) -
         .add_attribute("seq", position.seq.to_string())
         .add_attribute("unconfirmed", "true"))
 }
+
+#[cfg(test)]
+mod tests {
+    use cosmwasm_std::from_json;
+
+    use crate::state::{RemotePosition, Reservation};
+
+    /// State written before issue 8 (no `controller`, no `unconfirmed`) still loads after a
+    /// migration: an unknown creator (only the current controller or, after the expiry age, the
+    /// owner settles it) and a confirmed replica.
+    #[test]
+    fn state_written_before_the_new_fields_still_loads() {
+        let reservation: Reservation = from_json(
+            br#"{"account":"a","source_id":"s","owner":"o","asset":{"native":"uatom"},"amount":"5","created_at":"1"}"#,
+        )
+        .unwrap();
+        assert_eq!(reservation.controller, None);
+        let position: RemotePosition = from_json(
+            br#"{"source_id":"s","owner":"o","account":"a","asset":{"native":"uatom"},"reported":"9","reserved":"0","seq":3,"updated_at":"1"}"#,
+        )
+        .unwrap();
+        assert!(!position.unconfirmed);
+        assert!(position.accepts(4) && !position.accepts(3));
+    }
+}
