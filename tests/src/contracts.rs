@@ -16,7 +16,8 @@ pub fn collateral_vault() -> Box<dyn Contract<Empty>> {
                 c::ibc_packet_receive,
                 c::ibc_packet_ack,
                 c::ibc_packet_timeout,
-            ),
+            )
+            .with_ibc_source_callback(c::ibc_source_callback),
     )
 }
 
@@ -34,14 +35,19 @@ pub fn options_engine() -> Box<dyn Contract<Empty>> {
 
 pub fn liquidation_controller() -> Box<dyn Contract<Empty>> {
     use liquidation_controller::contract as c;
-    Box::new(ContractWrapper::new(c::execute, c::instantiate, c::query).with_migrate(c::migrate).with_ibc(
-        c::ibc_channel_open,
-        c::ibc_channel_connect,
-        c::ibc_channel_close,
-        c::ibc_packet_receive,
-        c::ibc_packet_ack,
-        c::ibc_packet_timeout,
-    ))
+    Box::new(
+        ContractWrapper::new(c::execute, c::instantiate, c::query)
+            .with_reply(c::reply)
+            .with_migrate(c::migrate)
+            .with_ibc(
+                c::ibc_channel_open,
+                c::ibc_channel_connect,
+                c::ibc_channel_close,
+                c::ibc_packet_receive,
+                c::ibc_packet_ack,
+                c::ibc_packet_timeout,
+            ),
+    )
 }
 
 pub fn cw20_token() -> Box<dyn Contract<Empty>> {

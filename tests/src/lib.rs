@@ -2,6 +2,7 @@
 //! DESIGN §4 invariants as checks, and a stand-in controller that injects seizes.
 
 pub mod contracts;
+pub mod errors;
 pub mod invariants;
 pub mod market;
 pub mod seize_injector;

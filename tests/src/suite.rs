@@ -306,15 +306,14 @@ impl SuiteBuilder {
         };
         if self.open_channels {
             suite.collateral_channel = suite.open_collateral_channel()?;
-            // The controller side initiates the seize channel.
-            let (injector_side, vault_side) = suite.chains.open_channel(
-                Side::Target,
-                &format!("wasm.{seizer}"),
+            // The vault initiates every Isthmus channel, the seize channel included.
+            suite.seize_channel = suite.chains.open_channel(
+                Side::Source,
                 &format!("wasm.{}", suite.vault),
+                &format!("wasm.{seizer}"),
                 APP_VERSION,
                 IbcOrder::Unordered,
             )?;
-            suite.seize_channel = (vault_side, injector_side);
         }
         Ok(suite)
     }

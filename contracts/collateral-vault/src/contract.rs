@@ -4,13 +4,13 @@
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
     Binary, Deps, DepsMut, Env, IbcBasicResponse, IbcChannelCloseMsg, IbcChannelConnectMsg, IbcChannelOpenMsg,
-    IbcChannelOpenResponse, IbcPacketAckMsg, IbcPacketReceiveMsg, IbcPacketTimeoutMsg, IbcReceiveResponse, MessageInfo,
-    Never, Reply, Response, StdResult,
+    IbcChannelOpenResponse, IbcPacketAckMsg, IbcPacketReceiveMsg, IbcPacketTimeoutMsg, IbcReceiveResponse,
+    IbcSourceCallbackMsg, MessageInfo, Never, Reply, Response, StdResult,
 };
 use isthmus_protocol::vault::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::ContractResult;
-use crate::execute::{admin, deposit, heartbeat, sync, withdraw};
+use crate::execute::{admin, deposit, heartbeat, refund, resolve, sync, withdraw};
 use crate::ibc;
 use crate::state::{AssetState, Config, ASSETS, CONFIG};
 
@@ -59,6 +59,7 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
         ExecuteMsg::Receive(msg) => deposit::receive_cw20(deps, env, info, msg),
         ExecuteMsg::Withdraw { asset, amount } => withdraw::withdraw(deps, env, info, asset, amount),
         ExecuteMsg::SyncPosition { owner, asset } => sync::sync_position(deps, env, owner, asset),
+        ExecuteMsg::ResolveWithdrawal { request_id } => resolve::resolve_withdrawal(deps, env, request_id),
         ExecuteMsg::Heartbeat {} => heartbeat::heartbeat(deps, env),
         ExecuteMsg::SetAsset(settings) => admin::set_asset(deps, info, settings),
         ExecuteMsg::UpdateConfig {
@@ -80,6 +81,9 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
                 heartbeat_interval_seconds,
             },
         ),
+        ExecuteMsg::ClaimSeizeRefund { receiver, asset, recipient } => {
+            refund::claim_seize_refund(deps, info, receiver, asset, recipient)
+        }
         ExecuteMsg::SweepSurplus { asset, recipient } => admin::sweep_surplus(deps, env, info, asset, recipient),
         ExecuteMsg::SetPaused { paused } => admin::set_paused(deps, info, paused),
     }
@@ -128,4 +132,11 @@ pub fn ibc_packet_ack(deps: DepsMut, env: Env, msg: IbcPacketAckMsg) -> Result<I
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn ibc_packet_timeout(deps: DepsMut, env: Env, msg: IbcPacketTimeoutMsg) -> Result<IbcBasicResponse, Never> {
     Ok(ibc::ack::packet_timeout(deps, env, &msg.packet))
+}
+
+/// Outcome of an ICS-20 seize delivery the vault sent (IBC callbacks): a refund is credited to
+/// the delivery's receiver. Never fails.
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn ibc_source_callback(deps: DepsMut, env: Env, msg: IbcSourceCallbackMsg) -> Result<IbcBasicResponse, Never> {
+    Ok(ibc::callback::source_callback(deps, env, msg))
 }

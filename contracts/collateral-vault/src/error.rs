@@ -70,6 +70,23 @@ pub enum ContractError {
     #[error("seize packets are accepted only on the controller's channel, not {channel_id}")]
     NotControllerChannel { channel_id: String },
 
+    #[error("no pending withdrawal {request_id}")]
+    UnknownWithdrawal { request_id: u64 },
+
+    #[error(
+        "withdrawal {request_id} was sent on {channel_id}, which is still open: its ack or timeout will settle it"
+    )]
+    WithdrawalChannelOpen { request_id: u64, channel_id: String },
+
+    #[error("only the key of {receiver} may claim its refunds")]
+    NotTheReceiver { receiver: String },
+
+    #[error("no refunded seize delivery of {asset} for {receiver}")]
+    NoSeizeRefund { receiver: String, asset: String },
+
+    #[error("seize {seize_id} was already received from this controller")]
+    DuplicateSeize { seize_id: u64 },
+
     #[error("closing an Isthmus channel from this side is not allowed")]
     CloseNotAllowed,
 

@@ -4,11 +4,12 @@ use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::vault::{
     AssetResponse, AssetsResponse, BindingResponse, ChannelResponse, ChannelsResponse, ConfigResponse,
     PendingWithdrawalResponse, PendingWithdrawalsResponse, PositionResponse, PositionsResponse, QueryMsg,
+    SeizeRefundResponse,
 };
 
 use crate::state::{
     page_limit, position_key, positions, withdrawals, PendingWithdrawal, Position, ASSETS, BINDINGS, CHANNELS, CONFIG,
-    CONTROLLER_CHANNEL, ENGINE_CHANNEL, LAST_HEARTBEAT,
+    CONTROLLER_CHANNEL, ENGINE_CHANNEL, LAST_HEARTBEAT, SEIZE_REFUNDS,
 };
 
 pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
@@ -27,6 +28,10 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
             to_json_binary(&pending_withdrawals(deps, owner, start_after, limit)?)
         }
         QueryMsg::Channels { start_after, limit } => to_json_binary(&channels(deps, start_after, limit)?),
+        QueryMsg::SeizeRefund { receiver, asset } => {
+            let amount = SEIZE_REFUNDS.may_load(deps.storage, (&receiver, &asset.key()))?.unwrap_or_default();
+            to_json_binary(&SeizeRefundResponse { receiver, asset, amount })
+        }
     }
 }
 

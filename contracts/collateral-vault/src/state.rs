@@ -128,6 +128,31 @@ pub const CONTROLLER_CHANNEL: Item<String> = Item::new("controller_channel");
 
 pub const LAST_HEARTBEAT: Item<Timestamp> = Item::new("last_heartbeat");
 
+/// A seize the vault executed (or tried to deliver), kept forever so that an id is used once.
+#[cw_serde]
+pub struct SeizeReceipt {
+    pub owner: Addr,
+    pub asset: AssetInfo,
+    pub amount: Uint128,
+    pub executed_at: Timestamp,
+    /// Set once an ICS-20 delivery of this seize came back refunded (counted once).
+    #[serde(default)]
+    pub refunded: bool,
+}
+
+/// Seized collateral whose ICS-20 delivery the far chain refused and the transfer module
+/// refunded to the vault, claimable by the delivery's receiver (signing here with the same key):
+/// `(receiver, asset key)` -> amount.
+pub const SEIZE_REFUNDS: Map<(&str, &str), Uint128> = Map::new("seize_refunds");
+/// Per asset key, the sum of `SEIZE_REFUNDS`: held by the vault above its positions' books, and
+/// never part of a sweepable surplus.
+pub const SEIZE_REFUNDS_HELD: Map<&str, Uint128> = Map::new("seize_refunds_held");
+
+/// Seizes received, by the sending controller `(connection_id, port_id)` and its seize id: a
+/// second packet with an id already seen is refused (defence in depth; IBC itself never
+/// delivers one packet twice, but a faulty controller could send the same id again).
+pub const SEIZE_RECEIPTS: Map<(&str, &str, u64), SeizeReceipt> = Map::new("seize_receipts");
+
 pub fn position_key(owner: &Addr, asset: &AssetInfo) -> (Addr, String) {
     (owner.clone(), asset.key())
 }

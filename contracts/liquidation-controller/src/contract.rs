@@ -10,7 +10,7 @@ use cosmwasm_std::{
 use isthmus_protocol::controller::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::ContractResult;
-use crate::execute::{admin, insurance, seize};
+use crate::execute::{admin, insurance, refund, retry, seize};
 use crate::ibc::ack::{settle, Outcome};
 use crate::state::{Config, Funds, CONFIG, FUNDS};
 
@@ -65,6 +65,8 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
         }
         ExecuteMsg::DepositInsurance {} => insurance::deposit_insurance(deps, info),
         ExecuteMsg::CoverBadDebt { account } => insurance::cover_bad_debt(deps, info, account),
+        ExecuteMsg::ClaimRefund { recipient } => refund::claim_refund(deps, info, recipient),
+        ExecuteMsg::RetryEngineCall { seize_id, call } => retry::retry_engine_call(deps, info, seize_id, call),
     }
 }
 
@@ -74,8 +76,8 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> ContractResult<Response> {
-    crate::ibc::reply::reply(deps, msg)
+pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Response> {
+    crate::ibc::reply::reply(deps, env, msg)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]

@@ -48,6 +48,15 @@ pub enum ContractError {
     #[error("seize timeout must be between 1 second and 1 day")]
     InvalidTimeout,
 
+    #[error("source {source_id} has {in_flight} seizes in flight; it cannot be re-bound until they settle")]
+    SourceHasSeizesInFlight { source_id: String, in_flight: u32 },
+
+    #[error("no failed {call:?} call recorded for seize {seize_id}")]
+    NoFailedCall { seize_id: u64, call: isthmus_protocol::controller::EngineCall },
+
+    #[error("{keeper} has no refund to claim")]
+    NoRefund { keeper: String },
+
     #[error("unknown reply id {id}")]
     UnknownReply { id: u64 },
 

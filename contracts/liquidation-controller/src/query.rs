@@ -1,10 +1,11 @@
 use cosmwasm_std::{to_json_binary, Binary, Deps, Order, StdResult};
 use cw_storage_plus::Bound;
 use isthmus_protocol::controller::{
-    ConfigResponse, FundsResponse, QueryMsg, SeizeResponse, SeizesResponse, SourceResponse, SourcesResponse,
+    ConfigResponse, EngineCall, FailedEngineCallResponse, FailedEngineCallsResponse, FundsResponse, QueryMsg,
+    RefundResponse, SeizeResponse, SeizesResponse, SourceResponse, SourcesResponse,
 };
 
-use crate::state::{page_limit, seizes, SeizeRecord, CONFIG, FUNDS, SOURCES};
+use crate::state::{page_limit, seizes, SeizeRecord, CONFIG, FAILED_CALLS, FUNDS, REFUNDS, SOURCES};
 
 fn seize_response(seize_id: u64, s: SeizeRecord) -> SeizeResponse {
     SeizeResponse {
@@ -71,7 +72,34 @@ pub fn query(deps: Deps, msg: QueryMsg) -> StdResult<Binary> {
         }
         QueryMsg::Funds {} => {
             let f = FUNDS.may_load(deps.storage)?.unwrap_or_default();
-            to_json_binary(&FundsResponse { escrow: f.escrow, insurance: f.insurance })
+            to_json_binary(&FundsResponse { escrow: f.escrow, insurance: f.insurance, refunds: f.refunds })
+        }
+        QueryMsg::FailedEngineCalls { start_after, limit } => {
+            let start = start_after.as_ref().map(|(id, call)| Bound::exclusive((*id, call.as_str())));
+            let calls = FAILED_CALLS
+                .range(deps.storage, start, None, Order::Ascending)
+                .take(page_limit(limit))
+                .map(|item| {
+                    let ((seize_id, name), f) = item?;
+                    let call = [EngineCall::RepayDebt, EngineCall::ConsumeReservation, EngineCall::ReleaseReservation]
+                        .into_iter()
+                        .find(|c| c.as_str() == name)
+                        .ok_or_else(|| cosmwasm_std::StdError::generic_err(format!("unknown call {name}")))?;
+                    Ok(FailedEngineCallResponse {
+                        seize_id,
+                        call,
+                        funds: f.funds,
+                        error: f.error,
+                        failed_at: f.failed_at,
+                    })
+                })
+                .collect::<StdResult<Vec<_>>>()?;
+            to_json_binary(&FailedEngineCallsResponse { calls })
+        }
+        QueryMsg::Refund { keeper } => {
+            let addr = deps.api.addr_validate(&keeper)?;
+            let amount = REFUNDS.may_load(deps.storage, &addr)?.unwrap_or_default();
+            to_json_binary(&RefundResponse { keeper, amount })
         }
     }
 }

@@ -1,5 +1,5 @@
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Binary, Timestamp, Uint128};
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::controller::SeizeStatus;
@@ -72,13 +72,47 @@ pub const ACCOUNT_REPAY_IN_FLIGHT: Map<&str, Uint128> = Map::new("account_repay_
 #[cw_serde]
 #[derive(Default)]
 pub struct Funds {
-    /// Keepers' repayments of seizes in flight.
+    /// Keepers' money: repayments of seizes in flight, plus refunds that could not be sent
+    /// and wait to be claimed (`refunds`, a part of `escrow`).
     pub escrow: Uint128,
     pub insurance: Uint128,
+    /// Keepers' refunds whose send failed, claimable with `ClaimRefund` (included in
+    /// `escrow`). Absent in state written before it existed.
+    #[serde(default)]
+    pub refunds: Uint128,
 }
 
+/// Claimable refunds by keeper (their sum is `Funds::refunds`).
+pub const REFUNDS: Map<&Addr, Uint128> = Map::new("refunds");
+
 pub const FUNDS: Item<Funds> = Item::new("funds");
-/// Engine calls from ack/timeout handlers that failed, by seize id (recorded, not aborted).
-pub const FAILED_ENGINE_CALLS: Map<u64, String> = Map::new("failed_engine_calls");
+/// An engine call from an ack or timeout handler that failed (recorded, not aborted), kept
+/// until `RetryEngineCall` replays it.
+#[cw_serde]
+pub struct FailedCall {
+    /// The engine message, as sent.
+    pub msg: Binary,
+    /// Quote tokens it carried (held in the insurance fund meanwhile).
+    pub funds: Uint128,
+    pub error: String,
+    pub failed_at: Timestamp,
+}
+
+/// Failed engine calls by `(seize_id, call name)`: a seize can leave two (repay and consume).
+/// (Replaces `failed_engine_calls`, keyed by seize id only and without the message; entries
+/// written there by older code cannot be replayed and stay as a record.)
+pub const FAILED_CALLS: Map<(u64, &str), FailedCall> = Map::new("failed_calls");
 
 pub use isthmus_protocol::page_limit;
+
+#[cfg(test)]
+mod tests {
+    use super::Funds;
+
+    /// Funds written before claimable refunds existed still load (no refunds).
+    #[test]
+    fn funds_written_before_refunds_existed_still_load() {
+        let funds: Funds = cosmwasm_std::from_json(br#"{"escrow":"7","insurance":"3"}"#).unwrap();
+        assert_eq!((funds.escrow.u128(), funds.insurance.u128(), funds.refunds.u128()), (7, 3, 0));
+    }
+}

@@ -79,6 +79,7 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
         ExecuteMsg::ReleaseReservation { reservation_id } => {
             reservations::settle(deps, env, info, reservation_id, None)
         }
+        ExecuteMsg::ExpireReservation { reservation_id } => reservations::expire(deps, env, info, reservation_id),
         ExecuteMsg::UpdateConfig { owner, risk_manager, guardian, controller, max_staleness_seconds } => {
             admin::update_config(
                 deps,

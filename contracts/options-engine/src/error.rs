@@ -177,6 +177,15 @@ pub enum ContractError {
     #[error("the collateral to seize ({amount}) exceeds what is usable ({usable}); repay less")]
     SeizeExceedsUsable { amount: Uint128, usable: Uint128 },
 
+    #[error("reservation {reservation_id} belongs to the current controller, which settles it")]
+    ReservationOfCurrentController { reservation_id: u64 },
+
+    #[error("reservation {reservation_id} can be expired from {expires_at} (unix seconds)")]
+    ReservationNotExpired { reservation_id: u64, expires_at: u64 },
+
+    #[error("source {source_id} has replicated positions: a new vault needs a new source id")]
+    SourceHasReplicatedPositions { source_id: String },
+
     #[error("margin: {0}")]
     Margin(String),
 

@@ -60,9 +60,20 @@ pub struct RemotePosition {
     pub reserved: Uint128,
     pub seq: u64,
     pub updated_at: Timestamp,
+    /// Set when an expired reservation lowered `reported` on the assumption that its seize
+    /// happened: the next vault state with `seq >= self.seq` is applied (at an equal `seq` the
+    /// seize did not happen, since a seize bumps the vault's `seq`). Absent in older state.
+    #[serde(default)]
+    pub unconfirmed: bool,
 }
 
 impl RemotePosition {
+    /// Whether a vault state at `seq` replaces the replica: only a newer one, or the same one
+    /// while the replica is unconfirmed.
+    pub fn accepts(&self, seq: u64) -> bool {
+        seq > self.seq || (seq == self.seq && self.unconfirmed)
+    }
+
     /// What the engine counts: `reported - reserved` (DESIGN §4), never below zero.
     pub fn usable(&self) -> Uint128 {
         self.reported.saturating_sub(self.reserved)
@@ -104,9 +115,26 @@ pub struct Reservation {
     pub asset: AssetInfo,
     pub amount: Uint128,
     pub created_at: Timestamp,
+    /// The controller that created it (absent in state written before it was recorded).
+    #[serde(default)]
+    pub controller: Option<Addr>,
 }
 
 pub const RESERVATIONS: Map<u64, Reservation> = Map::new("reservations");
+
+/// A withdrawal the engine approved, kept so that it can answer a vault whose channel closed
+/// before the approval's acknowledgement came back (`withdraw_outcome_query`).
+#[cw_serde]
+pub struct ApprovedWithdrawal {
+    pub owner: String,
+    pub asset: AssetInfo,
+    pub amount: Uint128,
+    pub approved_at: Timestamp,
+}
+
+/// Approved withdrawals by `(source_id, request_id)` (request ids are unique per vault, and a
+/// source id names one vault for good once it has positions).
+pub const APPROVED_WITHDRAWALS: Map<(&str, u64), ApprovedWithdrawal> = Map::new("approved_withdrawals");
 
 pub use isthmus_protocol::page_limit;
 

@@ -1,16 +1,16 @@
 use cosmwasm_std::{testing::MockStorage, Empty};
 use cosmwasm_std::{BlockInfo, Timestamp};
 use cw_multi_test::{
-    App, AppBuilder, BankKeeper, DistributionKeeper, FailingModule, GovFailingModule, MockApiBech32, StakeKeeper,
-    WasmKeeper,
+    App, AppBuilder, DistributionKeeper, FailingModule, GovFailingModule, MockApiBech32, StakeKeeper, WasmKeeper,
 };
 
+use crate::bank::{Denylist, DenylistBank};
 use crate::ics20::Ics20Escrow;
 use cw_multi_test::ibc::IbcSimpleModule;
 
 /// One simulated chain: bech32 addresses, IBC, and ICS-20 transfers into an escrow.
 pub type Chain = App<
-    BankKeeper,
+    DenylistBank,
     MockApiBech32,
     MockStorage,
     FailingModule<Empty, Empty, Empty>,
@@ -60,8 +60,14 @@ impl ChainSpec {
     }
 
     pub fn build(&self) -> Chain {
+        self.build_with_denylist(Denylist::default())
+    }
+
+    /// The chain, whose bank refuses sends to or from the addresses in `denylist`.
+    pub fn build_with_denylist(&self, denylist: Denylist) -> Chain {
         AppBuilder::new()
             .with_api(MockApiBech32::new(self.bech32_prefix))
+            .with_bank(DenylistBank::new(denylist))
             .with_stargate(Ics20Escrow)
             .with_block(BlockInfo { height: 1, time: self.genesis_time, chain_id: self.chain_id.clone() })
             .build(|_, _, _| {})

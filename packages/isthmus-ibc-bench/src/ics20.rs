@@ -13,6 +13,8 @@ use serde::de::DeserializeOwned;
 pub const MSG_TRANSFER_TYPE_URL: &str = "/ibc.applications.transfer.v1.MsgTransfer";
 /// Account name (turned into an address of the chain's prefix) that holds escrowed coins.
 pub const ESCROW_ACCOUNT: &str = "ics20-escrow";
+/// The event a `MsgTransfer` emits on the bench; the relayer records each one.
+pub const IBC_TRANSFER_EVENT: &str = "ibc_transfer";
 
 pub struct Ics20Escrow;
 
@@ -48,12 +50,16 @@ impl Stargate for Ics20Escrow {
             storage,
             block,
             sender,
-            BankMsg::Send { to_address: escrow.to_string(), amount: vec![Coin::new(amount, token.denom)] }.into(),
+            BankMsg::Send { to_address: escrow.to_string(), amount: vec![Coin::new(amount, token.denom.clone())] }
+                .into(),
         )?;
         response.events.push(
-            cosmwasm_std::Event::new("ibc_transfer")
+            cosmwasm_std::Event::new(IBC_TRANSFER_EVENT)
                 .add_attribute("channel", transfer.source_channel)
+                .add_attribute("sender", transfer.sender)
                 .add_attribute("receiver", transfer.receiver)
+                .add_attribute("denom", token.denom)
+                .add_attribute("amount", amount.to_string())
                 .add_attribute("memo", transfer.memo),
         );
         Ok(response)

@@ -6,9 +6,10 @@
 //! contract sends is captured into a queue that the test relays by hand: all at once, one
 //! by sequence in any order, delivered now and acknowledged later, or left to time out.
 
+pub mod bank;
 pub mod chain;
 pub mod ics20;
 pub mod relayer;
 
 pub use chain::{Chain, ChainSpec, Side};
-pub use relayer::{InFlight, PacketState, TwoChains};
+pub use relayer::{Handshake, Ics20Refusal, Ics20Sent, InFlight, PacketState, TwoChains};

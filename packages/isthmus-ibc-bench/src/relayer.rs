@@ -1,13 +1,14 @@
 //! Two chains and a relayer that the test drives packet by packet.
 
 use anyhow::{anyhow, bail, Result};
-use cosmwasm_std::{from_json, Addr, Binary, Coin, IbcEndpoint, IbcOrder, IbcPacket, Timestamp};
+use cosmwasm_std::{from_json, Addr, Binary, Coin, IbcEndpoint, IbcOrder, IbcPacket, Timestamp, Uint128};
 use cw_multi_test::ibc::events::{SEND_PACKET_EVENT, TIMEOUT_RECEIVE_PACKET_EVENT, WRITE_ACK_EVENT};
 use cw_multi_test::ibc::types::MockIbcQuery;
 use cw_multi_test::ibc::IbcPacketRelayingMsg;
 use cw_multi_test::{AppResponse, Executor, SudoMsg};
 use serde::Serialize;
 
+use crate::bank::Denylist;
 use crate::chain::{Chain, ChainSpec, Side};
 
 /// Where a captured packet is in its life.
@@ -38,6 +39,45 @@ impl InFlight {
     }
 }
 
+/// An ICS-20 transfer a contract sent (the bench escrows the coins; see `ics20.rs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ics20Sent {
+    pub side: Side,
+    pub channel: String,
+    pub sender: String,
+    pub receiver: String,
+    pub denom: String,
+    pub amount: Uint128,
+    pub memo: String,
+    /// Bench-assigned packet sequence (1, 2, ... per chain).
+    pub sequence: u64,
+}
+
+/// How the far chain answered an ICS-20 transfer that it did not accept.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ics20Refusal {
+    /// An error acknowledgement with this reason.
+    ErrorAck(String),
+    /// The transfer timed out.
+    Timeout,
+}
+
+/// A channel handshake in progress, driven step by step.
+#[derive(Debug, Clone)]
+pub struct Handshake {
+    pub initiator: Side,
+    pub port: String,
+    pub counterparty_port: String,
+    counterparty_connection: String,
+    order: IbcOrder,
+    /// The initiator's channel id.
+    pub channel: String,
+    pub version: String,
+    /// The other end's channel id, once `ChanOpenTry` ran.
+    pub counterparty_channel: String,
+    pub counterparty_version: String,
+}
+
 /// The two chains, the connection between them, and the packets in flight.
 pub struct TwoChains {
     pub source: Chain,
@@ -47,15 +87,44 @@ pub struct TwoChains {
     /// Connection ids on (source, target).
     pub connection: (String, String),
     in_flight: Vec<InFlight>,
+    /// The banks' denylists on (source, target).
+    denylists: (Denylist, Denylist),
+    /// ICS-20 transfers sent, oldest first.
+    ics20_sent: Vec<Ics20Sent>,
 }
 
 impl TwoChains {
     /// Two chains joined by one connection.
     pub fn new(source_spec: ChainSpec, target_spec: ChainSpec) -> Result<Self> {
-        let mut source = source_spec.build();
-        let mut target = target_spec.build();
+        let denylists = (Denylist::default(), Denylist::default());
+        let mut source = source_spec.build_with_denylist(denylists.0.clone());
+        let mut target = target_spec.build_with_denylist(denylists.1.clone());
         let connection = connect(&mut source, &mut target)?;
-        Ok(TwoChains { source, target, source_spec, target_spec, connection, in_flight: vec![] })
+        Ok(TwoChains {
+            source,
+            target,
+            source_spec,
+            target_spec,
+            connection,
+            in_flight: vec![],
+            denylists,
+            ics20_sent: vec![],
+        })
+    }
+
+    /// List (or, with `denied: false`, unlist) `addr` on `side`'s bank denylist: bank sends to
+    /// or from it fail, as with a stablecoin issuer's blocklist.
+    pub fn set_denied(&mut self, side: Side, addr: &Addr, denied: bool) {
+        let list = match side {
+            Side::Source => &self.denylists.0,
+            Side::Target => &self.denylists.1,
+        };
+        let mut list = list.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if denied {
+            list.insert(addr.to_string());
+        } else {
+            list.remove(addr.as_str());
+        }
     }
 
     pub fn chain(&self, side: Side) -> &Chain {
@@ -78,7 +147,8 @@ impl TwoChains {
     }
 
     /// Open a channel initiated from `initiator`'s `port` to the other chain's
-    /// `counterparty_port`. Returns (initiator channel id, counterparty channel id).
+    /// `counterparty_port`, all four steps in a row. Returns (initiator channel id,
+    /// counterparty channel id).
     pub fn open_channel(
         &mut self,
         initiator: Side,
@@ -87,15 +157,28 @@ impl TwoChains {
         version: &str,
         order: IbcOrder,
     ) -> Result<(String, String)> {
-        let connection = match initiator {
-            Side::Source => self.connection.0.clone(),
-            Side::Target => self.connection.1.clone(),
+        let mut handshake = self.chan_open_init(initiator, port, counterparty_port, version, order)?;
+        self.chan_open_try(&mut handshake)?;
+        self.chan_open_ack(&handshake)?;
+        self.chan_open_confirm(&handshake)?;
+        Ok((handshake.channel, handshake.counterparty_channel))
+    }
+
+    /// Step 1 of a handshake: `ChanOpenInit` on `initiator` (on the bench's connection).
+    /// The other steps are [`Self::chan_open_try`], [`Self::chan_open_ack`] and
+    /// [`Self::chan_open_confirm`]; a test interleaves them to play crossing handshakes.
+    pub fn chan_open_init(
+        &mut self,
+        initiator: Side,
+        port: &str,
+        counterparty_port: &str,
+        version: &str,
+        order: IbcOrder,
+    ) -> Result<Handshake> {
+        let (connection, counterparty_connection) = match initiator {
+            Side::Source => self.connection.clone(),
+            Side::Target => (self.connection.1.clone(), self.connection.0.clone()),
         };
-        let counterparty_connection = match initiator {
-            Side::Source => self.connection.1.clone(),
-            Side::Target => self.connection.0.clone(),
-        };
-        // ChanOpenInit on the initiator.
         let init = self.chain_mut(initiator).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::OpenChannel {
             local_connection_id: connection,
             local_port: port.to_string(),
@@ -104,36 +187,63 @@ impl TwoChains {
             counterparty_version: None,
             counterparty_endpoint: IbcEndpoint { port_id: counterparty_port.to_string(), channel_id: String::new() },
         }))?;
-        let init_version = event_attr(&init, "channel_open_init", "version")?;
-        let channel = event_attr(&init, "channel_open_init", "channel_id")?;
-        // ChanOpenTry on the counterparty.
-        let try_ = self.chain_mut(initiator.other()).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::OpenChannel {
-            local_connection_id: counterparty_connection,
-            local_port: counterparty_port.to_string(),
-            version: version.to_string(),
+        Ok(Handshake {
+            initiator,
+            port: port.to_string(),
+            counterparty_port: counterparty_port.to_string(),
+            counterparty_connection,
             order,
-            counterparty_version: Some(init_version),
-            counterparty_endpoint: IbcEndpoint { port_id: port.to_string(), channel_id: channel.clone() },
-        }))?;
-        let try_version = event_attr(&try_, "channel_open_try", "version")?;
-        let counterparty_channel = event_attr(&try_, "channel_open_try", "channel_id")?;
-        // ChanOpenAck on the initiator, ChanOpenConfirm on the counterparty.
-        self.chain_mut(initiator).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::ConnectChannel {
-            port_id: port.to_string(),
-            channel_id: channel.clone(),
-            counterparty_version: Some(try_version.clone()),
+            channel: event_attr(&init, "channel_open_init", "channel_id")?,
+            version: event_attr(&init, "channel_open_init", "version")?,
+            counterparty_channel: String::new(),
+            counterparty_version: String::new(),
+        })
+    }
+
+    /// Step 2: `ChanOpenTry` on the other chain; records its channel id and version.
+    pub fn chan_open_try(&mut self, handshake: &mut Handshake) -> Result<AppResponse> {
+        let try_ =
+            self.chain_mut(handshake.initiator.other()).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::OpenChannel {
+                local_connection_id: handshake.counterparty_connection.clone(),
+                local_port: handshake.counterparty_port.clone(),
+                version: handshake.version.clone(),
+                order: handshake.order.clone(),
+                counterparty_version: Some(handshake.version.clone()),
+                counterparty_endpoint: IbcEndpoint {
+                    port_id: handshake.port.clone(),
+                    channel_id: handshake.channel.clone(),
+                },
+            }))?;
+        handshake.counterparty_version = event_attr(&try_, "channel_open_try", "version")?;
+        handshake.counterparty_channel = event_attr(&try_, "channel_open_try", "channel_id")?;
+        Ok(try_)
+    }
+
+    /// Step 3: `ChanOpenAck` on the initiator (its end becomes OPEN).
+    pub fn chan_open_ack(&mut self, handshake: &Handshake) -> Result<AppResponse> {
+        self.chain_mut(handshake.initiator).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::ConnectChannel {
+            port_id: handshake.port.clone(),
+            channel_id: handshake.channel.clone(),
+            counterparty_version: Some(handshake.counterparty_version.clone()),
             counterparty_endpoint: IbcEndpoint {
-                port_id: counterparty_port.to_string(),
-                channel_id: counterparty_channel.clone(),
+                port_id: handshake.counterparty_port.clone(),
+                channel_id: handshake.counterparty_channel.clone(),
             },
-        }))?;
-        self.chain_mut(initiator.other()).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::ConnectChannel {
-            port_id: counterparty_port.to_string(),
-            channel_id: counterparty_channel.clone(),
-            counterparty_version: Some(try_version),
-            counterparty_endpoint: IbcEndpoint { port_id: port.to_string(), channel_id: channel.clone() },
-        }))?;
-        Ok((channel, counterparty_channel))
+        }))
+    }
+
+    /// Step 4: `ChanOpenConfirm` on the other chain. A real relayer can only submit it once
+    /// the initiator's end is OPEN (it carries a proof of that); the bench does not check.
+    pub fn chan_open_confirm(&mut self, handshake: &Handshake) -> Result<AppResponse> {
+        self.chain_mut(handshake.initiator.other()).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::ConnectChannel {
+            port_id: handshake.counterparty_port.clone(),
+            channel_id: handshake.counterparty_channel.clone(),
+            counterparty_version: Some(handshake.counterparty_version.clone()),
+            counterparty_endpoint: IbcEndpoint {
+                port_id: handshake.port.clone(),
+                channel_id: handshake.channel.clone(),
+            },
+        }))
     }
 
     /// Close a channel from `side` (ChanCloseInit there, ChanCloseConfirm on the other side).
@@ -172,8 +282,80 @@ impl TwoChains {
         Ok(response)
     }
 
+    /// ICS-20 transfers contracts sent, oldest first.
+    pub fn ics20_sent(&self) -> &[Ics20Sent] {
+        &self.ics20_sent
+    }
+
+    /// The far chain refuses ICS-20 transfer `index`: as the transfer module does, the coins go
+    /// back from the escrow to the sender, then the sender's IBC source callback (if the memo
+    /// asks for one, `{"src_callback":{...}}`) hears of the error ack or the timeout. Returns
+    /// the callback's events (none if no callback was asked for).
+    pub fn refuse_ics20(&mut self, index: usize, refusal: Ics20Refusal) -> Result<Vec<cosmwasm_std::Event>> {
+        let sent = self.ics20_sent.get(index).cloned().ok_or_else(|| anyhow!("no ICS-20 transfer {index}"))?;
+        let chain = self.chain_mut(sent.side);
+        let escrow = crate::ics20::escrow_address(chain.api())?;
+        chain.execute(
+            escrow,
+            cosmwasm_std::BankMsg::Send {
+                to_address: sent.sender.clone(),
+                amount: vec![Coin::new(sent.amount, sent.denom.clone())],
+            }
+            .into(),
+        )?;
+        let wants_callback = sent.memo.contains("\"src_callback\"");
+        if !wants_callback {
+            return Ok(vec![]);
+        }
+        let data = cosmwasm_std::to_json_binary(&cw20_ics20_packet(&sent))?;
+        let packet = IbcPacket::new(
+            data,
+            IbcEndpoint { port_id: "transfer".to_string(), channel_id: sent.channel.clone() },
+            IbcEndpoint { port_id: "transfer".to_string(), channel_id: "channel-0".to_string() },
+            sent.sequence,
+            cosmwasm_std::IbcTimeout::with_timestamp(Timestamp::from_seconds(0)),
+        );
+        let relayer = Addr::unchecked("relayer");
+        let msg = match refusal {
+            Ics20Refusal::ErrorAck(reason) => {
+                cosmwasm_std::IbcSourceCallbackMsg::Acknowledgement(cosmwasm_std::IbcAckCallbackMsg::new(
+                    cosmwasm_std::IbcAcknowledgement::new(cosmwasm_std::StdAck::error(reason).to_binary()),
+                    packet,
+                    relayer,
+                ))
+            }
+            Ics20Refusal::Timeout => {
+                cosmwasm_std::IbcSourceCallbackMsg::Timeout(cosmwasm_std::IbcTimeoutCallbackMsg::new(packet, relayer))
+            }
+        };
+        let block = chain.block_info();
+        let response = chain.init_modules(|router, api, storage| {
+            use cw_multi_test::CosmosRouter;
+            router.ibc_source_callback(api, storage, &block, msg)
+        })?;
+        Ok(match response {
+            cw_multi_test::ibc::types::IbcResponse::Basic(r) => r.events,
+            _ => vec![],
+        })
+    }
+
     /// Record every packet sent in `response` (a transaction on `side`).
     pub fn capture(&mut self, side: Side, response: &AppResponse) -> Result<()> {
+        for event in response.events.iter().filter(|e| e.ty == crate::ics20::IBC_TRANSFER_EVENT) {
+            let attr =
+                |key: &str| event.attributes.iter().find(|a| a.key == key).map(|a| a.value.clone()).unwrap_or_default();
+            let sequence = self.ics20_sent.iter().filter(|t| t.side == side).count() as u64 + 1;
+            self.ics20_sent.push(Ics20Sent {
+                side,
+                channel: attr("channel"),
+                sender: attr("sender"),
+                receiver: attr("receiver"),
+                denom: attr("denom"),
+                amount: attr("amount").parse()?,
+                memo: attr("memo"),
+                sequence,
+            });
+        }
         for event in response.events.iter().filter(|e| e.ty == SEND_PACKET_EVENT) {
             let attr = |key: &str| {
                 event
@@ -247,6 +429,16 @@ impl TwoChains {
         self.in_flight.remove(index);
         self.capture(flight.from, &response)?;
         Ok(response)
+    }
+
+    /// Drop a held packet (or the acknowledgement it is waiting with) without telling the
+    /// sender: what happens to an ack when its channel closes before it is relayed (an ack
+    /// can only be relayed on an OPEN channel, and a received packet can no longer time out).
+    pub fn discard(&mut self, index: usize) -> Result<InFlight> {
+        if index >= self.in_flight.len() {
+            bail!("no packet {index}");
+        }
+        Ok(self.in_flight.remove(index))
     }
 
     /// Deliver and settle one packet.
@@ -393,4 +585,15 @@ fn connect(source: &mut Chain, target: &mut Chain) -> Result<(String, String)> {
     let dst = event_attr(&create(target, source_id, None, Some(src.clone()))?, "connection_open", "connection_id")?;
     create(source, target_id, Some(src.clone()), Some(dst.clone()))?;
     Ok((src, dst))
+}
+
+/// The ICS-20 packet data (`FungibleTokenPacketData`) of a transfer.
+fn cw20_ics20_packet(sent: &Ics20Sent) -> serde_json::Value {
+    serde_json::json!({
+        "amount": sent.amount.to_string(),
+        "denom": sent.denom,
+        "receiver": sent.receiver,
+        "sender": sent.sender,
+        "memo": sent.memo,
+    })
 }

@@ -7,6 +7,9 @@ use cosmwasm_std::{Addr, Timestamp, Uint128};
 use crate::asset::AssetInfo;
 use crate::packet::SeizeRecipient;
 
+/// The longest seize timeout a controller accepts (`seize_timeout_seconds`), seconds.
+pub const MAX_SEIZE_TIMEOUT_SECONDS: u64 = 86_400;
+
 #[cw_serde]
 pub struct InstantiateMsg {
     /// Defaults to the instantiator.
@@ -44,6 +47,38 @@ pub enum ExecuteMsg {
     /// Pay the debt of an account that has nothing left: the insurance fund first, then the
     /// pool (anyone).
     CoverBadDebt { account: String },
+    /// Withdraw the sender's claimable refund: the repayments of failed seizes whose automatic
+    /// refund could not be sent (for example the keeper was on the quote token's denylist).
+    /// Sent to `recipient` (default: the sender).
+    ClaimRefund { recipient: Option<String> },
+    /// Replay an engine call that failed in an ack or timeout handler and was recorded
+    /// (anyone): the call is the one the acknowledgement decided, so replaying it is safe. A
+    /// repayment's tokens, kept in the insurance fund when the call failed, are taken back out
+    /// for it. If the call fails again the transaction fails and the record stays.
+    RetryEngineCall { seize_id: u64, call: EngineCall },
+}
+
+/// An engine call the controller makes when a seize settles.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum EngineCall {
+    /// `RepayDebt` with the keeper's escrow, after a successful seize.
+    RepayDebt,
+    /// `ConsumeReservation` with the vault's state, after a successful seize.
+    ConsumeReservation,
+    /// `ReleaseReservation`, after a failed or timed-out seize.
+    ReleaseReservation,
+}
+
+impl EngineCall {
+    /// The name used in events and as the record key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EngineCall::RepayDebt => "repay_debt",
+            EngineCall::ConsumeReservation => "consume_reservation",
+            EngineCall::ReleaseReservation => "release_reservation",
+        }
+    }
 }
 
 #[cw_serde]
@@ -64,6 +99,36 @@ pub enum QueryMsg {
     /// Quote tokens held in escrow for seizes in flight, and the insurance fund.
     #[returns(FundsResponse)]
     Funds {},
+    /// A keeper's claimable refund (zero if none).
+    #[returns(RefundResponse)]
+    Refund { keeper: String },
+    /// Engine calls that failed when a seize settled and wait for `RetryEngineCall`, by seize
+    /// id; `start_after` is `(seize_id, call)`.
+    #[returns(FailedEngineCallsResponse)]
+    FailedEngineCalls { start_after: Option<(u64, EngineCall)>, limit: Option<u32> },
+}
+
+#[cw_serde]
+pub struct FailedEngineCallResponse {
+    pub seize_id: u64,
+    pub call: EngineCall,
+    /// Quote tokens the call carries (a repayment), held in the insurance fund meanwhile.
+    pub funds: Uint128,
+    /// The engine's error.
+    pub error: String,
+    pub failed_at: Timestamp,
+}
+
+#[cw_serde]
+pub struct FailedEngineCallsResponse {
+    pub calls: Vec<FailedEngineCallResponse>,
+}
+
+#[cw_serde]
+pub struct RefundResponse {
+    pub keeper: String,
+    /// Quote base units the keeper can claim with `ClaimRefund`.
+    pub amount: Uint128,
 }
 
 #[cw_serde]
@@ -130,6 +195,10 @@ pub struct SeizesResponse {
 
 #[cw_serde]
 pub struct FundsResponse {
+    /// Keepers' money the controller holds: repayments of seizes in flight plus unclaimed
+    /// refunds (`refunds`).
     pub escrow: Uint128,
     pub insurance: Uint128,
+    /// The part of `escrow` that is claimable refunds of failed seizes.
+    pub refunds: Uint128,
 }

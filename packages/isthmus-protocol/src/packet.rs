@@ -34,6 +34,11 @@ pub enum CollateralPacket {
         /// Sequence of the position after the move to pending.
         seq: u64,
     },
+    /// What became of withdrawal `request_id`, whose request was sent on a channel that has
+    /// since closed (its acknowledgement can no longer be relayed, and a received packet
+    /// cannot time out). Sent on the re-opened channel; the engine answers from its record of
+    /// approved requests with a [`WithdrawOutcome`].
+    WithdrawOutcomeQuery { request_id: u64, owner: String, asset: AssetInfo, amount: Uint128 },
     /// Liveness of the source; anyone may trigger it at the vault, rate-limited there.
     Heartbeat {
         /// Block time of the vault's chain when the heartbeat was sent.
@@ -88,6 +93,15 @@ pub struct SeizeAckResult {
 #[cw_serde]
 pub struct WithdrawApproved {
     pub request_id: u64,
+}
+
+/// Result payload of a `withdraw_outcome_query` acknowledgement: whether the engine approved
+/// the request. `false` covers both "refused" and "never received"; either way it can never be
+/// approved any more, because its channel is closed.
+#[cw_serde]
+pub struct WithdrawOutcome {
+    pub request_id: u64,
+    pub approved: bool,
 }
 
 /// Result payload of `collateral_update` and `heartbeat` acknowledgements.

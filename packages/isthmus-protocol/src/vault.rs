@@ -54,6 +54,11 @@ pub enum ExecuteMsg {
     /// Re-send the current state of a position to the engine (anyone; useful after a
     /// channel was re-opened).
     SyncPosition { owner: String, asset: AssetInfo },
+    /// Resolve a pending withdrawal whose request went out on a channel that has since closed
+    /// (anyone): ask the engine over the open collateral channel whether it approved the
+    /// request. Approved: it is paid; not approved: it returns to available. No answer (error
+    /// or timeout): it stays pending and can be resolved again.
+    ResolveWithdrawal { request_id: u64 },
     /// Send a liveness heartbeat to the engine (anyone, rate-limited).
     Heartbeat {},
     /// Add or change an asset (admin).
@@ -68,9 +73,15 @@ pub enum ExecuteMsg {
         heartbeat_interval_seconds: Option<u64>,
     },
     /// Send what the vault holds of `asset` beyond its books (balance minus the total of all
-    /// positions) to `recipient` (admin). Such a surplus arises when an ICS-20 seize delivery is
-    /// refunded by the transfer module after the far chain refused it, or from stray transfers.
+    /// positions and minus the refunded seize deliveries held for their receivers) to
+    /// `recipient` (admin). Such a surplus arises from stray transfers, or from a refunded
+    /// ICS-20 transfer the vault could not match to a seize.
     SweepSurplus { asset: AssetInfo, recipient: String },
+    /// Claim seized collateral whose ICS-20 delivery to `receiver` was refused by the far chain
+    /// and refunded to the vault (the vault learns of it by an IBC source callback). Only the
+    /// same key as `receiver` (same bech32 payload) may claim; paid to `recipient` (default: the
+    /// sender) on this chain.
+    ClaimSeizeRefund { receiver: String, asset: AssetInfo, recipient: Option<String> },
     /// Pause (guardian or admin) or unpause (admin). A paused vault refuses deposits, new
     /// withdrawal requests and seizes; it still pays out withdrawals the engine approved.
     SetPaused { paused: bool },
@@ -107,6 +118,16 @@ pub enum QueryMsg {
     PendingWithdrawals { owner: Option<String>, start_after: Option<u64>, limit: Option<u32> },
     #[returns(ChannelsResponse)]
     Channels { start_after: Option<String>, limit: Option<u32> },
+    /// Refunded seize deliveries claimable by `receiver` (zero if none).
+    #[returns(SeizeRefundResponse)]
+    SeizeRefund { receiver: String, asset: AssetInfo },
+}
+
+#[cw_serde]
+pub struct SeizeRefundResponse {
+    pub receiver: String,
+    pub asset: AssetInfo,
+    pub amount: Uint128,
 }
 
 #[cw_serde]

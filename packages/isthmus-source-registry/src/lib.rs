@@ -5,8 +5,10 @@
 //! Each contract keeps its own per-source state `T` next to the binding (the engine: when it
 //! last heard from the source; the controller: seizes in flight).
 //!
-//! Handshake: a channel opens only from a registered `(connection, port)`, UNORDERED, with
-//! version `isthmus-1`, and only while the source has no open channel. Close policy: our side
+//! Handshake: the engine and the controller only respond (`ChanOpenTry`, `ChanOpenConfirm`;
+//! the vault always initiates, see `isthmus_protocol::handshake`). A channel opens only from
+//! a registered `(connection, port)`, UNORDERED, with version `isthmus-1`, and only while the
+//! source has no open channel. Close policy: our side
 //! never closes (`ChanCloseInit` is refused); a counterparty close detaches the channel and
 //! keeps the source, its id and its state; a new channel re-attaches to it.
 
@@ -16,7 +18,7 @@ use cosmwasm_std::{
     Order, StdError, StdResult, Storage,
 };
 use cw_storage_plus::{Bound, Map};
-use isthmus_protocol::handshake::{check_channel_connect_version, check_channel_open, HandshakeError};
+use isthmus_protocol::handshake::{check_channel_connect, check_channel_open, HandshakeError, HandshakeRole};
 use serde::{de::DeserializeOwned, Serialize};
 use thiserror::Error;
 
@@ -186,7 +188,7 @@ where
         msg: &IbcChannelOpenMsg,
     ) -> Result<IbcChannelOpenResponse, RegistryError> {
         let source = self.registered(storage, msg.channel())?;
-        let response = check_channel_open(msg, |_| source.is_some())?;
+        let response = check_channel_open(msg, HandshakeRole::Responder, |_| source.is_some())?;
         if let Some(source_id) = source {
             self.ensure_not_connected(storage, &source_id)?;
         }
@@ -241,7 +243,7 @@ where
         storage: &mut dyn Storage,
         msg: &IbcChannelConnectMsg,
     ) -> Result<(String, String), RegistryError> {
-        check_channel_connect_version(msg.counterparty_version())?;
+        check_channel_connect(msg, HandshakeRole::Responder)?;
         let channel = msg.channel();
         let source_id = self.registered(storage, channel)?.ok_or_else(|| HandshakeError::CounterpartyNotAllowed {
             connection: channel.connection_id.clone(),
@@ -333,9 +335,20 @@ mod tests {
         REGISTRY.register(&mut storage, "hub", "connection-0", "wasm.v").unwrap();
         let open = IbcChannelOpenMsg::new_try(channel("channel-0", "connection-0", "wasm.v"), APP_VERSION);
         REGISTRY.channel_open(&storage, &open).unwrap();
-        let unknown = IbcChannelOpenMsg::new_init(channel("channel-1", "connection-0", "wasm.x"));
-        assert!(matches!(REGISTRY.channel_open(&storage, &unknown), Err(RegistryError::Handshake(_))));
-        let connect = IbcChannelConnectMsg::new_ack(channel("channel-0", "connection-0", "wasm.v"), APP_VERSION);
+        let unknown = IbcChannelOpenMsg::new_try(channel("channel-1", "connection-0", "wasm.x"), APP_VERSION);
+        assert_eq!(
+            REGISTRY.channel_open(&storage, &unknown),
+            Err(RegistryError::Handshake(HandshakeError::CounterpartyNotAllowed {
+                connection: "connection-0".into(),
+                port: "wasm.x".into()
+            }))
+        );
+        let init = IbcChannelOpenMsg::new_init(channel("channel-1", "connection-0", "wasm.v"));
+        assert_eq!(
+            REGISTRY.channel_open(&storage, &init),
+            Err(RegistryError::Handshake(HandshakeError::InitNotAllowed))
+        );
+        let connect = IbcChannelConnectMsg::new_confirm(channel("channel-0", "connection-0", "wasm.v"));
         assert_eq!(REGISTRY.channel_connect(&mut storage, &connect).unwrap(), ("hub".into(), "channel-0".into()));
         assert!(REGISTRY.channel_open(&storage, &open).is_err(), "one open channel per source");
         assert!(matches!(

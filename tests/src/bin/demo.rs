@@ -41,6 +41,9 @@ fn describe(packet: &CollateralPacket) -> String {
         CollateralPacket::WithdrawRequest { request_id, amount, available_after, .. } => {
             format!("withdraw_request {{ id: {request_id}, amount: {amount}, available_after: {available_after} }}")
         }
+        CollateralPacket::WithdrawOutcomeQuery { request_id, .. } => {
+            format!("withdraw_outcome_query {{ id: {request_id} }}")
+        }
         CollateralPacket::Heartbeat { .. } => "heartbeat".to_string(),
     }
 }

@@ -1,6 +1,7 @@
 //! All integration tests in one binary, one file per capability.
 
 mod bad_input;
+mod controller_recovery;
 mod cross_chain_margin;
 mod deposit;
 mod gap_risk;
@@ -19,5 +20,6 @@ mod seize_scope;
 mod settlement;
 mod simulation;
 mod solvency;
+mod sources;
 mod trading;
 mod withdraw;

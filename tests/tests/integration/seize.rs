@@ -257,3 +257,178 @@ fn seize_of_an_unknown_position_is_refused() {
     let PacketState::Acknowledged(ack) = suite.chains.deliver(0).unwrap() else { panic!() };
     assert!(matches!(parse_ack::<SeizeAckResult>(&ack), AckOutcome::Error(r) if r.contains("no position")));
 }
+
+/// Issue 8, 9(c): the vault remembers every seize id it received from its controller. Before
+/// the fix a second packet with an executed id (a faulty controller re-sending it) was
+/// executed again; now it gets an error ack and moves nothing.
+#[test]
+fn a_repeated_seize_id_is_refused_with_an_error_ack_and_moves_nothing() {
+    let mut suite = funded(1_000);
+    let recipient = suite.local_recipient("carol");
+    let id = suite.seize("alice", Suite::atom(), 300, recipient.clone()).unwrap();
+    suite.check_invariants().unwrap();
+    suite.settle_and_check().unwrap();
+    assert_eq!(suite.seize_outcome(id).unwrap().as_deref(), Some("success"));
+    assert_eq!(suite.native_balance(Side::Source, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 300);
+
+    // The stand-in controller reserves again and sends the same id a second time.
+    let (keeper, injector) = (suite.target_admin.clone(), suite.injector.clone());
+    let again = seize_injector::ExecuteMsg::Seize {
+        channel: suite.seize_channel.1.clone(),
+        seize_id: id,
+        account: suite.account("alice"),
+        source_id: "cosmoshub".to_string(),
+        owner: suite.user("alice").to_string(),
+        asset: Suite::atom(),
+        amount: Uint128::new(300),
+        recipient,
+        timeout_seconds: 600,
+    };
+    suite.chains.execute(Side::Target, &keeper, &injector, &again, &[]).unwrap();
+    suite.check_invariants().unwrap();
+    let PacketState::Acknowledged(ack) = suite.chains.deliver(0).unwrap() else { panic!("expected an ack") };
+    assert_eq!(
+        parse_ack::<SeizeAckResult>(&ack),
+        AckOutcome::Error(collateral_vault::ContractError::DuplicateSeize { seize_id: id }.to_string())
+    );
+    suite.check_invariants().unwrap();
+    suite.chains.settle(0).unwrap();
+    suite.check_invariants().unwrap();
+    suite.settle_and_check().unwrap();
+    let v = suite.vault_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((v.available.u128(), v.seq), (700, 2));
+    assert_eq!(suite.native_balance(Side::Source, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 300);
+    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 700);
+    let e = suite.engine_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((e.reported.u128(), e.reserved.u128(), e.seq), (700, 0, 2));
+}
+
+/// Invariant 1 with the refunded seize deliveries the vault holds for their receivers: balance
+/// = positions' total + claimable refunds (`tests/src/invariants.rs` checks balance = total,
+/// which a held refund breaks by exactly the refund until it is claimed).
+fn check_conservation_with_refunds(suite: &Suite, claimable: u128) {
+    let assets: isthmus_protocol::vault::AssetsResponse = suite
+        .chains
+        .source
+        .wrap()
+        .query_wasm_smart(&suite.vault, &isthmus_protocol::vault::QueryMsg::Assets { start_after: None, limit: None })
+        .unwrap();
+    let atom = assets.assets.iter().find(|a| a.settings.asset == Suite::atom()).unwrap();
+    let sum: u128 = ["alice", "bob", "carol"]
+        .iter()
+        .map(|u| {
+            let p = suite.vault_position(u, &Suite::atom()).unwrap();
+            p.available.u128() + p.pending.u128()
+        })
+        .sum();
+    assert_eq!(atom.total.u128(), sum);
+    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), atom.total.u128() + claimable);
+    suite.check_no_over_credit().unwrap();
+}
+
+/// Issue 8, 6(e). A seize delivered by ICS-20 is refused by the far chain and refunded to the
+/// vault by the transfer module. Before the fix the vault never learned of it (the coins sat
+/// above its books until an admin swept them by hand). Now the delivery asks for an IBC source
+/// callback; the refund is credited to the delivery's receiver, who claims it here with the
+/// same key, and the admin cannot sweep it.
+#[test]
+fn a_refunded_ics20_seize_delivery_is_credited_to_its_receiver_who_claims_it_with_the_same_key() {
+    use collateral_vault::ContractError as VaultError;
+    use isthmus_ibc_bench::Ics20Refusal;
+    use isthmus_protocol::vault::{ExecuteMsg as VaultMsg, QueryMsg as VaultQuery, SeizeRefundResponse};
+    use isthmus_tests::errors::assert_contract_error;
+
+    let mut suite = funded(1_000);
+    let receiver = suite.chains.addr(Side::Target, "keeper").to_string();
+    let recipient = SeizeRecipient::Ics20 {
+        channel: "channel-99".to_string(),
+        receiver: receiver.clone(),
+        memo: r#"{"note":"for the keeper"}"#.to_string(),
+    };
+    let id = suite.seize("alice", Suite::atom(), 250, recipient).unwrap();
+    suite.check_invariants().unwrap();
+    suite.settle_and_check().unwrap();
+    assert_eq!(suite.seize_outcome(id).unwrap().as_deref(), Some("success"));
+    let sent = suite.chains.ics20_sent()[0].clone();
+    assert_eq!(
+        sent.memo,
+        format!(
+            r#"{{"src_callback":{{"address":"{}"}},"isthmus_seize":{{"connection_id":"{}","controller_port":"wasm.{}","seize_id":{id}}},"note":"for the keeper"}}"#,
+            suite.vault, suite.chains.connection.0, suite.injector
+        )
+    );
+    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 750);
+
+    let refund_of = |suite: &Suite| -> u128 {
+        let r: SeizeRefundResponse = suite
+            .chains
+            .source
+            .wrap()
+            .query_wasm_smart(
+                &suite.vault,
+                &VaultQuery::SeizeRefund { receiver: receiver.clone(), asset: Suite::atom() },
+            )
+            .unwrap();
+        r.amount.u128()
+    };
+    let events = suite.chains.refuse_ics20(0, Ics20Refusal::ErrorAck("receiver refused".into())).unwrap();
+    assert!(events.iter().any(|e| e.attributes.iter().any(|a| a.value == "seize_delivery_refunded")));
+    check_conservation_with_refunds(&suite, 250);
+    assert_eq!(refund_of(&suite), 250);
+    let v = suite.vault_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((v.available.u128(), v.seq), (750, 2), "alice's position stays seized");
+
+    // The refund is not a surplus, and only the receiver's key claims it.
+    let (admin, source_admin) = (suite.source_admin.clone(), suite.source_admin.to_string());
+    assert_contract_error(
+        suite.vault_execute(&admin, &VaultMsg::SweepSurplus { asset: Suite::atom(), recipient: source_admin }),
+        VaultError::ZeroAmount,
+    );
+    let claim = |recipient: Option<String>| VaultMsg::ClaimSeizeRefund {
+        receiver: receiver.clone(),
+        asset: Suite::atom(),
+        recipient,
+    };
+    let carol = suite.user("carol");
+    assert_contract_error(
+        suite.vault_execute(&carol, &claim(None)),
+        VaultError::NotTheReceiver { receiver: receiver.clone() },
+    );
+    check_conservation_with_refunds(&suite, 250);
+    let keeper_here = suite.user("keeper");
+    suite.vault_execute(&keeper_here, &claim(None)).unwrap();
+    suite.check_invariants().unwrap();
+    assert_eq!(suite.native_balance(Side::Source, &keeper_here, ATOM).unwrap(), 250);
+    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 750);
+    assert_eq!(refund_of(&suite), 0);
+    assert_contract_error(
+        suite.vault_execute(&keeper_here, &claim(None)),
+        VaultError::NoSeizeRefund { receiver: receiver.clone(), asset: Suite::atom().to_string() },
+    );
+    suite.settle_and_check().unwrap();
+}
+
+/// 6(e): a keeper's memo that would take over the callback is refused with an error ack, and
+/// the seize rolls back.
+#[test]
+fn a_seize_memo_that_sets_its_own_source_callback_is_refused() {
+    let mut suite = funded(1_000);
+    let recipient = SeizeRecipient::Ics20 {
+        channel: "channel-99".to_string(),
+        receiver: suite.chains.addr(Side::Target, "keeper").to_string(),
+        memo: r#"{"src_callback":{"address":"somebody-else"}}"#.to_string(),
+    };
+    let id = suite.seize("alice", Suite::atom(), 250, recipient).unwrap();
+    suite.settle_and_check().unwrap();
+    assert_eq!(
+        suite.seize_outcome(id).unwrap(),
+        Some(
+            collateral_vault::ContractError::InvalidRecipient {
+                reason: "the memo must not set src_callback or isthmus_seize".into()
+            }
+            .to_string()
+        )
+    );
+    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 1_000);
+    assert!(suite.chains.ics20_sent().is_empty());
+}

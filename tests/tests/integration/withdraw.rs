@@ -1,8 +1,10 @@
 //! Two-phase withdrawal (DESIGN §4) under every relay outcome.
 
+use collateral_vault::ContractError as VaultError;
 use isthmus_ibc_bench::{PacketState, Side};
 use isthmus_protocol::ack::{parse_ack, AckOutcome};
-use isthmus_protocol::packet::{CollateralPacket, WithdrawApproved};
+use isthmus_protocol::packet::{CollateralPacket, WithdrawApproved, WithdrawOutcome};
+use isthmus_tests::errors::assert_contract_error;
 use isthmus_tests::suite::{Suite, ATOM, INITIAL_NATIVE};
 use isthmus_tests::SuiteBuilder;
 
@@ -165,4 +167,132 @@ fn cw20_withdrawal_pays_tokens() {
     suite.settle_and_check().unwrap();
     assert_eq!(suite.cw20_balance(&suite.vault).unwrap(), 1);
     assert_eq!(suite.engine_position("bob", &stk).unwrap().reported.u128(), 1);
+}
+
+/// The counterparty closed the collateral channel (ChanCloseConfirm reaches both ends, as
+/// after a `ChanCloseInit` on the engine's side).
+fn close_collateral_channel(suite: &mut Suite) {
+    use cw_multi_test::ibc::IbcPacketRelayingMsg;
+    use cw_multi_test::SudoMsg;
+    let (vc, ec) = suite.collateral_channel.clone();
+    let (vp, ep) = (suite.vault_port(), suite.engine_port());
+    for (side, port, channel) in [(Side::Target, ep, ec), (Side::Source, vp, vc)] {
+        suite
+            .chains
+            .chain_mut(side)
+            .sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::CloseChannel { port_id: port, channel_id: channel, init: false }))
+            .unwrap();
+    }
+}
+
+fn resolve(suite: &mut Suite, request_id: u64) -> anyhow::Result<cw_multi_test::AppResponse> {
+    let anyone = suite.user("carol");
+    suite.vault_execute(&anyone, &isthmus_protocol::vault::ExecuteMsg::ResolveWithdrawal { request_id })
+}
+
+/// Issue 8, 9(a). The engine approved a withdrawal and the channel closed before the ack was
+/// relayed: the ack can never be delivered and the request can never time out. Before the fix
+/// the 400 stayed pending at the vault forever; now anyone asks the engine over the re-opened
+/// channel and the approved withdrawal is paid.
+#[test]
+fn an_approved_withdrawal_stranded_by_a_channel_close_is_paid_over_the_reopened_channel() {
+    let mut suite = funded(1_000);
+    suite.withdraw("alice", Suite::atom(), 400).unwrap();
+    suite.check_invariants().unwrap();
+    let PacketState::Acknowledged(ack) = suite.chains.deliver(0).unwrap() else { panic!("expected an ack") };
+    assert_eq!(parse_ack::<WithdrawApproved>(&ack), AckOutcome::Success(Some(WithdrawApproved { request_id: 1 })));
+    suite.check_invariants().unwrap();
+    // While its channel is open, the request's own ack or timeout settles it.
+    let old_channel = suite.collateral_channel.0.clone();
+    assert_contract_error(
+        resolve(&mut suite, 1),
+        VaultError::WithdrawalChannelOpen { request_id: 1, channel_id: old_channel },
+    );
+    close_collateral_channel(&mut suite);
+    suite.chains.discard(0).unwrap(); // the ack can no longer be relayed
+    suite.check_invariants().unwrap();
+    assert_contract_error(resolve(&mut suite, 1), VaultError::NoEngineChannel);
+    assert_contract_error(resolve(&mut suite, 2), VaultError::UnknownWithdrawal { request_id: 2 });
+    let v = suite.vault_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((v.available.u128(), v.pending.u128()), (600, 400));
+
+    suite.collateral_channel = suite.open_collateral_channel().unwrap();
+    suite.check_invariants().unwrap();
+    resolve(&mut suite, 1).unwrap();
+    suite.check_invariants().unwrap();
+    let query: CollateralPacket = suite.chains.in_flight()[0].decode().unwrap();
+    assert_eq!(
+        query,
+        CollateralPacket::WithdrawOutcomeQuery {
+            request_id: 1,
+            owner: suite.user("alice").to_string(),
+            asset: Suite::atom(),
+            amount: cosmwasm_std::Uint128::new(400),
+        }
+    );
+    let PacketState::Acknowledged(answer) = suite.chains.deliver(0).unwrap() else { panic!("expected an ack") };
+    assert_eq!(
+        parse_ack::<WithdrawOutcome>(&answer),
+        AckOutcome::Success(Some(WithdrawOutcome { request_id: 1, approved: true }))
+    );
+    suite.check_invariants().unwrap();
+    suite.chains.settle(0).unwrap();
+    suite.check_invariants().unwrap();
+    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 600);
+    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 600);
+    let v = suite.vault_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((v.available.u128(), v.pending.u128(), v.seq), (600, 0, 2));
+    assert!(suite.pending_withdrawals().unwrap().is_empty());
+    suite.settle_and_check().unwrap();
+    let e = suite.engine_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((e.reported.u128(), e.seq), (600, 2));
+}
+
+/// 9(a), the other answer: a request the engine refused before the close returns to
+/// available; a query that gets no answer (timeout) leaves it pending to be asked again.
+#[test]
+fn a_refused_withdrawal_stranded_by_a_channel_close_returns_to_available_and_an_unanswered_query_changes_nothing() {
+    let mut suite = funded(1_000);
+    let admin = suite.target_admin.clone();
+    let pause = |paused| isthmus_protocol::engine::ExecuteMsg::SetPaused { paused };
+    suite.engine_execute(&admin, &pause(true)).unwrap();
+    suite.withdraw("alice", Suite::atom(), 300).unwrap();
+    let PacketState::Acknowledged(ack) = suite.chains.deliver(0).unwrap() else { panic!("expected an ack") };
+    assert_eq!(
+        parse_ack::<WithdrawApproved>(&ack),
+        AckOutcome::Error(options_engine::ContractError::Paused.to_string())
+    );
+    suite.check_invariants().unwrap();
+    close_collateral_channel(&mut suite);
+    // The refusal stays with the relayer, undeliverable, until the withdrawal is resolved.
+    suite.check_invariants().unwrap();
+    suite.collateral_channel = suite.open_collateral_channel().unwrap();
+    suite.engine_execute(&admin, &pause(false)).unwrap();
+
+    // A query that times out decides nothing.
+    resolve(&mut suite, 1).unwrap();
+    suite.check_invariants().unwrap();
+    suite.chains.time_out(1).unwrap();
+    suite.check_invariants().unwrap();
+    let v = suite.vault_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((v.available.u128(), v.pending.u128(), v.seq), (700, 300, 2));
+    assert_eq!(suite.pending_withdrawals().unwrap().len(), 1);
+
+    resolve(&mut suite, 1).unwrap();
+    let PacketState::Acknowledged(answer) = suite.chains.deliver(1).unwrap() else { panic!("expected an ack") };
+    assert_eq!(
+        parse_ack::<WithdrawOutcome>(&answer),
+        AckOutcome::Success(Some(WithdrawOutcome { request_id: 1, approved: false }))
+    );
+    suite.chains.settle(1).unwrap();
+    suite.check_invariants().unwrap();
+    let v = suite.vault_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((v.available.u128(), v.pending.u128(), v.seq), (1_000, 0, 3));
+    assert!(suite.pending_withdrawals().unwrap().is_empty());
+    suite.chains.discard(0).unwrap(); // the refusal of the closed channel, never relayed
+    suite.check_invariants().unwrap();
+    suite.settle_and_check().unwrap();
+    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 1_000);
+    let e = suite.engine_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((e.reported.u128(), e.seq), (1_000, 3));
 }

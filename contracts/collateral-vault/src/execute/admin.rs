@@ -86,8 +86,9 @@ pub fn set_paused(deps: DepsMut, info: MessageInfo, paused: bool) -> ContractRes
     Ok(Response::new().add_attribute("action", "set_paused").add_attribute("paused", paused.to_string()))
 }
 
-/// Send the surplus of `asset` (balance above the books) to `recipient` (admin). The books
-/// (positions and asset totals) are untouched, so invariant 1 holds again afterwards.
+/// Send the surplus of `asset` (balance above the books and the refunds held for seize
+/// receivers) to `recipient` (admin). The books (positions and asset totals) are untouched, so
+/// invariant 1 holds again afterwards.
 pub fn sweep_surplus(
     deps: DepsMut,
     env: cosmwasm_std::Env,
@@ -112,7 +113,9 @@ pub fn sweep_surplus(
             r.balance
         }
     };
-    let surplus = balance.checked_sub(total).unwrap_or_default();
+    // Refunded seize deliveries are held for their receivers: never part of the surplus.
+    let held = crate::state::SEIZE_REFUNDS_HELD.may_load(deps.storage, &asset.key())?.unwrap_or_default();
+    let surplus = balance.checked_sub(total.checked_add(held)?).unwrap_or_default();
     if surplus.is_zero() {
         return Err(ContractError::ZeroAmount);
     }

@@ -7,7 +7,7 @@
 
 use cosmwasm_std::{from_json, to_json_binary, Binary, DepsMut, Env, IbcBasicResponse, IbcPacket, SubMsg};
 use isthmus_protocol::ack::{parse_ack, AckOutcome};
-use isthmus_protocol::packet::{CollateralPacket, Received, WithdrawApproved};
+use isthmus_protocol::packet::{CollateralPacket, Received, WithdrawApproved, WithdrawOutcome};
 
 use crate::book::{self, Change};
 use crate::error::ContractResult;
@@ -69,6 +69,29 @@ fn settle(deps: DepsMut, env: Env, packet: &IbcPacket, how: Settlement) -> Contr
             }
         }
         CollateralPacket::WithdrawRequest { request_id, .. } => settle_withdrawal(deps, env, request_id, how),
+        CollateralPacket::WithdrawOutcomeQuery { request_id, .. } => {
+            // Only a readable answer about this very request decides; anything else (an error
+            // ack, a timeout) leaves the withdrawal pending, to be asked again.
+            let answer = match how {
+                Settlement::Acknowledged(ack) => match parse_ack::<WithdrawOutcome>(&ack) {
+                    AckOutcome::Success(Some(o)) if o.request_id == request_id => Some(o.approved),
+                    _ => None,
+                },
+                Settlement::TimedOut => None,
+            };
+            match answer {
+                Some(true) => settle_withdrawal(deps, env, request_id, Decision::Approved),
+                Some(false) => settle_withdrawal(
+                    deps,
+                    env,
+                    request_id,
+                    Decision::Refused("not approved before its channel closed".to_string()),
+                ),
+                None => Ok(IbcBasicResponse::new()
+                    .add_attribute("action", "withdraw_outcome_unknown")
+                    .add_attribute("request_id", request_id.to_string())),
+            }
+        }
         CollateralPacket::Heartbeat { .. } => Ok(IbcBasicResponse::new().add_attribute(
             "action",
             match how {
@@ -79,15 +102,36 @@ fn settle(deps: DepsMut, env: Env, packet: &IbcPacket, how: Settlement) -> Contr
     }
 }
 
-fn settle_withdrawal(deps: DepsMut, env: Env, request_id: u64, how: Settlement) -> ContractResult<IbcBasicResponse> {
+/// The engine's answer about a withdrawal.
+enum Decision {
+    Approved,
+    Refused(String),
+}
+
+impl From<Settlement> for Decision {
+    /// The ack or timeout of the withdrawal request itself.
+    fn from(how: Settlement) -> Self {
+        let outcome = match how {
+            Settlement::Acknowledged(ack) => parse_ack::<WithdrawApproved>(&ack),
+            Settlement::TimedOut => AckOutcome::Error("timeout".to_string()),
+        };
+        match outcome {
+            AckOutcome::Success(_) => Decision::Approved,
+            AckOutcome::Error(reason) => Decision::Refused(reason),
+        }
+    }
+}
+
+fn settle_withdrawal(
+    deps: DepsMut,
+    env: Env,
+    request_id: u64,
+    decision: impl Into<Decision>,
+) -> ContractResult<IbcBasicResponse> {
     let Some(withdrawal) = withdrawals().may_load(deps.storage, request_id)? else {
         return Ok(IbcBasicResponse::new()
             .add_attribute("action", "withdraw_already_settled")
             .add_attribute("request_id", request_id.to_string()));
-    };
-    let outcome = match how {
-        Settlement::Acknowledged(ack) => parse_ack::<WithdrawApproved>(&ack),
-        Settlement::TimedOut => AckOutcome::Error("timeout".to_string()),
     };
     let payout_msg = payout::transfer(&withdrawal.asset, withdrawal.owner.as_str(), withdrawal.amount)?;
     let base = IbcBasicResponse::new()
@@ -96,8 +140,8 @@ fn settle_withdrawal(deps: DepsMut, env: Env, request_id: u64, how: Settlement) 
         .add_attribute("asset", withdrawal.asset.to_string())
         .add_attribute("amount", withdrawal.amount);
 
-    match outcome {
-        AckOutcome::Success(_) => {
+    match decision.into() {
+        Decision::Approved => {
             let position = book::apply(
                 deps.storage,
                 &withdrawal.owner,
@@ -120,7 +164,7 @@ fn settle_withdrawal(deps: DepsMut, env: Env, request_id: u64, how: Settlement) 
                 .add_attribute("action", "withdraw_paid")
                 .add_attribute("pending", position.pending))
         }
-        AckOutcome::Error(reason) => {
+        Decision::Refused(reason) => {
             let position = book::apply(
                 deps.storage,
                 &withdrawal.owner,

@@ -1,5 +1,10 @@
 //! Channel handshake and close policy.
 //!
+//! Opening side: the vault starts every Isthmus channel (`ChanOpenInit`, then `ChanOpenAck`)
+//! and refuses `ChanOpenTry`; the engine and the controller only respond. A fixed opening side
+//! is what keeps two crossing handshakes from leaving the vault on a channel the other end
+//! never opened (see `isthmus_protocol::handshake`).
+//!
 //! Close policy: the vault never initiates a close and refuses `ChanCloseInit` (nothing
 //! would be gained: unordered channels survive timeouts, and a closed collateral channel
 //! would strand the owners' withdrawals). A counterparty close (`ChanCloseConfirm`) cannot be
@@ -12,7 +17,7 @@ use cosmwasm_std::{
     DepsMut, Env, IbcBasicResponse, IbcChannel, IbcChannelCloseMsg, IbcChannelConnectMsg, IbcChannelOpenMsg,
     IbcChannelOpenResponse, Storage,
 };
-use isthmus_protocol::handshake::{check_channel_connect_version, check_channel_open, HandshakeError};
+use isthmus_protocol::handshake::{check_channel_connect, check_channel_open, HandshakeError, HandshakeRole};
 use isthmus_protocol::vault::{ChannelRole, Counterparty};
 
 use crate::error::{ContractError, ContractResult};
@@ -42,7 +47,7 @@ fn open_channel_of(storage: &dyn Storage, role: ChannelRole) -> ContractResult<O
 pub fn channel_open(deps: DepsMut, _env: Env, msg: IbcChannelOpenMsg) -> ContractResult<IbcChannelOpenResponse> {
     let config = CONFIG.load(deps.storage)?;
     let role = role_of(&config, msg.channel());
-    let response = check_channel_open(&msg, |_| role.is_some())?;
+    let response = check_channel_open(&msg, HandshakeRole::Initiator, |_| role.is_some())?;
     if let Some(role) = role {
         // One live channel per role, so packets can never be split across two.
         if let Some(channel_id) = open_channel_of(deps.storage, role)? {
@@ -53,7 +58,7 @@ pub fn channel_open(deps: DepsMut, _env: Env, msg: IbcChannelOpenMsg) -> Contrac
 }
 
 pub fn channel_connect(deps: DepsMut, _env: Env, msg: IbcChannelConnectMsg) -> ContractResult<IbcBasicResponse> {
-    check_channel_connect_version(msg.counterparty_version())?;
+    check_channel_connect(&msg, HandshakeRole::Initiator)?;
     let channel = msg.channel();
     let config = CONFIG.load(deps.storage)?;
     let role = role_of(&config, channel).ok_or_else(|| HandshakeError::CounterpartyNotAllowed {

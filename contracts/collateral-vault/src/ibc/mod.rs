@@ -2,6 +2,7 @@
 //! controller, and acknowledgements of the packets the vault sends to the engine.
 
 pub mod ack;
+pub mod callback;
 pub mod handshake;
 pub mod receive;
 pub mod reply;

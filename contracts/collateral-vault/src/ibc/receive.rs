@@ -1,6 +1,7 @@
 //! Seize packets from the controller (DESIGN §3–4). Never fails the transaction: every
 //! refusal is an error acknowledgement, and a refused packet changes no state (all checks
-//! run before the first write).
+//! run before the first write). A seize id is executed at most once per controller
+//! (`SEIZE_RECEIPTS`); a repeated id is refused.
 
 use cosmwasm_std::{from_json, to_json_binary, DepsMut, Env, IbcPacketReceiveMsg, IbcReceiveResponse, SubMsg, Uint128};
 use isthmus_protocol::ack::{ack_error, ack_success};
@@ -10,9 +11,12 @@ use isthmus_protocol::vault::ChannelRole;
 
 use crate::book::{self, Change};
 use crate::error::{ContractError, ContractResult};
+use crate::ibc::callback::SeizeMarker;
 use crate::ibc::reply::{PayoutUndo, REPLY_SEIZE_DELIVERY};
 use crate::payout::{self, Ics20Transfer};
-use crate::state::{load_asset, position_key, positions, CHANNELS, CONFIG, CONTROLLER_CHANNEL};
+use crate::state::{
+    load_asset, position_key, positions, SeizeReceipt, CHANNELS, CONFIG, CONTROLLER_CHANNEL, SEIZE_RECEIPTS,
+};
 
 pub fn packet_receive(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> IbcReceiveResponse {
     let channel_id = msg.packet.dest.channel_id.clone();
@@ -44,6 +48,10 @@ fn receive_seize(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> ContractR
         return Err(ContractError::Paused);
     }
     let SeizePacket::Seize { seize_id, owner, asset, amount, recipient } = from_json(&msg.packet.data)?;
+    let receipt_key = (config.controller.connection_id.as_str(), config.controller.port_id.as_str(), seize_id);
+    if SEIZE_RECEIPTS.has(deps.storage, receipt_key) {
+        return Err(ContractError::DuplicateSeize { seize_id });
+    }
     if amount.is_zero() {
         return Err(ContractError::ZeroAmount);
     }
@@ -55,10 +63,28 @@ fn receive_seize(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> ContractR
     if position.available < amount {
         return Err(ContractError::InsufficientAvailable { requested: amount, available: position.available });
     }
-    let delivery = delivery_msg(&deps, &env, &asset, amount, &recipient, config.packet_timeout_seconds)?;
+    let marker = SeizeMarker {
+        connection_id: config.controller.connection_id.clone(),
+        controller_port: config.controller.port_id.clone(),
+        seize_id,
+    };
+    let delivery = delivery_msg(&deps, &env, &asset, amount, &recipient, config.packet_timeout_seconds, &marker)?;
 
     // All checks passed: from here on the seize happens.
     let position = book::apply(deps.storage, &owner, &asset, None, Change::Seized(amount))?;
+    // The id is spent even if the delivery below fails (the reply restores the position and
+    // turns the ack into an error; the controller never re-sends an id).
+    SEIZE_RECEIPTS.save(
+        deps.storage,
+        receipt_key,
+        &SeizeReceipt {
+            owner: owner.clone(),
+            asset: asset.clone(),
+            amount,
+            executed_at: env.block.time,
+            refunded: false,
+        },
+    )?;
     let undo =
         PayoutUndo { owner: owner.to_string(), asset: asset.clone(), amount, reason: format!("seize {seize_id}") };
     let ack = ack_success(&SeizeAckResult { seq: position.seq, available: position.available });
@@ -66,6 +92,7 @@ fn receive_seize(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> ContractR
         .add_submessage(SubMsg::reply_on_error(delivery, REPLY_SEIZE_DELIVERY).with_payload(to_json_binary(&undo)?))
         .add_attribute("action", "seize")
         .add_attribute("seize_id", seize_id.to_string())
+        .add_attribute("controller_port", &config.controller.port_id)
         .add_attribute("owner", owner)
         .add_attribute("asset", asset.to_string())
         .add_attribute("amount", amount)
@@ -80,6 +107,7 @@ fn delivery_msg(
     amount: Uint128,
     recipient: &SeizeRecipient,
     timeout_seconds: u64,
+    marker: &SeizeMarker,
 ) -> ContractResult<cosmwasm_std::CosmosMsg> {
     match recipient {
         SeizeRecipient::Local { address } => {
@@ -95,7 +123,14 @@ fn delivery_msg(
                     reason: "ICS-20 channel and receiver must not be empty".to_string(),
                 });
             }
-            payout::ics20_transfer(env, asset, amount, &Ics20Transfer { channel, receiver, memo, timeout_seconds })
+            // The vault asks for a source callback, so that it learns of a refund.
+            let memo = crate::ibc::callback::delivery_memo(memo, &env.contract.address, marker)?;
+            payout::ics20_transfer(
+                env,
+                asset,
+                amount,
+                &Ics20Transfer { channel, receiver, memo: &memo, timeout_seconds },
+            )
         }
     }
 }

@@ -13,7 +13,7 @@ fn only_owner(deps: &DepsMut, info: &MessageInfo, action: &str) -> ContractResul
 }
 
 pub fn validate_timeout(seconds: u64) -> ContractResult<u64> {
-    if seconds == 0 || seconds > 86_400 {
+    if seconds == 0 || seconds > isthmus_protocol::controller::MAX_SEIZE_TIMEOUT_SECONDS {
         return Err(ContractError::InvalidTimeout);
     }
     Ok(seconds)
@@ -27,6 +27,14 @@ pub fn register_source(
     counterparty_port: String,
 ) -> ContractResult<Response> {
     only_owner(&deps, &info, "register_source")?;
+    // Seizes in flight were sent to the old vault; their outcome must land on the source they
+    // were counted against before the source may name another vault.
+    if let Some(previous) = SOURCES.may_load(deps.storage, &source_id)? {
+        let rebinds = previous.connection_id != connection_id || previous.counterparty_port != counterparty_port;
+        if rebinds && previous.state.in_flight > 0 {
+            return Err(ContractError::SourceHasSeizesInFlight { source_id, in_flight: previous.state.in_flight });
+        }
+    }
     Ok(SOURCES.register_response(deps.storage, &source_id, &connection_id, &counterparty_port)?)
 }
 

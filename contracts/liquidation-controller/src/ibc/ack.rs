@@ -1,6 +1,7 @@
 //! Seize outcomes (DESIGN §4, §7.2). Success: the engine applies the vault's `(seq,
 //! available)`, the reservation is consumed and the escrow repays the debt. Error ack or
-//! timeout: the reservation is released and the escrow goes back to the keeper. A seize
+//! timeout: the reservation is released and the escrow goes back to the keeper (if that send
+//! fails, the refund becomes claimable: `ibc/reply.rs`). A seize
 //! settles once: only a record still in flight is acted on. Never returns an error.
 
 use cosmwasm_std::{
@@ -12,8 +13,9 @@ use isthmus_protocol::engine::ExecuteMsg as EngineMsg;
 use isthmus_protocol::packet::{SeizeAckResult, SeizePacket};
 
 use crate::error::ContractResult;
-use crate::ibc::reply::{EngineCall, REPLY_ENGINE_CALL};
+use crate::ibc::reply::{EngineCallPayload, Refund, REPLY_ENGINE_CALL, REPLY_REFUND};
 use crate::state::{seizes, Config, ACCOUNT_IN_FLIGHT, ACCOUNT_REPAY_IN_FLIGHT, CONFIG, FUNDS, SOURCES};
+use isthmus_protocol::controller::EngineCall;
 
 pub enum Outcome {
     Ack(Binary),
@@ -32,12 +34,18 @@ fn engine_call(
     config: &Config,
     seize_id: u64,
     msg: &EngineMsg,
-    what: &str,
+    what: EngineCall,
     funds: Vec<Coin>,
 ) -> ContractResult<SubMsg> {
+    let what = what.as_str();
     let attached = funds.first().map(|c| c.amount).unwrap_or_default();
     let call = WasmMsg::Execute { contract_addr: config.engine.to_string(), msg: to_json_binary(msg)?, funds };
-    let payload = to_json_binary(&EngineCall { seize_id, what: what.to_string(), funds: attached })?;
+    let payload = to_json_binary(&EngineCallPayload {
+        seize_id,
+        what: what.to_string(),
+        funds: attached,
+        msg: to_json_binary(msg)?,
+    })?;
     Ok(SubMsg::reply_on_error(CosmosMsg::Wasm(call), REPLY_ENGINE_CALL).with_payload(payload))
 }
 
@@ -80,7 +88,7 @@ fn settle_inner(deps: DepsMut, packet: &IbcPacket, outcome: Outcome) -> Contract
                 &config,
                 seize_id,
                 &EngineMsg::RepayDebt { account: record.account.clone() },
-                "repay_debt",
+                EngineCall::RepayDebt,
                 repay,
             )?;
             let mut response = base.add_attribute("action", "seize_succeeded").add_submessage(repay_msg);
@@ -93,7 +101,7 @@ fn settle_inner(deps: DepsMut, packet: &IbcPacket, outcome: Outcome) -> Contract
                         &config,
                         seize_id,
                         &consume,
-                        "consume_reservation",
+                        EngineCall::ConsumeReservation,
                         vec![],
                     )?);
                 }
@@ -110,13 +118,25 @@ fn settle_inner(deps: DepsMut, packet: &IbcPacket, outcome: Outcome) -> Contract
         AckOutcome::Error(reason) => {
             record.status = SeizeStatus::Failed { reason: reason.clone() };
             let release = EngineMsg::ReleaseReservation { reservation_id: seize_id };
-            base.add_attribute("action", "seize_failed")
-                .add_attribute("reason", reason)
-                .add_message(BankMsg::Send {
+            // The refund may fail (a bank denylist, a blocked address): as a `reply_on_error`
+            // sub-message its failure cannot fail this handler; the reply keeps the tokens
+            // as a refund the keeper claims (`ClaimRefund`).
+            let refund = SubMsg::reply_on_error(
+                BankMsg::Send {
                     to_address: record.keeper.to_string(),
                     amount: vec![Coin::new(record.repay, config.quote_denom.clone())],
-                })
-                .add_submessage(engine_call(&config, seize_id, &release, "release_reservation", vec![])?)
+                },
+                REPLY_REFUND,
+            )
+            .with_payload(to_json_binary(&Refund {
+                seize_id,
+                keeper: record.keeper.to_string(),
+                amount: record.repay,
+            })?);
+            base.add_attribute("action", "seize_failed")
+                .add_attribute("reason", reason)
+                .add_submessage(refund)
+                .add_submessage(engine_call(&config, seize_id, &release, EngineCall::ReleaseReservation, vec![])?)
         }
     };
     seizes().save(deps.storage, seize_id, &record)?;

@@ -1,9 +1,13 @@
-//! Reservations of collateral for seizes in flight (DESIGN §4, §7). Only the controller
-//! calls these: it reserves before sending `seize`, consumes on a success ack and releases
-//! on an error ack or a timeout.
+//! Reservations of collateral for seizes in flight (DESIGN §4, §7). The controller reserves
+//! before sending `seize`, consumes on a success ack and releases on an error ack or a
+//! timeout. A reservation remembers the controller that created it, which may still consume
+//! or release it after a rotation (its seizes in flight settle through its acks); if that
+//! controller never will, the owner expires the reservation once its seize has surely timed
+//! out (issue 8, 6(a)).
 
 use cosmwasm_std::{DepsMut, Env, MessageInfo, Response, Uint128};
 use isthmus_protocol::asset::AssetInfo;
+use isthmus_protocol::engine::RESERVATION_EXPIRY_SECONDS;
 
 use crate::error::{ContractError, ContractResult};
 use crate::state::market::ACCOUNT_RESERVATIONS;
@@ -14,6 +18,19 @@ fn only_controller(deps: &DepsMut, info: &MessageInfo, action: &str) -> Contract
         Some(c) if c == info.sender => Ok(()),
         _ => Err(ContractError::unauthorized(action, "controller")),
     }
+}
+
+/// The current controller, or the controller that created `reservation`.
+fn current_or_creating_controller(
+    deps: &DepsMut,
+    info: &MessageInfo,
+    reservation: &Reservation,
+    action: &str,
+) -> ContractResult<()> {
+    if reservation.controller.as_ref() == Some(&info.sender) {
+        return Ok(());
+    }
+    only_controller(deps, info, action)
 }
 
 pub struct ReserveRequest {
@@ -67,6 +84,7 @@ pub fn reserve(deps: DepsMut, env: Env, info: MessageInfo, req: ReserveRequest) 
             asset: req.asset.clone(),
             amount: req.amount,
             created_at: env.block.time,
+            controller: Some(info.sender.clone()),
         },
     )?;
     Ok(Response::new()
@@ -90,17 +108,20 @@ pub fn settle(
     vault_state: Option<(u64, Uint128)>,
 ) -> ContractResult<Response> {
     let action = if vault_state.is_some() { "consume_reservation" } else { "release_reservation" };
-    only_controller(&deps, &info, action)?;
-    let reservation = RESERVATIONS
-        .may_load(deps.storage, reservation_id)?
-        .ok_or(ContractError::UnknownReservation { reservation_id })?;
+    let reservation = RESERVATIONS.may_load(deps.storage, reservation_id)?;
+    let Some(reservation) = reservation else {
+        only_controller(&deps, &info, action)?;
+        return Err(ContractError::UnknownReservation { reservation_id });
+    };
+    current_or_creating_controller(&deps, &info, &reservation, action)?;
     let key = remote_key(&reservation.source_id, &reservation.owner, &reservation.asset);
     let mut position = remote_positions().load(deps.storage, key.clone())?;
     position.reserved = position.reserved.checked_sub(reservation.amount)?;
     let mut applied = false;
     if let Some((seq, available)) = vault_state {
         // Same rule as every packet: only a newer state is applied.
-        if seq > position.seq {
+        if position.accepts(seq) {
+            position.unconfirmed = false;
             position.seq = seq;
             position.reported = available;
             position.updated_at = env.block.time;
@@ -114,10 +135,79 @@ pub fn settle(
     Ok(Response::new()
         .add_attribute("action", action)
         .add_attribute("reservation_id", reservation_id.to_string())
+        .add_attribute("by", info.sender)
         .add_attribute("account", reservation.account)
         .add_attribute("amount", reservation.amount)
         .add_attribute("state_applied", applied.to_string())
         .add_attribute("reported", position.reported)
         .add_attribute("reserved", position.reserved)
         .add_attribute("seq", position.seq.to_string()))
+}
+
+/// The owner writes off a reservation whose creating controller was rotated out and will not
+/// settle it, once its seize has surely timed out: the seize is assumed to have happened
+/// (`reported` drops by the amount, so the engine never counts collateral that may have been
+/// seized) and the position is marked unconfirmed, so the vault's next state, even at the same
+/// `seq` (`SyncPosition`), restores the truth.
+pub fn expire(deps: DepsMut, env: Env, info: MessageInfo, reservation_id: u64) -> ContractResult<Response> {
+    let config = CONFIG.load(deps.storage)?;
+    if info.sender != config.owner {
+        return Err(ContractError::unauthorized("expire_reservation", "owner"));
+    }
+    let reservation = RESERVATIONS
+        .may_load(deps.storage, reservation_id)?
+        .ok_or(ContractError::UnknownReservation { reservation_id })?;
+    if reservation.controller.is_some() && reservation.controller == config.controller {
+        return Err(ContractError::ReservationOfCurrentController { reservation_id });
+    }
+    let expires_at = reservation.created_at.plus_seconds(RESERVATION_EXPIRY_SECONDS);
+    if env.block.time < expires_at {
+        return Err(ContractError::ReservationNotExpired { reservation_id, expires_at: expires_at.seconds() });
+    }
+    let key = remote_key(&reservation.source_id, &reservation.owner, &reservation.asset);
+    let mut position = remote_positions().load(deps.storage, key.clone())?;
+    position.reserved = position.reserved.checked_sub(reservation.amount)?;
+    position.reported = position.reported.saturating_sub(reservation.amount);
+    position.unconfirmed = true;
+    remote_positions().save(deps.storage, key, &position)?;
+    RESERVATIONS.remove(deps.storage, reservation_id);
+    let open = ACCOUNT_RESERVATIONS.may_load(deps.storage, &reservation.account)?.unwrap_or(0);
+    ACCOUNT_RESERVATIONS.save(deps.storage, &reservation.account, &open.saturating_sub(1))?;
+    Ok(Response::new()
+        .add_attribute("action", "expire_reservation")
+        .add_attribute("reservation_id", reservation_id.to_string())
+        .add_attribute("controller", reservation.controller.map(|c| c.to_string()).unwrap_or_default())
+        .add_attribute("account", reservation.account)
+        .add_attribute("source_id", reservation.source_id)
+        .add_attribute("owner", reservation.owner)
+        .add_attribute("amount", reservation.amount)
+        .add_attribute("reported", position.reported)
+        .add_attribute("reserved", position.reserved)
+        .add_attribute("seq", position.seq.to_string())
+        .add_attribute("unconfirmed", "true"))
+}
+
+#[cfg(test)]
+mod tests {
+    use cosmwasm_std::from_json;
+
+    use crate::state::{RemotePosition, Reservation};
+
+    /// State written before issue 8 (no `controller`, no `unconfirmed`) still loads after a
+    /// migration: an unknown creator (only the current controller or, after the expiry age, the
+    /// owner settles it) and a confirmed replica.
+    #[test]
+    fn state_written_before_the_new_fields_still_loads() {
+        let reservation: Reservation = from_json(
+            br#"{"account":"a","source_id":"s","owner":"o","asset":{"native":"uatom"},"amount":"5","created_at":"1"}"#,
+        )
+        .unwrap();
+        assert_eq!(reservation.controller, None);
+        let position: RemotePosition = from_json(
+            br#"{"source_id":"s","owner":"o","account":"a","asset":{"native":"uatom"},"reported":"9","reserved":"0","seq":3,"updated_at":"1"}"#,
+        )
+        .unwrap();
+        assert!(!position.unconfirmed);
+        assert!(position.accepts(4) && !position.accepts(3));
+    }
 }

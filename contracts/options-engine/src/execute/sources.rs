@@ -1,12 +1,16 @@
 //! Source registry and collateral asset listing.
 
-use cosmwasm_std::{DepsMut, MessageInfo, Response};
+use cosmwasm_std::{DepsMut, MessageInfo, Order, Response};
 use isthmus_protocol::asset::AssetInfo;
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::{CollateralAsset, COLLATERAL_ASSETS, CONFIG, SOURCES};
+use crate::state::{remote_positions, CollateralAsset, COLLATERAL_ASSETS, CONFIG, SOURCES};
 
-/// Register a source, or re-bind it to a new connection/port while it has no open channel.
+/// Register a source, or re-bind it to a new connection/port while it has no open channel
+/// and no replicated position. A source id names one vault for good once that vault has
+/// reported: its replicated positions (and their `seq`s) are that vault's, so keeping them
+/// under another vault would count collateral the new vault does not hold, and the new
+/// vault's updates (whose `seq` starts again at 1) would be ignored as stale.
 pub fn register_source(
     deps: DepsMut,
     info: MessageInfo,
@@ -16,6 +20,17 @@ pub fn register_source(
 ) -> ContractResult<Response> {
     if info.sender != CONFIG.load(deps.storage)?.owner {
         return Err(ContractError::unauthorized("register_source", "owner"));
+    }
+    if let Some(previous) = SOURCES.may_load(deps.storage, &source_id)? {
+        let rebinds = previous.connection_id != connection_id || previous.counterparty_port != counterparty_port;
+        let has_positions = remote_positions()
+            .sub_prefix(source_id.clone())
+            .keys(deps.storage, None, None, Order::Ascending)
+            .next()
+            .is_some();
+        if rebinds && has_positions {
+            return Err(ContractError::SourceHasReplicatedPositions { source_id });
+        }
     }
     Ok(SOURCES.register_response(deps.storage, &source_id, &connection_id, &counterparty_port)?)
 }

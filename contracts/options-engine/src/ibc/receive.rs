@@ -6,12 +6,13 @@
 use cosmwasm_std::{from_json, DepsMut, Env, IbcPacketReceiveMsg, IbcReceiveResponse, StdAck, Timestamp, Uint128};
 use isthmus_protocol::ack::{ack_error, ack_success};
 use isthmus_protocol::asset::AssetInfo;
-use isthmus_protocol::packet::{CollateralPacket, Received, WithdrawApproved};
+use isthmus_protocol::packet::{CollateralPacket, Received, WithdrawApproved, WithdrawOutcome};
 
 use crate::error::{ContractError, ContractResult};
 use crate::margin;
 use crate::state::{
-    authorize_owner, remote_key, remote_positions, same_key, RemotePosition, AUTHORIZED_OWNERS, CONFIG, SOURCES,
+    authorize_owner, remote_key, remote_positions, same_key, ApprovedWithdrawal, RemotePosition, APPROVED_WITHDRAWALS,
+    AUTHORIZED_OWNERS, CONFIG, SOURCES,
 };
 
 pub fn packet_receive(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> IbcReceiveResponse {
@@ -57,12 +58,32 @@ fn receive(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> ContractResult<
             let (ack, decision) = match decide_withdrawal(deps.storage, now, &request) {
                 Ok(()) => {
                     apply_state(deps.storage, &source_id, now, &owner, &account, &asset, available_after, seq)?;
+                    // Kept to answer the vault if this ack is lost to a channel close.
+                    APPROVED_WITHDRAWALS.save(
+                        deps.storage,
+                        (&source_id, request_id),
+                        &ApprovedWithdrawal { owner: owner.clone(), asset: asset.clone(), amount, approved_at: now },
+                    )?;
                     (ack_success(&WithdrawApproved { request_id }), "approved".to_string())
                 }
                 // A rejection is an answer, not a failed packet: the vault rolls back.
                 Err(reason) => (ack_error(reason.to_string()), format!("rejected: {reason}")),
             };
             withdrawal_response(ack, &source_id, request_id, &request, decision)
+        }
+        CollateralPacket::WithdrawOutcomeQuery { request_id, owner, asset, amount } => {
+            // Approved only if this very request (same owner, asset and amount) was approved.
+            let approved = APPROVED_WITHDRAWALS
+                .may_load(deps.storage, (&source_id, request_id))?
+                .is_some_and(|a| a.owner == owner && a.asset == asset && a.amount == amount);
+            IbcReceiveResponse::new(ack_success(&WithdrawOutcome { request_id, approved }))
+                .add_attribute("action", "withdraw_outcome_query")
+                .add_attribute("source_id", &source_id)
+                .add_attribute("request_id", request_id.to_string())
+                .add_attribute("owner", owner)
+                .add_attribute("asset", asset.to_string())
+                .add_attribute("amount", amount)
+                .add_attribute("approved", approved.to_string())
         }
         CollateralPacket::Heartbeat { vault_time, positions } => IbcReceiveResponse::new(ack_success(&Received {}))
             .add_attribute("action", "heartbeat")
@@ -92,7 +113,14 @@ fn decide_withdrawal(storage: &dyn cosmwasm_std::Storage, now: Timestamp, req: &
     let position = remote_positions()
         .may_load(storage, remote_key(req.source_id, req.owner, req.asset))?
         .unwrap_or_else(|| empty_position(req.source_id, req.owner, req.account, req.asset, now));
-    margin::check_withdrawal(storage, now.seconds(), &position, req.amount, req.available_after, req.seq > position.seq)
+    margin::check_withdrawal(
+        storage,
+        now.seconds(),
+        &position,
+        req.amount,
+        req.available_after,
+        position.accepts(req.seq),
+    )
 }
 
 fn withdrawal_response(
@@ -123,11 +151,13 @@ fn empty_position(source_id: &str, owner: &str, account: &str, asset: &AssetInfo
         reserved: Uint128::zero(),
         seq: 0,
         updated_at: now,
+        unconfirmed: false,
     }
 }
 
-/// Apply `(seq, available)` to the replica if `seq` is newer (DESIGN §4): duplicate, late and
-/// out-of-order packets are harmless. Returns whether it was applied.
+/// Apply `(seq, available)` to the replica if `seq` is newer (or equal while the replica is
+/// unconfirmed, see `RemotePosition::accepts`): duplicate, late and out-of-order packets are
+/// harmless. Returns whether it was applied.
 #[allow(clippy::too_many_arguments)]
 fn apply_state(
     storage: &mut dyn cosmwasm_std::Storage,
@@ -143,9 +173,10 @@ fn apply_state(
     let mut position = remote_positions()
         .may_load(storage, key.clone())?
         .unwrap_or_else(|| empty_position(source_id, owner, account, asset, now));
-    if seq <= position.seq {
+    if !position.accepts(seq) {
         return Ok(false);
     }
+    position.unconfirmed = false;
     position.seq = seq;
     position.reported = available;
     position.account = account.to_string();

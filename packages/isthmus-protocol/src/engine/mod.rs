@@ -8,6 +8,10 @@ use crate::asset::AssetInfo;
 pub mod market;
 pub use market::*;
 
+/// Age after which the owner may expire a reservation of a rotated-out controller: the longest
+/// seize timeout plus an hour for clock differences between the chains.
+pub const RESERVATION_EXPIRY_SECONDS: u64 = crate::controller::MAX_SEIZE_TIMEOUT_SECONDS + 3_600;
+
 #[cw_serde]
 pub struct InstantiateMsg {
     /// Defaults to the instantiator.
@@ -52,8 +56,16 @@ pub enum ExecuteMsg {
     /// The seize succeeded: apply the vault's `(seq, available)` and drop the reservation
     /// (controller).
     ConsumeReservation { reservation_id: u64, seq: u64, available: Uint128 },
-    /// The seize failed or timed out: drop the reservation (controller).
+    /// The seize failed or timed out: drop the reservation (controller). Consume and release
+    /// are also accepted from the controller that created the reservation after it was
+    /// rotated out, so that its seizes in flight still settle.
     ReleaseReservation { reservation_id: u64 },
+    /// Recovery for a reservation whose rotated-out controller will never settle it (owner):
+    /// allowed once [`RESERVATION_EXPIRY_SECONDS`] passed since it was created, so its seize has
+    /// surely timed out. The seize is assumed to have happened (`reported` is lowered by the
+    /// amount: never over-counting); the next state the vault sends for the position, even
+    /// one at the same `seq` (`SyncPosition`), is applied, which restores the truth.
+    ExpireReservation { reservation_id: u64 },
     /// Change roles and limits (owner). `None` leaves a field unchanged.
     UpdateConfig {
         owner: Option<String>,
