@@ -20,9 +20,5 @@ where
     T: std::fmt::Debug,
     E: std::error::Error + PartialEq + Send + Sync + 'static,
 {
-    let err = result.expect_err("the transaction must fail");
-    match contract_error::<E>(&err) {
-        Some(actual) => assert_eq!(actual, &expected, "{err:#}"),
-        None => panic!("expected the {} error {expected:?}, got: {err:#}", std::any::type_name::<E>()),
-    }
+    crate::assert_error(&result.expect_err("the transaction must fail"), expected);
 }

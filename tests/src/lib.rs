@@ -1,5 +1,5 @@
 //! Isthmus scenarios: a suite builder that deploys the contracts on the two-chain bench, the
-//! DESIGN §4 invariants as checks, and a stand-in controller that injects seizes.
+//! invariants of docs/invariants.md as checks, and a stand-in controller that injects seizes.
 
 pub mod contracts;
 pub mod errors;
@@ -10,8 +10,14 @@ pub mod suite;
 
 pub use suite::{Suite, SuiteBuilder};
 
-/// Assert that a call failed with exactly `expected` (a contract error value): the bench keeps
-/// only the error's text, so the whole text is compared, never a substring.
-pub fn assert_error(err: &anyhow::Error, expected: impl std::fmt::Display) {
-    assert_eq!(err.root_cause().to_string(), expected.to_string(), "full error: {err:#}");
+/// Assert that the failed call `err` failed with exactly the contract error `expected`
+/// (variant and data), found through the bench's layers by [`errors::contract_error`].
+pub fn assert_error<E>(err: &anyhow::Error, expected: E)
+where
+    E: std::error::Error + PartialEq + Send + Sync + 'static,
+{
+    match errors::contract_error::<E>(err) {
+        Some(actual) => assert_eq!(actual, &expected, "{err:#}"),
+        None => panic!("expected the {} error {expected:?}, got: {err:#}", std::any::type_name::<E>()),
+    }
 }

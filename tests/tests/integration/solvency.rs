@@ -46,8 +46,8 @@ fn premiums_need_cash_so_a_debt_never_becomes_the_pools_withdrawable_cash() {
     let cost = preview.total_cost;
     let expected =
         ContractError::InsufficientCash { requested: Uint128::new(cost.i128() as u128), cash: Int128::zero() };
-    assert_error(&err, &expected);
     assert_eq!(preview.refusal, Some(expected.to_string()));
+    assert_error(&err, expected);
     assert_eq!(suite.engine_account("bob").unwrap().cash, Int128::zero());
     suite.check_all().unwrap();
 
