@@ -1,4 +1,4 @@
-//! DESIGN §4 invariants as checks a test calls after every step.
+//! docs/protocol.md §4 invariants as checks a test calls after every step.
 //!
 //! * Invariant 1 (vault conservation): per asset, the vault's bank or cw20 balance equals
 //!   its recorded total, which equals the sum of available + pending over all positions.

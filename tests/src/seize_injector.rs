@@ -1,7 +1,7 @@
 //! A stand-in for the liquidation controller's seize path, used until the controller's
 //! liquidation flow exists: it reserves collateral at the engine, sends `seize` on its
 //! channel to the vault, and consumes or releases the reservation on the ack or timeout,
-//! exactly as DESIGN §7 step 2 prescribes. It can also send raw bytes, to test how the
+//! exactly as docs/protocol.md §7 step 2 prescribes. It can also send raw bytes, to test how the
 //! vault treats malformed packets. Test-only: it accepts any channel.
 
 use cosmwasm_schema::cw_serde;

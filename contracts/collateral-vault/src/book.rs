@@ -111,7 +111,7 @@ pub fn apply(
 }
 
 /// An owner binds one account at the first deposit; it can change only once the owner
-/// holds nothing (DESIGN §2).
+/// holds nothing (docs/protocol.md §2).
 fn bind(owner: &Addr, binding: Option<Binding>, requested: &str) -> ContractResult<Binding> {
     if requested.is_empty() {
         return Err(ContractError::EmptyAccount);

@@ -1,5 +1,5 @@
 //! Collateral vault: holds deposits on a source chain and replicates each position's
-//! state to the options engine over IBC (DESIGN §1–4).
+//! state to the options engine over IBC (docs/protocol.md §1–4).
 
 pub mod book;
 pub mod contract;

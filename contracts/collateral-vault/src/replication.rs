@@ -1,4 +1,4 @@
-//! Building the packets that replicate vault state to the engine (DESIGN §4).
+//! Building the packets that replicate vault state to the engine (docs/protocol.md §4).
 
 use cosmwasm_std::{to_json_binary, Env, IbcMsg, IbcTimeout, Storage};
 use isthmus_protocol::packet::CollateralPacket;

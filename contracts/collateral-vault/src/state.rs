@@ -23,7 +23,7 @@ pub const CONFIG: Item<Config> = Item::new("config");
 #[cw_serde]
 pub struct AssetState {
     pub settings: AssetSettings,
-    /// Sum of available + pending over all positions (DESIGN invariant 1).
+    /// Sum of available + pending over all positions (invariant 1, docs/invariants.md).
     pub total: Uint128,
 }
 

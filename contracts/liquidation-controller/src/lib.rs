@@ -1,4 +1,4 @@
-//! Liquidation controller on the target chain (DESIGN §7): keeper escrow, seize packets to
+//! Liquidation controller on the target chain (docs/protocol.md §7): keeper escrow, seize packets to
 //! the vaults whose acknowledgement decides the outcome, and the insurance fund.
 
 pub mod contract;

@@ -1,6 +1,6 @@
 //! Options engine on the target chain. This part holds the collateral side: the source
 //! registry, replicated remote positions, withdrawal approval and seize reservations
-//! (DESIGN §1–4); trading and margin over options extend it.
+//! (docs/protocol.md §1–4); trading and margin over options extend it.
 
 pub mod contract;
 pub mod error;

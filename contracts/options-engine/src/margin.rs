@@ -1,4 +1,4 @@
-//! Withdrawal approval (DESIGN §4, §6): collateral rules first, then the account's full
+//! Withdrawal approval (docs/protocol.md §4, §6): collateral rules first, then the account's full
 //! portfolio margin with the position at its new amount.
 
 use cosmwasm_std::{Int128, Storage, Uint128};

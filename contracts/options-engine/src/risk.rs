@@ -1,5 +1,5 @@
 //! The engine's one margin function: builds the margin crate's view of an account (or of the
-//! pool) from storage and evaluates it (DESIGN §6).
+//! pool) from storage and evaluates it (docs/protocol.md §6).
 
 use cosmwasm_std::{SignedDecimal, StdResult, Storage};
 use isthmus_margin::{

@@ -1,4 +1,4 @@
-//! Settlement of expired positions at intrinsic value (DESIGN §8): lazily whenever an
+//! Settlement of expired positions at intrinsic value (docs/protocol.md §8): lazily whenever an
 //! account is touched, and by a permissionless crank per series. Long positions are paid by
 //! the pool and short positions pay it; the payoff `q x intrinsic x size` rounds down (toward
 //! negative infinity), so a long receives at most and a short pays at least its exact value.

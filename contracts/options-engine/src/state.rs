@@ -18,7 +18,7 @@ pub struct Config {
 
 pub const CONFIG: Item<Config> = Item::new("config");
 
-/// The engine's state of a registered source (DESIGN §1): when it last heard from it.
+/// The engine's state of a registered source (docs/protocol.md §1): when it last heard from it.
 #[cw_serde]
 #[derive(Default)]
 pub struct SourceState {
@@ -74,7 +74,7 @@ impl RemotePosition {
         seq > self.seq || (seq == self.seq && self.unconfirmed)
     }
 
-    /// What the engine counts: `reported - reserved` (DESIGN §4), never below zero.
+    /// What the engine counts: `reported - reserved` (docs/protocol.md §4), never below zero.
     pub fn usable(&self) -> Uint128 {
         self.reported.saturating_sub(self.reserved)
     }

@@ -1,4 +1,4 @@
-//! Haircut of remote collateral (DESIGN §6).
+//! Haircut of remote collateral (docs/protocol.md §6).
 
 use isthmus_pricing::math::sqrt;
 use isthmus_pricing::{Fixed, Rounding};

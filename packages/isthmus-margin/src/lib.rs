@@ -1,4 +1,4 @@
-//! Portfolio margin by scenarios for the Isthmus options engine (DESIGN.md §6).
+//! Portfolio margin by scenarios for the Isthmus options engine (docs/protocol.md §6).
 //!
 //! A pure crate: no storage, no floating point, checked arithmetic, nothing panics on inputs.
 //! [`evaluate`] revalues an [`Account`]'s options (Black-Scholes from `isthmus-pricing`) and the

@@ -1,4 +1,4 @@
-//! Deterministic fixed-point Black-Scholes for Isthmus (DESIGN.md §5).
+//! Deterministic fixed-point Black-Scholes for Isthmus (docs/protocol.md §5).
 //!
 //! * [`Fixed`]: signed binary fixed point (`raw / 2^88` in an `i128`), checked arithmetic.
 //! * [`math`]: `ln`, `exp`, `sqrt`; [`normal_cdf`], [`normal_pdf`].

@@ -1,5 +1,5 @@
 //! Messages of the liquidation controller (target chain): keeper escrow, acknowledgement-
-//! driven seizes and the insurance fund (DESIGN §7).
+//! driven seizes and the insurance fund (docs/protocol.md §7).
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Addr, Timestamp, Uint128};

@@ -1,7 +1,7 @@
 //! The one definition of everything that crosses a contract boundary in Isthmus.
 //!
 //! Contracts, the integration tests and off-chain clients all import these types, so a
-//! packet or a message is never written twice (DESIGN §3).
+//! packet or a message is never written twice (docs/protocol.md §3).
 
 pub mod ack;
 pub mod asset;
@@ -12,7 +12,7 @@ pub mod packet;
 pub mod vault;
 pub mod version;
 
-/// Application version negotiated on every Isthmus channel (DESIGN §1).
+/// Application version negotiated on every Isthmus channel (docs/protocol.md §1).
 pub const APP_VERSION: &str = "isthmus-1";
 
 /// Default and largest page of every list query.

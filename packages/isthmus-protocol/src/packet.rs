@@ -1,4 +1,4 @@
-//! IBC packet payloads (DESIGN §3). JSON, `snake_case`, one enum per direction.
+//! IBC packet payloads (docs/protocol.md §3). JSON, `snake_case`, one enum per direction.
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Timestamp, Uint128};

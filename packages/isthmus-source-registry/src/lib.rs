@@ -1,4 +1,4 @@
-//! Source registry shared by the options engine and the liquidation controller (DESIGN §1).
+//! Source registry shared by the options engine and the liquidation controller (docs/protocol.md §1).
 //!
 //! A source (a vault on a source chain) is registered under a stable `source_id` bound to a
 //! connection and a counterparty port, so that a re-opened channel keeps the same identity.

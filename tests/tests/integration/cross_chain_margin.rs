@@ -1,5 +1,5 @@
 //! Remote collateral backs options on the target chain at a haircut that grows with the
-//! source's staleness and the seize latency (DESIGN §6); past the maximum staleness it backs
+//! source's staleness and the seize latency (docs/protocol.md §6); past the maximum staleness it backs
 //! no new risk, and relaying restores it.
 
 use cosmwasm_std::Decimal;

@@ -1,4 +1,4 @@
-//! Liquidation (DESIGN §7): positions closed at once on the target chain, then debt
+//! Liquidation (docs/protocol.md §7): positions closed at once on the target chain, then debt
 //! recovered from collateral on the source chain by seize packets whose acknowledgement
 //! decides the outcome. Invariants 1-4 are checked after every step.
 

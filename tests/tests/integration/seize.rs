@@ -1,4 +1,4 @@
-//! Seize packets (DESIGN §4, §7 step 2) on the vault and the engine's reservations, with
+//! Seize packets (docs/protocol.md §4, §7 step 2) on the vault and the engine's reservations, with
 //! a stand-in controller, under every relay outcome.
 
 use cosmwasm_std::{to_json_binary, IbcEndpoint, IbcPacket, IbcTimeout, Uint128};

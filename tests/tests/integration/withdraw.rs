@@ -1,4 +1,4 @@
-//! Two-phase withdrawal (DESIGN §4) under every relay outcome.
+//! Two-phase withdrawal (docs/protocol.md §4) under every relay outcome.
 
 use collateral_vault::ContractError as VaultError;
 use isthmus_ibc_bench::{PacketState, Side};

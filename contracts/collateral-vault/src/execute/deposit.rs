@@ -1,4 +1,4 @@
-//! Deposits of native coins and cw20 tokens (DESIGN §2): anyone may deposit for an
+//! Deposits of native coins and cw20 tokens (docs/protocol.md §2): anyone may deposit for an
 //! owner-account pair; the owner's first deposit binds the account.
 
 use cosmwasm_std::{from_json, Addr, DepsMut, Env, MessageInfo, Response, Uint128};

@@ -1,4 +1,4 @@
-//! Phase one of a withdrawal (DESIGN §4): move the amount to pending and ask the engine.
+//! Phase one of a withdrawal (docs/protocol.md §4): move the amount to pending and ask the engine.
 
 use cosmwasm_std::{DepsMut, Env, MessageInfo, Response, Uint128};
 use isthmus_protocol::asset::AssetInfo;

@@ -1,4 +1,4 @@
-//! Seize packets from the controller (DESIGN §3–4). Never fails the transaction: every
+//! Seize packets from the controller (docs/protocol.md §3–4). Never fails the transaction: every
 //! refusal is an error acknowledgement, and a refused packet changes no state (all checks
 //! run before the first write). A seize id is executed at most once per controller
 //! (`SEIZE_RECEIPTS`); a repeated id is refused.

@@ -1,4 +1,4 @@
-//! The insurance fund and bad debt (DESIGN §7.3): debt that no collateral covers is paid by
+//! The insurance fund and bad debt (docs/protocol.md §7.3): debt that no collateral covers is paid by
 //! the insurance fund first, then by the pool; the engine refuses unless the account has no
 //! positions, no usable collateral and no seize in flight.
 

@@ -1,4 +1,4 @@
-//! A keeper's seize (DESIGN §7.2): escrow the repayment, reserve collateral at the engine,
+//! A keeper's seize (docs/protocol.md §7.2): escrow the repayment, reserve collateral at the engine,
 //! send `seize` to the vault. The acknowledgement decides the outcome (`ibc/ack.rs`).
 
 use cosmwasm_std::{to_json_binary, DepsMut, Env, IbcMsg, IbcTimeout, MessageInfo, Response, Uint128, WasmMsg};

@@ -1,4 +1,4 @@
-//! Seize outcomes (DESIGN §4, §7.2). Success: the engine applies the vault's `(seq,
+//! Seize outcomes (docs/protocol.md §4, §7.2). Success: the engine applies the vault's `(seq,
 //! available)`, the reservation is consumed and the escrow repays the debt. Error ack or
 //! timeout: the reservation is released and the escrow goes back to the keeper (if that send
 //! fails, the refund becomes claimable: `ibc/reply.rs`). A seize

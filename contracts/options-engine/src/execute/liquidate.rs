@@ -1,4 +1,4 @@
-//! Position liquidation (DESIGN §7.1) and debt handling (§7.2-3) on the engine.
+//! Position liquidation (docs/protocol.md §7.1) and debt handling (§7.2-3) on the engine.
 //!
 //! An account below maintenance margin (lenient prices: a slow feeder never blocks it) has its
 //! positions closed against the pool at mark, riskiest first (shorts before longs, each by

@@ -1,4 +1,4 @@
-//! Reservations of collateral for seizes in flight (DESIGN §4, §7). The controller reserves
+//! Reservations of collateral for seizes in flight (docs/protocol.md §4, §7). The controller reserves
 //! before sending `seize`, consumes on a success ack and releases on an error ack or a
 //! timeout. A reservation remembers the controller that created it, which may still consume
 //! or release it after a rotation (its seizes in flight settle through its acks); if that

@@ -1,4 +1,4 @@
-//! `Trade`: up to 16 legs against the pool, all or nothing (DESIGN §6).
+//! `Trade`: up to 16 legs against the pool, all or nothing (docs/protocol.md §6).
 
 use cosmwasm_std::{DepsMut, Env, Int128, MessageInfo, Response};
 use isthmus_protocol::engine::TradeLeg;

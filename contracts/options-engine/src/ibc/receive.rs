@@ -1,4 +1,4 @@
-//! Collateral packets from the vaults (DESIGN §3–4).
+//! Collateral packets from the vaults (docs/protocol.md §3–4).
 //!
 //! Never fails the transaction: a bad or unacceptable packet is answered with an error
 //! acknowledgement and changes no state (every check runs before the first write).

@@ -34,7 +34,7 @@ pub fn seize_quote(
         return Err(err(ContractError::RepayExceedsDebt { repay, debt }));
     }
     // Debt alone is a loan against collateral; a keeper may seize only from an account
-    // below maintenance margin (DESIGN §7: liquidation), never from a healthy one.
+    // below maintenance margin (docs/protocol.md §7: liquidation), never from a healthy one.
     let margin =
         account_margin(deps.storage, env.block.time.seconds(), &account, &state, Freshness::Lenient).map_err(err)?;
     if !margin.is_liquidatable() {

@@ -127,13 +127,13 @@ pub enum ExecuteMsg {
     /// Stop counting an owner's collateral; the account must meet its initial margin after.
     RevokeOwner { source_id: String, owner: String },
     /// Close an account below maintenance margin against the pool, riskiest positions first,
-    /// until it is back above initial margin or nothing is left (anyone; DESIGN §7.1).
+    /// until it is back above initial margin or nothing is left (anyone; docs/protocol.md §7.1).
     Liquidate { account: String },
     /// Credit the attached quote tokens to `account`'s cash (anyone; repays debt).
     RepayDebt { account: String },
     /// Write off the debt of an account with no positions, no usable collateral and no seize
     /// in flight: the attached quote (the insurance fund's payment) first, the pool for the
-    /// rest (controller; DESIGN §7.3).
+    /// rest (controller; docs/protocol.md §7.3).
     AbsorbDebt { account: String },
 }
 
