@@ -67,6 +67,8 @@ type Relayer struct {
 	Queue     []*InFlight
 	// Results of the last receive / ack / timeout, for gas and events.
 	LastRecv, LastAck *abci.ExecTxResult
+	// The error of the MsgRecvPacket tried after the deadline in TimeOut.
+	LastRecvAfterTimeoutErr string
 }
 
 func NewRelayer(t *testing.T, coord *ibctesting.Coordinator, chains ...*wasmibctesting.WasmTestChain) *Relayer {
@@ -190,6 +192,12 @@ func (r *Relayer) TimeOut(i int) *abci.ExecTxResult {
 	if !now.After(deadline) {
 		r.coord.IncrementTimeBy(deadline.Sub(now) + time.Second)
 	}
+	// Past the deadline the destination refuses the packet: MsgRecvPacket fails as a
+	// transaction (no acknowledgement is written).
+	require.NoError(r.t, p.To.UpdateClient())
+	_, err := p.To.RecvPacketWithResult(p.Packet)
+	require.Error(r.t, err, "a packet past its timeout was received")
+	r.LastRecvAfterTimeoutErr = err.Error()
 	require.NoError(r.t, p.From.UpdateClient())
 	res, err := p.From.TimeoutPacketWithResult(p.Packet)
 	require.NoError(r.t, err, "timeout %s", p.Kind())

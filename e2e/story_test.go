@@ -85,14 +85,39 @@ func TestConformance(t *testing.T) {
 			require.True(t, found)
 		}
 		require.Empty(t, e.Relayer.Queue)
+
+		// The real handshake refuses what the contracts' rules refuse; every refusal is a
+		// failed transaction that leaves no channel behind.
+		conn := A.Conn
+		second := channelOn(conn, A.Chain.TestChain, e.T.TestChain, "wasm."+A.Vault, "wasm."+e.Engine, AppVersion, false)
+		err := second.EndpointA.ChanOpenInit()
+		require.Error(t, err)
+		require.Contains(t, err.Error(), "already open")
+		t.Logf("second collateral channel refused: %v", err)
+		badVersion := channelOn(conn, A.Chain.TestChain, e.T.TestChain, "wasm."+A.Vault, "wasm."+e.Engine, "ics20-1", false)
+		err = badVersion.EndpointA.ChanOpenInit()
+		require.Error(t, err)
+		require.Contains(t, err.Error(), "channel version must be `isthmus-1`")
+		ordered := channelOn(conn, e.T.TestChain, A.Chain.TestChain, "wasm."+e.Engine, "wasm."+A.Vault, AppVersion, true)
+		ordered.EndpointA.ChannelConfig.Order = channeltypes.ORDERED
+		ordered.EndpointB.ChannelConfig.Order = channeltypes.ORDERED
+		err = ordered.EndpointA.ChanOpenInit()
+		require.Error(t, err)
+		require.Contains(t, err.Error(), "UNORDERED")
+		// Nobody closes an Isthmus channel from our side.
+		for _, ep := range []*ibctesting.Endpoint{A.Coll.EndpointA, A.Coll.EndpointB, A.Seize.EndpointA, A.Seize.EndpointB} {
+			err = ep.ChanCloseInit()
+			require.Error(t, err, "close %s/%s", ep.ChannelConfig.PortID, ep.ChannelID)
+			ch, _ := ep.Chain.App.GetIBCKeeper().ChannelKeeper.GetChannel(ep.Chain.GetContext(), ep.ChannelConfig.PortID, ep.ChannelID)
+			require.Equal(t, channeltypes.OPEN, ch.State)
+		}
+		t.Logf("channel close refused: %v", err)
 	})
 
 	step("2a_native_and_cw20_deposits_replicate", func(t *testing.T) {
-		res := e.MustExec(A.Chain, alice, A.Vault, M{"deposit": M{"account": alice.String()}}, coin(100_000_000, ATOM))
-		e.Gas.Add("deposit (native, vault)", res)
-		res = e.MustExec(A.Chain, bob, A.CW20, M{"send": M{"contract": A.Vault, "amount": "500000000",
+		e.Measured("deposit (native, vault)", A.Chain, alice, A.Vault, M{"deposit": M{"account": alice.String()}}, coin(100_000_000, ATOM))
+		e.Measured("deposit (cw20 send + hook)", A.Chain, bob, A.CW20, M{"send": M{"contract": A.Vault, "amount": "500000000",
 			"msg": jsonB64(t, M{"deposit": M{"account": bob.String()}})}})
-		e.Gas.Add("deposit (cw20 send + hook)", res)
 		e.MustExec(B.Chain, carol, B.Vault, M{"deposit": M{"account": carol.String()}}, coin(300_000_000, OSMO))
 		e.MustExec(B.Chain, carol, B.CW20, M{"send": M{"contract": B.Vault, "amount": "250000000",
 			"msg": jsonB64(t, M{"deposit": M{"account": carol.String()}})}})
@@ -131,8 +156,7 @@ func TestConformance(t *testing.T) {
 	step("2b_withdrawal_approved_and_paid", func(t *testing.T) {
 		e.MustExec(A.Chain, bob, A.Vault, M{"deposit": M{"account": bob.String()}}, coin(50_000_000, ATOM))
 		e.Relayer.RelayAll()
-		res := e.MustExec(A.Chain, bob, A.Vault, M{"withdraw": M{"asset": atom, "amount": "20000000"}})
-		e.Gas.Add("withdraw request (vault)", res)
+		res := e.Measured("withdraw request (vault)", A.Chain, bob, A.Vault, M{"withdraw": M{"asset": atom, "amount": "20000000"}})
 		v := e.VaultPos(A, bob.String(), atom)
 		require.Equal(t, [3]int64{30_000_000, 20_000_000, 2}, [3]int64{v.Available.Int(), v.Pending.Int(), int64(v.Seq)})
 		e.CheckAll("withdraw sent", surplus)
@@ -258,8 +282,7 @@ func TestConformance(t *testing.T) {
 		require.Equal(t, int64(800_000_000), e.Replica(B, alice.String(), osmo).Reported.Int())
 		e.pushPrices(t, "10", "1")
 		m := e.Margin("alice")
-		res := e.MustExec(e.T, alice, e.Engine, M{"trade": M{"legs": aliceLegs(), "max_cost": "1000000000000"}})
-		e.Gas.Add("trade, 2 legs (engine)", res)
+		res := e.Measured("trade, 2 legs (engine)", e.T, alice, e.Engine, M{"trade": M{"legs": aliceLegs(), "max_cost": "1000000000000"}})
 		cost := attrInt(t, res, e.Engine, "total_cost")
 		require.Equal(t, 50_000_000-cost, e.Account("alice").Cash.Int())
 		after := e.Margin("alice")
@@ -272,8 +295,7 @@ func TestConformance(t *testing.T) {
 	step("3c_trades_of_1_and_16_legs", func(t *testing.T) {
 		e.MustExec(e.T, bob, e.Engine, M{"deposit_cash": M{}}, coin(10_000_000_000, USDC))
 		e.pushPrices(t, "10", "1")
-		res := e.MustExec(e.T, bob, e.Engine, M{"trade": M{"legs": []M{{"series_id": series["call_10"], "quantity": 1}}, "max_cost": "1000000000"}})
-		e.Gas.Add("trade, 1 leg (engine)", res)
+		res := e.Measured("trade, 1 leg (engine)", e.T, bob, e.Engine, M{"trade": M{"legs": []M{{"series_id": series["call_10"], "quantity": 1}}, "max_cost": "1000000000"}})
 		c1 := attrInt(t, res, e.Engine, "total_cost")
 		require.Greater(t, c1, int64(0))
 		var legs []M
@@ -283,8 +305,7 @@ func TestConformance(t *testing.T) {
 			}
 		}
 		require.Len(t, legs, 16)
-		res = e.MustExec(e.T, bob, e.Engine, M{"trade": M{"legs": legs, "max_cost": "100000000000"}})
-		e.Gas.Add("trade, 16 legs (engine)", res)
+		res = e.Measured("trade, 16 legs (engine)", e.T, bob, e.Engine, M{"trade": M{"legs": legs, "max_cost": "100000000000"}})
 		c16 := attrInt(t, res, e.Engine, "total_cost")
 		require.Equal(t, 10_000_000_000-c1-c16, e.Account("bob").Cash.Int())
 		require.Len(t, e.Account("bob").Positions, 16)
@@ -297,8 +318,7 @@ func TestConformance(t *testing.T) {
 		m := e.Margin("alice")
 		require.True(t, m.Liquidatable, "equity %d, maintenance %d", m.Equity.Int(), m.MaintenanceMarg.Int())
 		insuranceBefore := e.Funds().Insurance.Int()
-		res := e.MustExec(e.T, keeper, e.Engine, M{"liquidate": M{"account": alice.String()}})
-		e.Gas.Add("liquidate (engine)", res)
+		res := e.Measured("liquidate (engine)", e.T, keeper, e.Engine, M{"liquidate": M{"account": alice.String()}})
 		penalties := attrInt(t, res, e.Engine, "penalties")
 		reward := attrInt(t, res, e.Engine, "reward")
 		insurance := attrInt(t, res, e.Engine, "insurance")
@@ -316,10 +336,9 @@ func TestConformance(t *testing.T) {
 
 	// seize sends a keeper's seize; returns the seize id and the tx.
 	seize := func(t *testing.T, s *Source, repay int64, recipient M) uint64 {
-		res := e.MustExec(e.T, keeper, e.Controller, M{"seize": M{
+		res := e.Measured("seize send (controller + engine reserve)", e.T, keeper, e.Controller, M{"seize": M{
 			"account": alice.String(), "source_id": s.ID, "owner": alice.String(), "asset": native(s.Denom), "recipient": recipient,
 		}}, coin(repay, USDC))
-		e.Gas.Add("seize send (controller + engine reserve)", res)
 		id, err := strconv.ParseUint(MustAttr(t, res, e.Controller, "seize_id"), 10, 64)
 		require.NoError(t, err)
 		return id
@@ -408,6 +427,7 @@ func TestConformance(t *testing.T) {
 		require.Equal(t, int64(52_500_000), e.Replica(B, alice.String(), osmo).Reserved.Int())
 		res := e.Relayer.TimeOut(e.Relayer.Find(B.ID+"/seize", "seize"))
 		e.Gas.Add("seize timeout: refund + release (controller + engine)", res)
+		t.Logf("MsgRecvPacket after the deadline: %s", e.Relayer.LastRecvAfterTimeoutErr)
 		rec := e.Seize(id)
 		require.Equal(t, map[string]any{"reason": "timeout"}, rec.Status["failed"])
 		require.Equal(t, keeperUSDC, e.Balance(e.T, keeper.String(), USDC))
