@@ -117,8 +117,14 @@ func (e *Env) U(name string) *User {
 	return u
 }
 
+// artifact is ../artifacts/<name>.wasm, or $ISTHMUS_E2E_ARTIFACTS/<name>.wasm (to run the
+// suite against contracts built elsewhere, e.g. another commit).
 func artifact(t *testing.T, name string) string {
-	p := filepath.Join("..", "artifacts", name+".wasm")
+	dir := os.Getenv("ISTHMUS_E2E_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join("..", "artifacts")
+	}
+	p := filepath.Join(dir, name+".wasm")
 	_, err := os.Stat(p)
 	require.NoError(t, err, "missing %s: run scripts/e2e.sh (it builds the artifacts)", p)
 	return p

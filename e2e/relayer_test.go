@@ -3,8 +3,13 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	wasmvmtypes "github.com/CosmWasm/wasmvm/v3/types"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/stretchr/testify/require"
@@ -13,6 +18,8 @@ import (
 	ibctesting "github.com/cosmos/ibc-go/v11/testing"
 
 	wasmibctesting "github.com/CosmWasm/wasmd/tests/wasmibctesting"
+	wasmkeeper "github.com/CosmWasm/wasmd/x/wasm/keeper"
+	wasmtypes "github.com/CosmWasm/wasmd/x/wasm/types"
 )
 
 // InFlight is a packet the relayer holds: sent, maybe received (ack written on the far
@@ -69,6 +76,9 @@ type Relayer struct {
 	LastRecv, LastAck *abci.ExecTxResult
 	// The error of the MsgRecvPacket tried after the deadline in TimeOut.
 	LastRecvAfterTimeoutErr string
+	// Contract-only gas of the last receive / ack / timeout handler (0 for a non-wasm port):
+	// the same handler dry-run through x/wasm's keeper on the state just before.
+	LastRecvContractGas, LastAckContractGas, LastTimeoutContractGas uint64
 }
 
 func NewRelayer(t *testing.T, coord *ibctesting.Coordinator, chains ...*wasmibctesting.WasmTestChain) *Relayer {
@@ -124,6 +134,10 @@ func (r *Relayer) Receive(i int) Ack {
 	p := r.Queue[i]
 	require.False(r.t, p.Received, "packet already received")
 	require.NoError(r.t, p.To.UpdateClient())
+	r.LastRecvContractGas = dryRun(r.t, p.To, func(ctx sdk.Context, k wasmkeeper.Keeper, addr sdk.AccAddress, relayer string) error {
+		_, err := k.OnRecvPacket(ctx, addr, wasmvmtypes.IBCPacketReceiveMsg{Packet: vmPacket(p.Packet), Relayer: relayer})
+		return err
+	})
 	res, err := p.To.RecvPacketWithResult(p.Packet)
 	require.NoError(r.t, err, "recv %s", p.Kind())
 	r.LastRecv = res
@@ -139,6 +153,11 @@ func (r *Relayer) Acknowledge(i int) *abci.ExecTxResult {
 	p := r.Queue[i]
 	require.True(r.t, p.Received, "packet not received yet")
 	require.NoError(r.t, p.From.UpdateClient())
+	r.LastAckContractGas = dryRun(r.t, p.From, func(ctx sdk.Context, k wasmkeeper.Keeper, addr sdk.AccAddress, relayer string) error {
+		return k.OnAckPacket(ctx, addr, wasmvmtypes.IBCPacketAckMsg{
+			Acknowledgement: wasmvmtypes.IBCAcknowledgement{Data: p.Ack}, OriginalPacket: vmPacket(p.Packet), Relayer: relayer,
+		})
+	})
 	res, err := p.From.AcknowledgePacketWithResult(p.Packet, p.Ack)
 	require.NoError(r.t, err, "ack %s", p.Kind())
 	r.LastAck = res
@@ -199,9 +218,42 @@ func (r *Relayer) TimeOut(i int) *abci.ExecTxResult {
 	require.Error(r.t, err, "a packet past its timeout was received")
 	r.LastRecvAfterTimeoutErr = err.Error()
 	require.NoError(r.t, p.From.UpdateClient())
+	r.LastTimeoutContractGas = dryRun(r.t, p.From, func(ctx sdk.Context, k wasmkeeper.Keeper, addr sdk.AccAddress, relayer string) error {
+		return k.OnTimeoutPacket(ctx, addr, wasmvmtypes.IBCPacketTimeoutMsg{Packet: vmPacket(p.Packet), Relayer: relayer})
+	})
 	res, err := p.From.TimeoutPacketWithResult(p.Packet)
 	require.NoError(r.t, err, "timeout %s", p.Kind())
 	r.Queue = append(r.Queue[:i], r.Queue[i+1:]...)
 	r.Collect()
 	return res
+}
+
+// vmPacket is the packet as wasmd hands it to a contract.
+func vmPacket(p channeltypes.Packet) wasmvmtypes.IBCPacket {
+	return wasmvmtypes.IBCPacket{
+		Data:     p.Data,
+		Src:      wasmvmtypes.IBCEndpoint{PortID: p.SourcePort, ChannelID: p.SourceChannel},
+		Dest:     wasmvmtypes.IBCEndpoint{PortID: p.DestinationPort, ChannelID: p.DestinationChannel},
+		Sequence: p.Sequence,
+		Timeout:  wasmvmtypes.IBCTimeout{Timestamp: p.TimeoutTimestamp},
+	}
+}
+
+// dryRun runs a contract's IBC handler on a throw-away cache of ep's chain with a fresh gas
+// meter (and wasmd's per-tx instance discount) and returns the gas consumed: what x/wasm
+// charges for the handler and everything it dispatches, without ibc-go core's proof
+// verification and the relayer tx's ante. 0 for a non-wasm port.
+func dryRun(t *testing.T, ep *ibctesting.Endpoint, f func(sdk.Context, wasmkeeper.Keeper, sdk.AccAddress, string) error) uint64 {
+	port := ep.ChannelConfig.PortID
+	if !strings.HasPrefix(port, "wasm.") {
+		return 0
+	}
+	addr, err := sdk.AccAddressFromBech32(strings.TrimPrefix(port, "wasm."))
+	require.NoError(t, err)
+	app := ep.Chain.App.(wasmibctesting.WasmTestApp).WasmApp
+	ctx, _ := ep.Chain.GetContext().CacheContext()
+	ctx = ctx.WithGasMeter(storetypes.NewGasMeter(100_000_000))
+	ctx = wasmtypes.WithTxContracts(ctx, wasmtypes.NewTxContracts())
+	require.NoError(t, f(ctx, app.WasmKeeper, addr, ep.Chain.SenderAccount.GetAddress().String()))
+	return ctx.GasMeter().GasConsumed()
 }
