@@ -23,9 +23,9 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	minttypes "github.com/cosmos/cosmos-sdk/x/mint/types"
-	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 
 	channeltypes "github.com/cosmos/ibc-go/v11/modules/core/04-channel/types"
 	ibctesting "github.com/cosmos/ibc-go/v11/testing"
@@ -404,25 +404,25 @@ func channelOn(conn *ibctesting.Path, a, b *ibctesting.TestChain, portA, portB, 
 // DefaultRisk mirrors tests/src/suite.rs::default_risk.
 func DefaultRisk() M {
 	return M{
-		"spread":                       "0.01",
-		"rate":                         "0.05",
-		"max_leg_quantity":             1000,
-		"initial_margin_factor":        "1.3",
-		"spot_moves":                   []string{"-0.3", "-0.15", "-0.1", "-0.05", "0", "0.05", "0.1", "0.15", "0.3"},
-		"vol_shock_up":                 "0.1",
-		"vol_shock_down":               "0.1",
-		"vol_shock_exponent":           "0.5",
-		"vol_shock_reference_days":     30,
-		"min_days_to_expiry":           1,
-		"min_vol":                      "0.05",
-		"short_floor":                  "0.01",
-		"haircut_base":                 "0.1",
-		"haircut_z":                    "3",
-		"seize_latency_seconds":        600,
-		"settlement_fallback_seconds":  3600,
-		"liquidation_penalty":          "0.05",
-		"liquidator_share":             "0.5",
-		"liquidation_bonus":            "0.05",
+		"spread":                      "0.01",
+		"rate":                        "0.05",
+		"max_leg_quantity":            1000,
+		"initial_margin_factor":       "1.3",
+		"spot_moves":                  []string{"-0.3", "-0.15", "-0.1", "-0.05", "0", "0.05", "0.1", "0.15", "0.3"},
+		"vol_shock_up":                "0.1",
+		"vol_shock_down":              "0.1",
+		"vol_shock_exponent":          "0.5",
+		"vol_shock_reference_days":    30,
+		"min_days_to_expiry":          1,
+		"min_vol":                     "0.05",
+		"short_floor":                 "0.01",
+		"haircut_base":                "0.1",
+		"haircut_z":                   "3",
+		"seize_latency_seconds":       600,
+		"settlement_fallback_seconds": 3600,
+		"liquidation_penalty":         "0.05",
+		"liquidator_share":            "0.5",
+		"liquidation_bonus":           "0.05",
 	}
 }
 
@@ -442,7 +442,9 @@ type GasBook struct {
 	contract map[string][]int64
 }
 
-func NewGasBook() *GasBook { return &GasBook{rows: map[string][]int64{}, contract: map[string][]int64{}} }
+func NewGasBook() *GasBook {
+	return &GasBook{rows: map[string][]int64{}, contract: map[string][]int64{}}
+}
 
 func (g *GasBook) Add(kind string, res *abci.ExecTxResult) {
 	if res == nil {

@@ -43,21 +43,25 @@ type EngineAccount struct {
 }
 
 type Margin struct {
-	Cash             Num    `json:"cash"`
-	CollateralValue  Num    `json:"collateral_value"`
-	CollateralMaint  Num    `json:"collateral_value_maintenance"`
-	PositionsValue   Num    `json:"positions_value"`
-	Equity           Num    `json:"equity"`
-	InitialMargin    Num    `json:"initial_margin"`
-	MaintenanceMarg  Num    `json:"maintenance_margin"`
-	WorstScenario    string `json:"worst_scenario"`
-	Liquidatable     bool   `json:"liquidatable"`
+	Cash            Num    `json:"cash"`
+	CollateralValue Num    `json:"collateral_value"`
+	CollateralMaint Num    `json:"collateral_value_maintenance"`
+	PositionsValue  Num    `json:"positions_value"`
+	Equity          Num    `json:"equity"`
+	InitialMargin   Num    `json:"initial_margin"`
+	MaintenanceMarg Num    `json:"maintenance_margin"`
+	WorstScenario   string `json:"worst_scenario"`
+	Liquidatable    bool   `json:"liquidatable"`
 }
 
 type Pool struct {
-	Cash        Num `json:"cash"`
-	TotalShares Num `json:"total_shares"`
-	Nav         Num `json:"nav"`
+	Cash Num `json:"cash"`
+	// Present on engines with the solvency changes of issue 8 (main after df88c06): the
+	// pool's part of the tokens, book cash minus the debt owed to it.
+	LiquidCash  *Num `json:"liquid_cash"`
+	Receivable  *Num `json:"receivable"`
+	TotalShares Num  `json:"total_shares"`
+	Nav         Num  `json:"nav"`
 }
 
 type Funds struct {
@@ -249,7 +253,13 @@ func (e *Env) CheckCashConservation() error {
 func (e *Env) CheckTokenSolvency() error {
 	held := e.Balance(e.T, e.Engine, USDC) + e.Balance(e.T, e.Controller, USDC)
 	f, pool := e.Funds(), e.Pool()
-	claims := max(pool.Cash.Int(), 0) + f.Escrow.Int() + f.Insurance.Int()
+	poolPays := pool.Cash.Int()
+	if pool.LiquidCash != nil {
+		// An engine that keeps the receivable apart pays LPs from liquid cash only: then the
+		// tokens must cover every claim even while a debt is open.
+		poolPays = pool.LiquidCash.Int()
+	}
+	claims := max(poolPays, 0) + f.Escrow.Int() + f.Insurance.Int()
 	debt := int64(0)
 	for _, name := range UserNames {
 		c := e.Account(name).Cash.Int()
@@ -260,6 +270,9 @@ func (e *Env) CheckTokenSolvency() error {
 		}
 	}
 	shortfall := claims - held
+	if pool.LiquidCash != nil && shortfall > 0 {
+		return fmt.Errorf("token solvency: claims %d exceed holdings %d (liquid pool cash %d, open debt %d)", claims, held, pool.LiquidCash.Int(), debt)
+	}
 	if debt == 0 && shortfall > 0 {
 		return fmt.Errorf("token solvency: claims %d exceed holdings %d with no debt open", claims, held)
 	}

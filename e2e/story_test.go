@@ -186,7 +186,7 @@ func TestConformance(t *testing.T) {
 		// A deposit the engine has not heard of yet (its update is held), then a withdrawal
 		// of more than the engine counts.
 		e.MustExec(A.Chain, bob, A.Vault, M{"deposit": M{"account": bob.String()}}, coin(10_000_000, ATOM)) // seq 3
-		e.MustExec(A.Chain, bob, A.Vault, M{"withdraw": M{"asset": atom, "amount": "35000000"}})              // seq 4
+		e.MustExec(A.Chain, bob, A.Vault, M{"withdraw": M{"asset": atom, "amount": "35000000"}})            // seq 4
 		bobBefore := e.Balance(A.Chain, bob.String(), ATOM)
 		i := e.Relayer.Find(A.ID+"/collateral", "withdraw_request")
 		ack := e.Relayer.Receive(i)
@@ -494,7 +494,7 @@ func TestConformance(t *testing.T) {
 		require.True(t, ack20.IsErr, "%s", ack20.Raw)
 		t.Logf("ICS-20 error ack from the target's transfer module: %s", ack20.Raw)
 		e.Relayer.Acknowledge(e.Relayer.Find(A.ID+"/ics20", "ics20")) // refund on A
-		e.Relayer.RelayAll()                                           // the seize ack
+		e.Relayer.RelayAll()                                          // the seize ack
 		// The seize counts as succeeded: the position lost the amount and the debt was repaid.
 		require.Equal(t, "succeeded", StatusName(e.Seize(id)))
 		require.Equal(t, debt-10_000_000, e.Debt("alice"))
@@ -527,4 +527,3 @@ func TestConformance(t *testing.T) {
 	t.Logf("real gas (tx GasUsed, %s):\n%s", "wasmd v0.70.3", e.Gas.Table())
 	writeGasTable(t, e.Gas)
 }
-
