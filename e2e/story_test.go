@@ -332,6 +332,11 @@ func TestConformance(t *testing.T) {
 		require.Less(t, acct.Cash.Int(), int64(0), "the crash leaves alice in debt")
 		require.Equal(t, attrInt(t, res, e.Engine, "cash"), acct.Cash.Int())
 		t.Logf("alice's debt after liquidation: %d uusdc (penalties %d)", -acct.Cash.Int(), penalties)
+		if pool := e.Pool(); pool.LiquidCash != nil {
+			t.Logf("pool after liquidation: book cash %d, liquid cash %d, receivable %d (strict token solvency checked)", pool.Cash.Int(), pool.LiquidCash.Int(), pool.Receivable.Int())
+		} else {
+			t.Logf("pool after liquidation: cash %d (engine without liquid_cash: solvency shortfall allowed up to the open debt)", pool.Cash.Int())
+		}
 	})
 
 	// seize sends a keeper's seize; returns the seize id and the tx.
