@@ -53,8 +53,9 @@ cd e2e
 go mod download
 fetched=$(date +%s)
 set +e
-go test -count=1 -timeout "${E2E_TIMEOUT:-20m}" -v "$@" ./...
-status=$?
+# wasmd's test app setup prints each chain's bank genesis as one JSON line; drop those.
+go test -count=1 -timeout "${E2E_TIMEOUT:-20m}" -v "$@" ./... 2>&1 | grep -v '^{"params":{"send_enabled"'
+status=${PIPESTATUS[0]}
 set -e
 done_at=$(date +%s)
 echo "e2e: artifacts $((built - start)) s, go mod download $((fetched - built)) s," \
