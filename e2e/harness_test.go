@@ -371,8 +371,8 @@ func NewEnv(t *testing.T) *Env {
 		// Collateral channel: the vault initiates.
 		s.Coll = channelOn(s.Conn, s.Chain.TestChain, e.T.TestChain, "wasm."+s.Vault, "wasm."+e.Engine, AppVersion, false)
 		s.Coll.CreateChannels()
-		// Seize channel: the controller initiates.
-		s.Seize = channelOn(s.Conn, e.T.TestChain, s.Chain.TestChain, "wasm."+e.Controller, "wasm."+s.Vault, AppVersion, true)
+		// Seize channel: the vault initiates too (the controller only answers, docs/protocol.md §1).
+		s.Seize = channelOn(s.Conn, s.Chain.TestChain, e.T.TestChain, "wasm."+s.Vault, "wasm."+e.Controller, AppVersion, false)
 		s.Seize.CreateChannels()
 		// ICS-20 between the source and the target (seized collateral goes home over it).
 		s.Xfer = channelOn(s.Conn, s.Chain.TestChain, e.T.TestChain, "transfer", "transfer", "ics20-1", false)
@@ -423,6 +423,9 @@ func DefaultRisk() M {
 		"liquidation_penalty":         "0.05",
 		"liquidator_share":            "0.5",
 		"liquidation_bonus":           "0.05",
+		"lp_notice_seconds":           0,
+		"tail_moves":                  []string{"-0.5", "0.5"},
+		"tail_weight":                 "0.333333333333333333",
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	sdkbech32 "github.com/cosmos/cosmos-sdk/types/bech32"
+
 	channeltypes "github.com/cosmos/ibc-go/v11/modules/core/04-channel/types"
 	ibctesting "github.com/cosmos/ibc-go/v11/testing"
 )
@@ -64,7 +66,7 @@ func TestConformance(t *testing.T) {
 				ControllerChannel *string `json:"controller_channel"`
 			}](t, s.Chain, s.Vault, M{"config": M{}})
 			require.Equal(t, s.Coll.EndpointA.ChannelID, *vc.EngineChannel)
-			require.Equal(t, s.Seize.EndpointB.ChannelID, *vc.ControllerChannel)
+			require.Equal(t, s.Seize.EndpointA.ChannelID, *vc.ControllerChannel)
 			src := Query[struct {
 				ChannelID *string `json:"channel_id"`
 			}](t, e.T, e.Engine, M{"source": M{"source_id": s.ID}})
@@ -78,7 +80,7 @@ func TestConformance(t *testing.T) {
 			found := false
 			for _, c := range cs.Sources {
 				if c.SourceID == s.ID {
-					require.Equal(t, s.Seize.EndpointA.ChannelID, *c.ChannelID)
+					require.Equal(t, s.Seize.EndpointB.ChannelID, *c.ChannelID)
 					found = true
 				}
 			}
@@ -98,12 +100,18 @@ func TestConformance(t *testing.T) {
 		err = badVersion.EndpointA.ChanOpenInit()
 		require.Error(t, err)
 		require.Contains(t, err.Error(), "channel version must be `isthmus-1`")
-		ordered := channelOn(conn, e.T.TestChain, A.Chain.TestChain, "wasm."+e.Engine, "wasm."+A.Vault, AppVersion, true)
+		ordered := channelOn(conn, A.Chain.TestChain, e.T.TestChain, "wasm."+A.Vault, "wasm."+e.Controller, AppVersion, false)
 		ordered.EndpointA.ChannelConfig.Order = channeltypes.ORDERED
 		ordered.EndpointB.ChannelConfig.Order = channeltypes.ORDERED
 		err = ordered.EndpointA.ChanOpenInit()
 		require.Error(t, err)
 		require.Contains(t, err.Error(), "UNORDERED")
+		// Only the vault opens: a handshake started from the engine's side is refused there, so
+		// two handshakes can never cross.
+		fromEngine := channelOn(conn, e.T.TestChain, A.Chain.TestChain, "wasm."+e.Engine, "wasm."+A.Vault, AppVersion, true)
+		err = fromEngine.EndpointA.ChanOpenInit()
+		require.Error(t, err)
+		require.Contains(t, err.Error(), "only the vault opens an Isthmus channel")
 		// Nobody closes an Isthmus channel from our side.
 		for _, ep := range []*ibctesting.Endpoint{A.Coll.EndpointA, A.Coll.EndpointB, A.Seize.EndpointA, A.Seize.EndpointB} {
 			err = ep.ChanCloseInit()
@@ -460,7 +468,7 @@ func TestConformance(t *testing.T) {
 		voucher := ibcDenom(ATOM, A.Xfer.EndpointB.ChannelID)
 		require.Zero(t, e.Balance(e.T, keeper.String(), voucher))
 		debt := e.Debt("alice")
-		id := seize(t, A, 20_000_000, M{"ics20": M{"channel": A.Xfer.EndpointA.ChannelID, "receiver": keeper.String(), "memo": "isthmus seize"}})
+		id := seize(t, A, 20_000_000, M{"ics20": M{"channel": A.Xfer.EndpointA.ChannelID, "receiver": keeper.String(), "memo": `{"note":"isthmus seize"}`}})
 		require.Equal(t, int64(4_200_000), e.Seize(id).Amount.Int())
 		ack := e.Relayer.Receive(e.Relayer.Find(A.ID+"/seize", "seize"))
 		e.Gas.AddBoth("seize receive, ICS-20 payout (vault + transfer)", e.Relayer.LastRecv, e.Relayer.LastRecvContractGas)
@@ -469,9 +477,17 @@ func TestConformance(t *testing.T) {
 		escrowA := transferEscrow(A.Xfer.EndpointA.ChannelID)
 		require.Equal(t, int64(4_200_000), e.Balance(A.Chain, escrowA, ATOM))
 		i := e.Relayer.Find(A.ID+"/ics20", "ics20")
+		body := e.Relayer.Queue[i].Body(t)
+		memo, _ := body["memo"].(string)
+		delete(body, "memo")
 		require.Equal(t, map[string]any{
-			"denom": ATOM, "amount": "4200000", "sender": A.Vault, "receiver": keeper.String(), "memo": "isthmus seize",
-		}, e.Relayer.Queue[i].Body(t))
+			"denom": ATOM, "amount": "4200000", "sender": A.Vault, "receiver": keeper.String(),
+		}, body)
+		// The vault asks for a source callback (so a refund is credited, docs/decisions.md) and
+		// keeps the keeper's own memo fields.
+		require.Contains(t, memo, `"src_callback":{"address":"`+A.Vault+`"}`)
+		require.Contains(t, memo, `"isthmus_seize":{`)
+		require.Contains(t, memo, `"note":"isthmus seize"`)
 		ack20, recv20, _ := e.Relayer.Relay(i)
 		e.Gas.Add("ics20 receive on target (baseline, transfer module only)", recv20)
 		require.False(t, ack20.IsErr, "%s", ack20.Raw)
@@ -490,7 +506,11 @@ func TestConformance(t *testing.T) {
 		keeperUSDC := e.Balance(e.T, keeper.String(), USDC)
 		pos := e.VaultPos(A, alice.String(), atom)
 		vaultBal := e.Balance(A.Chain, A.Vault, ATOM)
-		id := seize(t, A, 10_000_000, M{"ics20": M{"channel": A.Xfer.EndpointA.ChannelID, "receiver": "not-a-bech32-address"}})
+		// The keeper's own key under another chain's prefix: a valid bech32 the target's
+		// transfer module refuses (wrong prefix), so the delivery is refunded to the vault.
+		receiver, err := sdkbech32.ConvertAndEncode("osmo", keeper.Addr.Bytes())
+		require.NoError(t, err)
+		id := seize(t, A, 10_000_000, M{"ics20": M{"channel": A.Xfer.EndpointA.ChannelID, "receiver": receiver}})
 		require.Equal(t, int64(2_100_000), e.Seize(id).Amount.Int())
 		ack := e.Relayer.Receive(e.Relayer.Find(A.ID+"/seize", "seize"))
 		require.False(t, ack.IsErr, "the vault accepted the seize: %s", ack.Raw)
@@ -498,24 +518,30 @@ func TestConformance(t *testing.T) {
 		ack20 := e.Relayer.Receive(i)
 		require.True(t, ack20.IsErr, "%s", ack20.Raw)
 		t.Logf("ICS-20 error ack from the target's transfer module: %s", ack20.Raw)
-		e.Relayer.Acknowledge(e.Relayer.Find(A.ID+"/ics20", "ics20")) // refund on A
+		e.Relayer.Acknowledge(e.Relayer.Find(A.ID+"/ics20", "ics20")) // refund on A + source callback
 		e.Relayer.RelayAll()                                          // the seize ack
 		// The seize counts as succeeded: the position lost the amount and the debt was repaid.
 		require.Equal(t, "succeeded", StatusName(e.Seize(id)))
 		require.Equal(t, debt-10_000_000, e.Debt("alice"))
 		require.Equal(t, keeperUSDC-10_000_000, e.Balance(e.T, keeper.String(), USDC), "the keeper paid")
 		require.Equal(t, pos.Available.Int()-2_100_000, e.VaultPos(A, alice.String(), atom).Available.Int())
-		// The refund came back to the vault's bank balance, above its books.
+		// The refund came back to the vault, and wasmd's source callback told the vault: it is
+		// held for the delivery's receiver, not a surplus the admin could sweep.
 		require.Equal(t, vaultBal, e.Balance(A.Chain, A.Vault, ATOM))
+		refund := Query[struct {
+			Amount string `json:"amount"`
+		}](t, A.Chain, A.Vault, M{"seize_refund": M{"receiver": receiver, "asset": atom}})
+		require.Equal(t, "2100000", refund.Amount)
 		surplus[surplusKey{A.ID, "native:" + ATOM}] = 2_100_000
 		e.CheckAll("refunded", surplus)
-		// The admin sweeps the surplus (to the keeper who paid for it, as an operator would).
+		_, err = e.Exec(A.Chain, nil, A.Vault, M{"sweep_surplus": M{"asset": atom, "recipient": e.U("bob").String()}})
+		require.Error(t, err, "a held refund is not a surplus")
+		// The keeper claims it on the source chain with the same key.
 		keeperATOM := e.Balance(A.Chain, keeper.String(), ATOM)
-		res := e.MustExec(A.Chain, nil, A.Vault, M{"sweep_surplus": M{"asset": atom, "recipient": keeper.String()}})
-		require.Equal(t, "2100000", MustAttr(t, res, A.Vault, "amount"))
+		e.MustExec(A.Chain, keeper, A.Vault, M{"claim_seize_refund": M{"receiver": receiver, "asset": atom}})
 		delete(surplus, surplusKey{A.ID, "native:" + ATOM})
 		require.Equal(t, keeperATOM+2_100_000, e.Balance(A.Chain, keeper.String(), ATOM))
-		e.CheckSettled("refund swept")
+		e.CheckSettled("refund claimed")
 	})
 
 	step("5_debt_repaid_and_everything_settled", func(t *testing.T) {
