@@ -3,19 +3,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n==> %s\n' "$*"; }
+started=$(date +%s)
+step() { printf '\n==> %s (%d s so far)\n' "$*" $(($(date +%s) - started)); }
 
 step "set-up"
 bash scripts/setup.sh
 step "format"
 cargo fmt --all -- --check
+unformatted=$(gofmt -l e2e)
+[[ -z "$unformatted" ]] || { echo "gofmt: $unformatted"; exit 1; }
 step "no floating point in contracts"
 bash scripts/check_no_float.sh
 step "clippy (warnings denied)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-step "tests"
-cargo test --workspace --locked
+step "tests (with 10,000 randomized cases: 2 x 4,500 relay schedules + 1,000 trade previews)"
+ISTHMUS_PROPTEST_CASES="${ISTHMUS_PROPTEST_CASES:-4500}" ISTHMUS_SIMULATION_CASES="${ISTHMUS_SIMULATION_CASES:-1000}" \
+  cargo test --workspace --locked
 step "schema freshness"
 bash scripts/schema.sh --check
 step "wasm build, cosmwasm-check, sizes"
 bash scripts/build_wasm.sh
+step "real-chain conformance suite (three wasmd apps, ibc-go v11)"
+bash scripts/e2e.sh
+printf '\n==> all checks passed in %d s\n' $(($(date +%s) - started))
