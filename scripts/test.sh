@@ -15,6 +15,8 @@ step "clippy (warnings denied)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 step "tests"
 cargo test --workspace --locked
+step "fuzz smoke (every target, a few seconds each)"
+bash scripts/fuzz.sh --smoke
 step "schema freshness"
 bash scripts/schema.sh --check
 step "wasm build, cosmwasm-check, sizes"
