@@ -49,7 +49,7 @@ echo "fuzz.sh: build took $(($(date +%s) - start)) s"
 logs=$(mktemp -d)
 echo "fuzz.sh: logs in $logs"
 run_one() {
-  local t=$1 corpus
+  local t=$1 corpus result
   if [[ $smoke == 1 ]]; then
     corpus=$(mktemp -d)
   else
@@ -63,10 +63,12 @@ run_one() {
   if (cd fuzz && cargo fuzz run "${fuzz_opts[@]}" "$t" "$corpus" "seeds/$t" -- \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
       -artifact_prefix="artifacts/$t/" "${dict[@]}") >"$logs/$t.log" 2>&1; then
-    echo "ok"
+    result=ok
   else
-    echo "FAILED"
+    result=FAILED
   fi
+  if [[ $smoke == 1 ]]; then rm -rf "$corpus"; fi
+  echo "$result"
 }
 
 summary() {
