@@ -104,9 +104,10 @@ fn build() -> Base {
     };
     contract::execute(deps.as_mut(), env.clone(), message_info(&admin, &[]), register).expect("register source");
     let ch = IbcChannel::new(our_endpoint(), vault_endpoint(), IbcOrder::Unordered, APP_VERSION, CONNECTION);
-    contract::ibc_channel_open(deps.as_mut(), env.clone(), IbcChannelOpenMsg::new_init(ch.clone()))
+    // The vault initiates (docs/protocol.md §1): the controller sees OpenTry, then OpenConfirm.
+    contract::ibc_channel_open(deps.as_mut(), env.clone(), IbcChannelOpenMsg::new_try(ch.clone(), APP_VERSION))
         .expect("seize channel open");
-    contract::ibc_channel_connect(deps.as_mut(), env.clone(), IbcChannelConnectMsg::new_ack(ch, APP_VERSION))
+    contract::ibc_channel_connect(deps.as_mut(), env.clone(), IbcChannelConnectMsg::new_confirm(ch))
         .expect("seize channel connect");
     contract::execute(
         deps.as_mut(),

@@ -63,6 +63,9 @@ pub fn default_risk() -> RiskParams {
         liquidation_penalty: Decimal::percent(5),
         liquidator_share: Decimal::percent(50),
         liquidation_bonus: Decimal::percent(5),
+        lp_notice_seconds: 0,
+        tail_moves: vec![pct(-50), pct(50)],
+        tail_weight: Decimal::from_ratio(1u128, 3u128),
     }
 }
 

@@ -108,6 +108,9 @@ fn params(p: &ParamsIn) -> MarginParams {
         vol_shock_reference_days: ratio(p.reference_days as i128, 10),
         min_days_to_expiry: ratio(p.min_days as i128, 100),
         min_vol: ratio(p.min_vol as i128, 1000),
+        // Tail scenarios as the engine's defaults (-50%, +50% at a third).
+        tail_moves: vec![ratio(-1, 2), ratio(1, 2)],
+        tail_weight: ratio(1, 3),
         short_option_floor: ratio(p.short_floor as i128, 200),
         initial_margin_factor: ratio(p.im_factor as i128, 100),
         quote_decimals: p.quote_decimals as u32 % 40,

@@ -80,8 +80,7 @@ fn instantiate_msg() -> InstantiateMsg {
     }
 }
 
-/// Instantiate, open both channels (collateral from the vault's side, seize from the
-/// controller's), deposit for three owners (native and cw20), start one withdrawal and send
+/// Instantiate, open both channels (the vault initiates both, docs/protocol.md §1), deposit for three owners (native and cw20), start one withdrawal and send
 /// a heartbeat. Every step must succeed.
 fn build() -> Base {
     let mut deps = crate::restore(&vec![]);
@@ -96,11 +95,11 @@ fn build() -> Base {
         .expect("collateral channel open");
     contract::ibc_channel_connect(deps.as_mut(), env.clone(), IbcChannelConnectMsg::new_ack(ch, APP_VERSION))
         .expect("collateral channel connect");
-    // Seize channel: the controller initiates (OpenTry, then OpenConfirm).
+    // Seize channel: the vault initiates it too (OpenInit, then OpenAck).
     let ch = channel(SEIZE_CHANNEL);
-    contract::ibc_channel_open(deps.as_mut(), env.clone(), IbcChannelOpenMsg::new_try(ch.clone(), APP_VERSION))
+    contract::ibc_channel_open(deps.as_mut(), env.clone(), IbcChannelOpenMsg::new_init(ch.clone()))
         .expect("seize channel open");
-    contract::ibc_channel_connect(deps.as_mut(), env.clone(), IbcChannelConnectMsg::new_confirm(ch))
+    contract::ibc_channel_connect(deps.as_mut(), env.clone(), IbcChannelConnectMsg::new_ack(ch, APP_VERSION))
         .expect("seize channel connect");
 
     let counterparty = counterparty_endpoint(COLLATERAL_CHANNEL);
