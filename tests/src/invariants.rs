@@ -94,10 +94,13 @@ impl Suite {
         Ok(())
     }
 
-    /// Invariants 1 and 2, after every step.
+    /// Invariants 1, 2, 3 and 5, after every step: the source chain's books and the target
+    /// chain's cash and token solvency (every scenario checks both chains, whatever it does).
     pub fn check_invariants(&self) -> Result<()> {
         self.check_vault_conservation()?;
-        self.check_no_over_credit()
+        self.check_no_over_credit()?;
+        self.check_cash_conservation()?;
+        self.check_token_solvency()
     }
 
     /// Invariant 4: relay everything, then every book must balance.
