@@ -21,8 +21,8 @@ use isthmus_protocol::APP_VERSION;
 use liquidation_controller::contract;
 
 use crate::{
-    ack_is_error, addr, advance, assert_unchanged, attr, failed_execute, funds, packet, restore, sent_packets,
-    snapshot, start_env, steps, tick, verbose, Deps, Snapshot,
+    ack_is_error, addr, advance, assert_unchanged, attr, packet, restore, sent_packets, snapshot, start_env, steps,
+    tick, verbose, Deps, Snapshot,
 };
 
 pub const USDC: &str = "uusdc";
@@ -229,27 +229,14 @@ pub fn run_ibc(data: &[u8]) {
 /// controller's `ExecuteMsg`. Asserts: no panic, a failing call changes no storage, and the
 /// escrow equals the repayments in flight after every step.
 pub fn run_execute(data: &[u8]) {
-    let strict = crate::strict_execute(true);
     let base = base();
     let mut deps = restore_with_stub(&base.storage);
     let mut env = base.env.clone();
-    for step in steps(data) {
-        let (s, f, c, json) = match step {
-            [s, f, c, rest @ ..] => (*s, *f, *c, rest),
-            _ => continue,
-        };
-        tick(&mut env, advance(c));
-        let Ok(msg) = from_json::<ExecuteMsg>(json) else { continue };
-        let sender = addr(SENDERS[s as usize % SENDERS.len()]);
-        let info = message_info(&sender, &funds(f, USDC, "uosmo"));
-        let before = snapshot(&deps.storage);
-        let res = contract::execute(deps.as_mut(), env.clone(), info, msg);
-        if verbose() {
-            eprintln!("execute: {res:?}");
-        }
-        if let Err(e) = res {
-            failed_execute(&mut deps, &before, strict, &format!("a failing controller execute ({e})"));
-        }
-        check_funds(&deps, &env);
-    }
+    let target = crate::ExecuteTarget {
+        contract: "controller",
+        senders: &SENDERS,
+        denoms: (USDC, "uosmo"),
+        strict_by_default: true,
+    };
+    crate::run_execute_steps(data, &mut deps, &mut env, &target, contract::execute, check_funds);
 }

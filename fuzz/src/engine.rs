@@ -4,9 +4,8 @@ use std::sync::OnceLock;
 
 use cosmwasm_std::testing::message_info;
 use cosmwasm_std::{
-    coin, from_json, to_json_binary, Addr, Decimal, Env, IbcAcknowledgement, IbcChannel, IbcChannelConnectMsg,
-    IbcChannelOpenMsg, IbcEndpoint, IbcOrder, IbcPacketAckMsg, IbcPacketReceiveMsg, IbcPacketTimeoutMsg, Int128,
-    SignedDecimal, Uint128,
+    coin, to_json_binary, Addr, Decimal, Env, IbcAcknowledgement, IbcChannel, IbcChannelConnectMsg, IbcChannelOpenMsg,
+    IbcEndpoint, IbcOrder, IbcPacketAckMsg, IbcPacketReceiveMsg, IbcPacketTimeoutMsg, Int128, SignedDecimal, Uint128,
 };
 use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::engine::{
@@ -17,8 +16,8 @@ use isthmus_protocol::APP_VERSION;
 use options_engine::contract;
 
 use crate::{
-    ack_is_error, addr, addr_with_prefix, advance, assert_unchanged, attr, failed_execute, funds, packet, restore,
-    snapshot, start_env, steps, tick, verbose, Deps, Snapshot,
+    ack_is_error, addr, addr_with_prefix, advance, assert_unchanged, attr, packet, restore, snapshot, start_env, steps,
+    tick, verbose, Deps, Snapshot,
 };
 
 pub const USDC: &str = "uusdc";
@@ -348,26 +347,14 @@ fn assert_unchanged_but_last_heard(deps: &Deps, before: &Snapshot) {
 /// engine's `ExecuteMsg` (a step that does not decode is skipped). Asserts: no panic, and a
 /// failing call changes no storage.
 pub fn run_execute(data: &[u8]) {
-    let strict = crate::strict_execute(false);
     let base = base();
     let mut deps = restore(&base.storage);
     let mut env = base.env.clone();
-    for step in steps(data) {
-        let (s, f, c, json) = match step {
-            [s, f, c, rest @ ..] => (*s, *f, *c, rest),
-            _ => continue,
-        };
-        tick(&mut env, advance(c));
-        let Ok(msg) = from_json::<ExecuteMsg>(json) else { continue };
-        let sender = addr(SENDERS[s as usize % SENDERS.len()]);
-        let info = message_info(&sender, &funds(f, USDC, "uosmo"));
-        let before = snapshot(&deps.storage);
-        let res = contract::execute(deps.as_mut(), env.clone(), info, msg);
-        if verbose() {
-            eprintln!("execute: {res:?}");
-        }
-        if let Err(e) = res {
-            failed_execute(&mut deps, &before, strict, &format!("a failing engine execute ({e})"));
-        }
-    }
+    let target = crate::ExecuteTarget {
+        contract: "engine",
+        senders: &SENDERS,
+        denoms: (USDC, "uosmo"),
+        strict_by_default: false,
+    };
+    crate::run_execute_steps(data, &mut deps, &mut env, &target, contract::execute, |_, _| {});
 }

@@ -211,6 +211,56 @@ pub fn failed_execute(deps: &mut Deps, before: &Snapshot, strict: bool, what: &s
     }
 }
 
+/// What differs between the three `*_execute` targets.
+pub struct ExecuteTarget<'a> {
+    /// Named in failure messages ("a failing vault execute (...)").
+    pub contract: &'a str,
+    pub senders: &'a [&'a str],
+    /// The primary and the other denom that [`funds`] attaches.
+    pub denoms: (&'a str, &'a str),
+    /// Whether a failed call must leave storage unchanged unless `ISTHMUS_FUZZ_EXECUTE_MODE`
+    /// says otherwise (see [`strict_execute`]).
+    pub strict_by_default: bool,
+}
+
+/// The loop of the `*_execute` targets: each step is `[sender, funds, clock, json...]`, `json`
+/// decoded as `M` (a step that does not decode is skipped, as the chain would refuse it before
+/// the contract runs); a failed call goes through [`failed_execute`]; `after` runs after every
+/// step (the target's own checks).
+pub fn run_execute_steps<M, R, E>(
+    data: &[u8],
+    deps: &mut Deps,
+    env: &mut Env,
+    target: &ExecuteTarget,
+    execute: impl Fn(cosmwasm_std::DepsMut, Env, cosmwasm_std::MessageInfo, M) -> Result<R, E>,
+    mut after: impl FnMut(&Deps, &Env),
+) where
+    M: serde::de::DeserializeOwned,
+    R: std::fmt::Debug,
+    E: std::fmt::Display + std::fmt::Debug,
+{
+    let strict = strict_execute(target.strict_by_default);
+    for step in steps(data) {
+        let (s, f, c, json) = match step {
+            [s, f, c, rest @ ..] => (*s, *f, *c, rest),
+            _ => continue,
+        };
+        tick(env, advance(c));
+        let Ok(msg) = from_json::<M>(json) else { continue };
+        let sender = addr(target.senders[s as usize % target.senders.len()]);
+        let info = cosmwasm_std::testing::message_info(&sender, &funds(f, target.denoms.0, target.denoms.1));
+        let before = snapshot(&deps.storage);
+        let res = execute(deps.as_mut(), env.clone(), info, msg);
+        if verbose() {
+            eprintln!("execute: {res:?}");
+        }
+        if let Err(e) = res {
+            failed_execute(deps, &before, strict, &format!("a failing {} execute ({e})", target.contract));
+        }
+        after(deps, env);
+    }
+}
+
 /// Print what each step did when `ISTHMUS_FUZZ_VERBOSE` is set (for replaying one input).
 pub fn verbose() -> bool {
     static V: std::sync::OnceLock<bool> = std::sync::OnceLock::new();

@@ -18,8 +18,8 @@ use isthmus_protocol::vault::{
 use isthmus_protocol::APP_VERSION;
 
 use crate::{
-    ack_is_error, addr, advance, assert_unchanged, attr, failed_execute, funds, packet, restore, sent_packets,
-    snapshot, start_env, steps, tick, verbose, Deps, Snapshot,
+    ack_is_error, addr, advance, assert_unchanged, attr, packet, restore, sent_packets, snapshot, start_env, steps,
+    tick, verbose, Deps, Snapshot,
 };
 
 pub const CONNECTION: &str = "connection-0";
@@ -262,26 +262,14 @@ pub fn run_ibc(data: &[u8]) {
 /// vault's `ExecuteMsg` (a step that does not decode is skipped, as the chain would refuse
 /// it before the contract runs). Asserts: no panic, and a failing call changes no storage.
 pub fn run_execute(data: &[u8]) {
-    let strict = crate::strict_execute(false);
     let base = base();
     let mut deps = restore(&base.storage);
     let mut env = base.env.clone();
-    for step in steps(data) {
-        let (s, f, c, json) = match step {
-            [s, f, c, rest @ ..] => (*s, *f, *c, rest),
-            _ => continue,
-        };
-        tick(&mut env, advance(c));
-        let Ok(msg) = from_json::<ExecuteMsg>(json) else { continue };
-        let sender = addr(SENDERS[s as usize % SENDERS.len()]);
-        let info = message_info(&sender, &funds(f, ATOM, "uother"));
-        let before = snapshot(&deps.storage);
-        let res = contract::execute(deps.as_mut(), env.clone(), info, msg);
-        if verbose() {
-            eprintln!("execute: {res:?}");
-        }
-        if let Err(e) = res {
-            failed_execute(&mut deps, &before, strict, &format!("a failing vault execute ({e})"));
-        }
-    }
+    let target = crate::ExecuteTarget {
+        contract: "vault",
+        senders: &SENDERS,
+        denoms: (ATOM, "uother"),
+        strict_by_default: false,
+    };
+    crate::run_execute_steps(data, &mut deps, &mut env, &target, contract::execute, |_, _| {});
 }
