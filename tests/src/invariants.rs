@@ -1,7 +1,8 @@
 //! docs/protocol.md §4 invariants as checks a test calls after every step.
 //!
-//! * Invariant 1 (vault conservation): per asset, the vault's bank or cw20 balance equals
-//!   its recorded total, which equals the sum of available + pending over all positions.
+//! * Invariant 1 (vault conservation): per source and asset, the vault's bank or cw20
+//!   balance of that very asset equals its recorded total (plus any tokens merely sent to
+//!   it, a surplus), which equals the sum of available + pending over all positions.
 //! * Invariant 2 (no over-credit): per position, the engine's usable amount is at most what
 //!   cannot leave the vault without the engine's consent: the vault's available plus the
 //!   pending withdrawals the engine has not approved (request in flight, timed out, or
@@ -21,33 +22,49 @@ use isthmus_protocol::vault;
 use crate::suite::{Suite, USERS};
 
 impl Suite {
-    fn all_assets(&self) -> Vec<AssetInfo> {
-        vec![Suite::atom(), self.stk()]
+    /// Every source-chain owner name whose positions the checks sum.
+    fn owner_names(&self) -> Vec<&str> {
+        USERS.iter().copied().chain(self.extra_owners.iter().map(String::as_str)).collect()
     }
 
-    /// Invariant 1.
+    /// What vault `source` holds of `asset`, read from the asset's own bank denom or cw20
+    /// contract on that source's chain.
+    fn vault_holdings(&self, source: usize, asset: &AssetInfo) -> Result<u128> {
+        let (side, vault) = (Side::Source(source), &self.sources[source].vault);
+        match asset {
+            AssetInfo::Native(denom) => self.native_balance(side, vault, denom),
+            AssetInfo::Cw20(token) => self.token_balance(side, &cosmwasm_std::Addr::unchecked(token), vault),
+        }
+    }
+
+    /// Invariant 1, on every source: the vault's tokens cover its recorded total, which
+    /// equals the sum of available + pending over all positions. Tokens beyond the total
+    /// must be exactly what [`Suite::donate`] sent (a surplus nobody can withdraw), so a
+    /// leak in either direction still fails.
     pub fn check_vault_conservation(&self) -> Result<()> {
-        let assets: vault::AssetsResponse = self
-            .chains
-            .source
-            .wrap()
-            .query_wasm_smart(&self.vault, &vault::QueryMsg::Assets { start_after: None, limit: Some(30) })?;
-        for asset in assets.assets {
-            let info = asset.settings.asset.clone();
-            let balance = match &info {
-                AssetInfo::Native(denom) => self.native_balance(Side::Source, &self.vault, denom)?,
-                AssetInfo::Cw20(_) => self.cw20_balance(&self.vault)?,
-            };
-            let mut sum = 0u128;
-            for user in USERS.iter().copied().chain(self.extra_owners.iter().map(String::as_str)) {
-                let p = self.vault_position(user, &info)?;
-                sum += p.available.u128() + p.pending.u128();
+        for (source, deployment) in self.sources.iter().enumerate() {
+            let assets: vault::AssetsResponse = self
+                .chains
+                .chain(deployment.side)
+                .wrap()
+                .query_wasm_smart(&deployment.vault, &vault::QueryMsg::Assets { start_after: None, limit: Some(30) })?;
+            for asset in assets.assets {
+                let info = asset.settings.asset.clone();
+                let balance = self.vault_holdings(source, &info)?;
+                let donated = self.donated(deployment.side, &deployment.vault, &denom_or_token(&info));
+                let mut sum = 0u128;
+                for user in self.owner_names() {
+                    let p = self.vault_position_on(source, user, &info)?;
+                    sum += p.available.u128() + p.pending.u128();
+                }
+                ensure!(
+                    asset.total.u128() == sum && balance == asset.total.u128() + donated,
+                    "invariant 1 broken on {} for {info}: balance {balance}, total {}, sum of positions {sum}, \
+                     donated {donated}",
+                    deployment.source_id(),
+                    asset.total
+                );
             }
-            ensure!(
-                balance == asset.total.u128() && asset.total.u128() == sum,
-                "invariant 1 broken for {info}: balance {balance}, total {}, sum of positions {sum}",
-                asset.total
-            );
         }
         Ok(())
     }
@@ -56,11 +73,11 @@ impl Suite {
     /// request is still in flight, timed out, or refused with the refusal not yet back at
     /// the vault. Such amounts cannot leave the vault without the engine's approval, and
     /// return to available when the refusal or timeout lands.
-    fn unapproved_withdrawals(&self, owner: &str, asset: &AssetInfo) -> u128 {
+    fn unapproved_withdrawals(&self, source: usize, owner: &str, asset: &AssetInfo) -> u128 {
         self.chains
             .in_flight()
             .iter()
-            .filter(|p| p.from == Side::Source)
+            .filter(|p| p.from == Side::Source(source))
             .filter(|p| match &p.state {
                 PacketState::Acknowledged(ack) => !matches!(parse_ack::<Received>(ack), AckOutcome::Success(_)),
                 _ => true,
@@ -75,27 +92,31 @@ impl Suite {
             .sum()
     }
 
-    /// Invariant 2.
+    /// Invariant 2, on every source.
     pub fn check_no_over_credit(&self) -> Result<()> {
-        for user in USERS {
-            let owner = self.user(user).to_string();
-            for asset in self.all_assets() {
-                let v = self.vault_position(user, &asset)?;
-                let e = self.engine_position(user, &asset)?;
-                let bound = v.available.u128() + self.unapproved_withdrawals(&owner, &asset);
-                ensure!(
-                    e.usable.u128() <= bound,
-                    "invariant 2 broken for {user}/{asset}: engine usable {} > vault available {} + unapproved pending",
-                    e.usable,
-                    v.available
-                );
+        for (source, deployment) in self.sources.iter().enumerate() {
+            for user in USERS {
+                let owner = self.user_on(source, user).to_string();
+                for asset in deployment.assets() {
+                    let v = self.vault_position_on(source, user, &asset)?;
+                    let e = self.engine_position_on(source, user, &asset)?;
+                    let bound = v.available.u128() + self.unapproved_withdrawals(source, &owner, &asset);
+                    ensure!(
+                        e.usable.u128() <= bound,
+                        "invariant 2 broken on {} for {user}/{asset}: engine usable {} > vault available {} + \
+                         unapproved pending",
+                        deployment.source_id(),
+                        e.usable,
+                        v.available
+                    );
+                }
             }
         }
         Ok(())
     }
 
-    /// Invariants 1, 2, 3 and 5, after every step: the source chain's books and the target
-    /// chain's cash and token solvency (every scenario checks both chains, whatever it does).
+    /// Invariants 1, 2, 3 and 5, after every step: every source chain's books and the target
+    /// chain's cash and token solvency (every scenario checks every chain, whatever it does).
     pub fn check_invariants(&self) -> Result<()> {
         self.check_vault_conservation()?;
         self.check_no_over_credit()?;
@@ -106,24 +127,40 @@ impl Suite {
     /// Invariant 4: relay everything, then every book must balance.
     pub fn settle_and_check(&mut self) -> Result<()> {
         self.relay_all()?;
+        self.check_settled()
+    }
+
+    /// Invariant 4 without relaying: nothing in flight, and every book balances.
+    pub fn check_settled(&self) -> Result<()> {
         self.check_invariants()?;
         ensure!(self.chains.in_flight().is_empty(), "packets left in flight");
-        ensure!(self.pending_withdrawals()?.is_empty(), "withdrawals left pending");
         ensure!(self.reservations()?.is_empty(), "reservations left open");
-        for user in USERS {
-            for asset in self.all_assets() {
-                let v = self.vault_position(user, &asset)?;
-                let e = self.engine_position(user, &asset)?;
-                ensure!(
-                    e.reported == v.available && e.reserved.is_zero(),
-                    "invariant 4: {user}/{asset} engine reported {} (seq {}) but vault has {} (seq {})",
-                    e.reported,
-                    e.seq,
-                    v.available,
-                    v.seq
-                );
+        for (source, deployment) in self.sources.iter().enumerate() {
+            ensure!(self.pending_withdrawals_on(source)?.is_empty(), "withdrawals left pending on {source}");
+            for user in USERS {
+                for asset in deployment.assets() {
+                    let v = self.vault_position_on(source, user, &asset)?;
+                    let e = self.engine_position_on(source, user, &asset)?;
+                    ensure!(
+                        e.reported == v.available && e.reserved.is_zero(),
+                        "invariant 4 on {}: {user}/{asset} engine reported {} (seq {}) but vault has {} (seq {})",
+                        deployment.source_id(),
+                        e.reported,
+                        e.seq,
+                        v.available,
+                        v.seq
+                    );
+                }
             }
         }
         Ok(())
+    }
+}
+
+/// A native asset's denom or a cw20 asset's contract address: how donations are keyed.
+fn denom_or_token(asset: &AssetInfo) -> String {
+    match asset {
+        AssetInfo::Native(denom) => denom.clone(),
+        AssetInfo::Cw20(token) => token.clone(),
     }
 }

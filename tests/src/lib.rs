@@ -1,4 +1,4 @@
-//! Isthmus scenarios: a suite builder that deploys the contracts on the two-chain bench, the
+//! Isthmus scenarios: a suite builder that deploys the contracts on the N-chain bench, the
 //! invariants of docs/invariants.md as checks, and a stand-in controller that injects seizes.
 
 pub mod contracts;

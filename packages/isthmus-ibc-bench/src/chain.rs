@@ -22,20 +22,25 @@ pub type Chain = App<
     Ics20Escrow,
 >;
 
-/// Which of the two chains.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One chain of the bench: the target chain, or the `i`-th source chain (0-based, in the
+/// order the bench was built with).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Side {
     /// Where collateral lives (vaults).
-    Source,
+    Source(usize),
     /// Where the engine and controller live.
     Target,
 }
 
 impl Side {
-    pub fn other(self) -> Side {
+    /// The first source chain: the only one of a single-source bench.
+    pub const FIRST_SOURCE: Side = Side::Source(0);
+
+    /// The index of a source chain, `None` for the target.
+    pub fn source_index(self) -> Option<usize> {
         match self {
-            Side::Source => Side::Target,
-            Side::Target => Side::Source,
+            Side::Source(i) => Some(i),
+            Side::Target => None,
         }
     }
 }

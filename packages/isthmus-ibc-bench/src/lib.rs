@@ -1,8 +1,9 @@
-//! A two-chain IBC bench for CosmWasm contracts, on top of the cw-multi-test fork that
+//! An N-chain IBC bench for CosmWasm contracts, on top of the cw-multi-test fork that
 //! relays IBC (`abstract-cw-multi-test`).
 //!
-//! Two [`Chain`]s with their own chain ids, bech32 prefixes and block times are joined by a
-//! connection; channels open through the contracts' real IBC entry points. Every packet a
+//! Any number of source [`Chain`]s and one target chain, each with its own chain id, bech32
+//! prefix and block time (its own clock), each source joined to the target by a connection;
+//! channels open through the contracts' real IBC entry points. Every packet a
 //! contract sends is captured into a queue that the test relays by hand: all at once, one
 //! by sequence in any order, delivered now and acknowledged later, or left to time out.
 
@@ -12,4 +13,4 @@ pub mod ics20;
 pub mod relayer;
 
 pub use chain::{Chain, ChainSpec, Side};
-pub use relayer::{Handshake, Ics20Refusal, Ics20Sent, InFlight, PacketState, TwoChains};
+pub use relayer::{Chains, Handshake, Ics20Refusal, Ics20Sent, InFlight, PacketState, SourceChain};

@@ -1,6 +1,8 @@
-//! Two chains and a relayer that the test drives packet by packet.
+//! Source chains, a target chain and a relayer that the test drives packet by packet.
 
 use anyhow::{anyhow, bail, Result};
+use std::collections::BTreeMap;
+
 use cosmwasm_std::{from_json, Addr, Binary, Coin, IbcEndpoint, IbcOrder, IbcPacket, Timestamp, Uint128};
 use cw_multi_test::ibc::events::{SEND_PACKET_EVENT, TIMEOUT_RECEIVE_PACKET_EVENT, WRITE_ACK_EVENT};
 use cw_multi_test::ibc::types::MockIbcQuery;
@@ -28,6 +30,8 @@ pub enum PacketState {
 pub struct InFlight {
     /// The chain that sent it.
     pub from: Side,
+    /// The chain it is addressed to (the other end of its channel).
+    pub to: Side,
     pub packet: IbcPacket,
     pub state: PacketState,
 }
@@ -36,6 +40,11 @@ impl InFlight {
     /// Decode the packet's JSON payload.
     pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
         Ok(from_json(&self.packet.data)?)
+    }
+
+    /// Whether the packet travels between the target and source chain `source`.
+    pub fn on_link(&self, source: usize) -> bool {
+        self.from == Side::Source(source) || self.to == Side::Source(source)
     }
 }
 
@@ -66,6 +75,8 @@ pub enum Ics20Refusal {
 #[derive(Debug, Clone)]
 pub struct Handshake {
     pub initiator: Side,
+    /// The chain at the other end.
+    pub peer: Side,
     pub port: String,
     pub counterparty_port: String,
     counterparty_connection: String,
@@ -78,46 +89,72 @@ pub struct Handshake {
     pub counterparty_version: String,
 }
 
-/// The two chains, the connection between them, and the packets in flight.
-pub struct TwoChains {
-    pub source: Chain,
-    pub target: Chain,
-    pub source_spec: ChainSpec,
-    pub target_spec: ChainSpec,
-    /// Connection ids on (source, target).
+/// One source chain of the bench and its connection to the target.
+pub struct SourceChain {
+    pub chain: Chain,
+    pub spec: ChainSpec,
+    /// Connection ids on (this source, the target).
     pub connection: (String, String),
+    denylist: Denylist,
+}
+
+/// The chains of the bench: any number of source chains, each joined to the one target
+/// chain by its own connection, each with its own clock; and the packets in flight, which
+/// the test relays link by link (a silent relayer is a link nobody relays).
+pub struct Chains {
+    pub sources: Vec<SourceChain>,
+    pub target: Chain,
+    pub target_spec: ChainSpec,
+    target_denylist: Denylist,
     in_flight: Vec<InFlight>,
-    /// The banks' denylists on (source, target).
-    denylists: (Denylist, Denylist),
+    /// Where each open or opening channel end leads: (chain, channel id) -> the other chain.
+    routes: BTreeMap<(Side, String), Side>,
     /// ICS-20 transfers sent, oldest first.
     ics20_sent: Vec<Ics20Sent>,
 }
 
-impl TwoChains {
-    /// Two chains joined by one connection.
-    pub fn new(source_spec: ChainSpec, target_spec: ChainSpec) -> Result<Self> {
-        let denylists = (Denylist::default(), Denylist::default());
-        let mut source = source_spec.build_with_denylist(denylists.0.clone());
-        let mut target = target_spec.build_with_denylist(denylists.1.clone());
-        let connection = connect(&mut source, &mut target)?;
-        Ok(TwoChains {
-            source,
+impl Chains {
+    /// Source chains `sources` and the target chain, each source joined to the target by a
+    /// connection.
+    pub fn new(sources: Vec<ChainSpec>, target_spec: ChainSpec) -> Result<Self> {
+        if sources.is_empty() {
+            bail!("the bench needs at least one source chain");
+        }
+        let target_denylist = Denylist::default();
+        let mut target = target_spec.build_with_denylist(target_denylist.clone());
+        let mut built = vec![];
+        for spec in sources {
+            let denylist = Denylist::default();
+            let mut chain = spec.build_with_denylist(denylist.clone());
+            let connection = connect(&mut chain, &mut target)?;
+            built.push(SourceChain { chain, spec, connection, denylist });
+        }
+        Ok(Chains {
+            sources: built,
             target,
-            source_spec,
             target_spec,
-            connection,
+            target_denylist,
             in_flight: vec![],
-            denylists,
+            routes: BTreeMap::new(),
             ics20_sent: vec![],
         })
+    }
+
+    /// Every chain of the bench: the sources in order, then the target.
+    pub fn sides(&self) -> Vec<Side> {
+        (0..self.sources.len()).map(Side::Source).chain([Side::Target]).collect()
+    }
+
+    fn source(&self, index: usize) -> Result<&SourceChain> {
+        self.sources.get(index).ok_or_else(|| anyhow!("no source chain {index}"))
     }
 
     /// List (or, with `denied: false`, unlist) `addr` on `side`'s bank denylist: bank sends to
     /// or from it fail, as with a stablecoin issuer's blocklist.
     pub fn set_denied(&mut self, side: Side, addr: &Addr, denied: bool) {
         let list = match side {
-            Side::Source => &self.denylists.0,
-            Side::Target => &self.denylists.1,
+            Side::Source(i) => &self.sources[i].denylist,
+            Side::Target => &self.target_denylist,
         };
         let mut list = list.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         if denied {
@@ -127,17 +164,25 @@ impl TwoChains {
         }
     }
 
+    /// The chain `side` (panics on a source index the bench was not built with: a test bug).
     pub fn chain(&self, side: Side) -> &Chain {
         match side {
-            Side::Source => &self.source,
+            Side::Source(i) => &self.sources[i].chain,
             Side::Target => &self.target,
         }
     }
 
     pub fn chain_mut(&mut self, side: Side) -> &mut Chain {
         match side {
-            Side::Source => &mut self.source,
+            Side::Source(i) => &mut self.sources[i].chain,
             Side::Target => &mut self.target,
+        }
+    }
+
+    pub fn spec(&self, side: Side) -> &ChainSpec {
+        match side {
+            Side::Source(i) => &self.sources[i].spec,
+            Side::Target => &self.target_spec,
         }
     }
 
@@ -146,39 +191,60 @@ impl TwoChains {
         self.chain(side).api().addr_make(name)
     }
 
-    /// Open a channel initiated from `initiator`'s `port` to the other chain's
-    /// `counterparty_port`, all four steps in a row. Returns (initiator channel id,
-    /// counterparty channel id).
+    /// The connection between `a` and `b` (one of them the target), as (a's id, b's id).
+    pub fn connection_between(&self, a: Side, b: Side) -> Result<(String, String)> {
+        match (a, b) {
+            (Side::Source(i), Side::Target) => Ok(self.source(i)?.connection.clone()),
+            (Side::Target, Side::Source(i)) => {
+                let (src, tgt) = self.source(i)?.connection.clone();
+                Ok((tgt, src))
+            }
+            _ => bail!("no connection between {a:?} and {b:?}: sources connect to the target only"),
+        }
+    }
+
+    /// Open a channel initiated from `initiator`'s `port` to `peer`'s `counterparty_port`,
+    /// all four steps in a row. Returns (initiator channel id, peer channel id).
     pub fn open_channel(
         &mut self,
         initiator: Side,
+        peer: Side,
         port: &str,
         counterparty_port: &str,
         version: &str,
         order: IbcOrder,
     ) -> Result<(String, String)> {
-        let mut handshake = self.chan_open_init(initiator, port, counterparty_port, version, order)?;
-        self.chan_open_try(&mut handshake)?;
-        self.chan_open_ack(&handshake)?;
-        self.chan_open_confirm(&handshake)?;
-        Ok((handshake.channel, handshake.counterparty_channel))
+        let connections = self.connection_between(initiator, peer)?;
+        self.open_channel_on(initiator, peer, connections, port, counterparty_port, version, order)
     }
 
-    /// Step 1 of a handshake: `ChanOpenInit` on `initiator` (on the bench's connection).
+    /// Step 1 of a handshake: `ChanOpenInit` on `initiator`, on its connection to `peer`.
     /// The other steps are [`Self::chan_open_try`], [`Self::chan_open_ack`] and
     /// [`Self::chan_open_confirm`]; a test interleaves them to play crossing handshakes.
     pub fn chan_open_init(
         &mut self,
         initiator: Side,
+        peer: Side,
         port: &str,
         counterparty_port: &str,
         version: &str,
         order: IbcOrder,
     ) -> Result<Handshake> {
-        let (connection, counterparty_connection) = match initiator {
-            Side::Source => self.connection.clone(),
-            Side::Target => (self.connection.1.clone(), self.connection.0.clone()),
-        };
+        let connections = self.connection_between(initiator, peer)?;
+        self.chan_open_init_on(initiator, peer, connections, port, counterparty_port, version, order)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn chan_open_init_on(
+        &mut self,
+        initiator: Side,
+        peer: Side,
+        (connection, counterparty_connection): (String, String),
+        port: &str,
+        counterparty_port: &str,
+        version: &str,
+        order: IbcOrder,
+    ) -> Result<Handshake> {
         let init = self.chain_mut(initiator).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::OpenChannel {
             local_connection_id: connection,
             local_port: port.to_string(),
@@ -189,6 +255,7 @@ impl TwoChains {
         }))?;
         Ok(Handshake {
             initiator,
+            peer,
             port: port.to_string(),
             counterparty_port: counterparty_port.to_string(),
             counterparty_connection,
@@ -200,22 +267,23 @@ impl TwoChains {
         })
     }
 
-    /// Step 2: `ChanOpenTry` on the other chain; records its channel id and version.
+    /// Step 2: `ChanOpenTry` on the peer; records its channel id and version.
     pub fn chan_open_try(&mut self, handshake: &mut Handshake) -> Result<AppResponse> {
-        let try_ =
-            self.chain_mut(handshake.initiator.other()).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::OpenChannel {
-                local_connection_id: handshake.counterparty_connection.clone(),
-                local_port: handshake.counterparty_port.clone(),
-                version: handshake.version.clone(),
-                order: handshake.order.clone(),
-                counterparty_version: Some(handshake.version.clone()),
-                counterparty_endpoint: IbcEndpoint {
-                    port_id: handshake.port.clone(),
-                    channel_id: handshake.channel.clone(),
-                },
-            }))?;
+        let try_ = self.chain_mut(handshake.peer).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::OpenChannel {
+            local_connection_id: handshake.counterparty_connection.clone(),
+            local_port: handshake.counterparty_port.clone(),
+            version: handshake.version.clone(),
+            order: handshake.order.clone(),
+            counterparty_version: Some(handshake.version.clone()),
+            counterparty_endpoint: IbcEndpoint {
+                port_id: handshake.port.clone(),
+                channel_id: handshake.channel.clone(),
+            },
+        }))?;
         handshake.counterparty_version = event_attr(&try_, "channel_open_try", "version")?;
         handshake.counterparty_channel = event_attr(&try_, "channel_open_try", "channel_id")?;
+        self.routes.insert((handshake.initiator, handshake.channel.clone()), handshake.peer);
+        self.routes.insert((handshake.peer, handshake.counterparty_channel.clone()), handshake.initiator);
         Ok(try_)
     }
 
@@ -232,10 +300,10 @@ impl TwoChains {
         }))
     }
 
-    /// Step 4: `ChanOpenConfirm` on the other chain. A real relayer can only submit it once
-    /// the initiator's end is OPEN (it carries a proof of that); the bench does not check.
+    /// Step 4: `ChanOpenConfirm` on the peer. A real relayer can only submit it once the
+    /// initiator's end is OPEN (it carries a proof of that); the bench does not check.
     pub fn chan_open_confirm(&mut self, handshake: &Handshake) -> Result<AppResponse> {
-        self.chain_mut(handshake.initiator.other()).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::ConnectChannel {
+        self.chain_mut(handshake.peer).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::ConnectChannel {
             port_id: handshake.counterparty_port.clone(),
             channel_id: handshake.counterparty_channel.clone(),
             counterparty_version: Some(handshake.counterparty_version.clone()),
@@ -246,10 +314,11 @@ impl TwoChains {
         }))
     }
 
-    /// Close a channel from `side` (ChanCloseInit there, ChanCloseConfirm on the other side).
+    /// Close a channel from `side` (ChanCloseInit there, ChanCloseConfirm on `peer`).
     pub fn close_channel(
         &mut self,
         side: Side,
+        peer: Side,
         port: &str,
         channel: &str,
         counterparty_port: &str,
@@ -260,7 +329,7 @@ impl TwoChains {
             channel_id: channel.to_string(),
             init: true,
         }))?;
-        self.chain_mut(side.other()).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::CloseChannel {
+        self.chain_mut(peer).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::CloseChannel {
             port_id: counterparty_port.to_string(),
             channel_id: counterparty_channel.to_string(),
             init: false,
@@ -365,12 +434,17 @@ impl TwoChains {
                     .map(|a| a.value.clone())
                     .ok_or_else(|| anyhow!("send_packet without {key}"))
             };
+            let channel = attr("packet_src_channel")?;
+            let to = *self
+                .routes
+                .get(&(side, channel.clone()))
+                .ok_or_else(|| anyhow!("packet sent on {channel} of {side:?}, a channel the bench did not open"))?;
             let packet: IbcPacket = from_json(self.chain(side).ibc_query(MockIbcQuery::SendPacket {
-                channel_id: attr("packet_src_channel")?,
+                channel_id: channel,
                 port_id: attr("packet_src_port")?,
                 sequence: attr("packet_sequence")?.parse()?,
             })?)?;
-            self.in_flight.push(InFlight { from: side, packet, state: PacketState::Sent });
+            self.in_flight.push(InFlight { from: side, to, packet, state: PacketState::Sent });
         }
         Ok(())
     }
@@ -378,6 +452,11 @@ impl TwoChains {
     /// Packets the relayer holds, oldest first.
     pub fn in_flight(&self) -> &[InFlight] {
         &self.in_flight
+    }
+
+    /// Indices (into [`Self::in_flight`]) of the packets on the link of source `source`.
+    pub fn in_flight_on(&self, source: usize) -> Vec<usize> {
+        (0..self.in_flight.len()).filter(|&i| self.in_flight[i].on_link(source)).collect()
     }
 
     fn index_of(&self, from: Side, channel: &str, sequence: u64) -> Result<usize> {
@@ -395,7 +474,7 @@ impl TwoChains {
         if flight.state != PacketState::Sent {
             bail!("packet {index} was already delivered");
         }
-        let dest = flight.from.other();
+        let dest = flight.to;
         let response =
             self.chain_mut(dest).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::Receive { packet: flight.packet.clone() }))?;
         self.capture(dest, &response)?;
@@ -457,17 +536,28 @@ impl TwoChains {
     /// Relay until nothing is in flight (packets sent by acks and timeouts included).
     /// Returns how many packets were relayed. Bounded so that a ping-pong bug cannot hang.
     pub fn relay_all(&mut self) -> Result<usize> {
+        self.relay_while(|_| true)
+    }
+
+    /// Relay until nothing is in flight on the link of source `source`, leaving the other
+    /// links' packets where they are (each link has its own relayer).
+    pub fn relay_link(&mut self, source: usize) -> Result<usize> {
+        self.relay_while(|p| p.on_link(source))
+    }
+
+    /// Relay the oldest packet `selected` picks, until it picks none.
+    fn relay_while(&mut self, selected: impl Fn(&InFlight) -> bool) -> Result<usize> {
         let mut count = 0;
-        while !self.in_flight.is_empty() {
+        while let Some(index) = self.in_flight.iter().position(&selected) {
             if count >= 10_000 {
-                bail!("relay_all: more than 10000 packets; a loop between contracts?");
+                bail!("relay: more than 10000 packets; a loop between contracts?");
             }
-            match self.in_flight[0].state {
+            match self.in_flight[index].state {
                 PacketState::Sent => {
-                    self.relay(0)?;
+                    self.relay(index)?;
                 }
                 _ => {
-                    self.settle(0)?;
+                    self.settle(index)?;
                 }
             }
             count += 1;
@@ -475,16 +565,15 @@ impl TwoChains {
         Ok(count)
     }
 
-    /// Let packet `index` time out: move both clocks (time passes on both chains) until the
+    /// Let packet `index` time out: move every clock (time passes on all chains) until the
     /// destination is past the packet's timeout, deliver (which the destination refuses)
     /// and tell the sender.
     pub fn time_out(&mut self, index: usize) -> Result<AppResponse> {
         let flight = self.in_flight.get(index).cloned().ok_or_else(|| anyhow!("no packet {index}"))?;
         let deadline = flight.packet.timeout.timestamp().ok_or_else(|| anyhow!("packet has no timestamp timeout"))?;
-        let dest = flight.from.other();
-        let now = self.chain(dest).block_info().time;
+        let now = self.chain(flight.to).block_info().time;
         if now < deadline {
-            self.advance_both(deadline.seconds() - now.seconds());
+            self.advance_all(deadline.seconds() - now.seconds());
         }
         match self.deliver(index)? {
             PacketState::TimedOut => self.settle(index),
@@ -502,38 +591,37 @@ impl TwoChains {
         Ok(Binary::from(decode_hex(&hex_ack)?))
     }
 
-    /// A second connection between the same two chains; returns (source, target) ids.
-    pub fn add_connection(&mut self) -> Result<(String, String)> {
-        connect(&mut self.source, &mut self.target)
+    /// A second connection between source `source` and the target; returns (source,
+    /// target) ids.
+    pub fn add_connection(&mut self, source: usize) -> Result<(String, String)> {
+        let Chains { sources, target, .. } = self;
+        let chain = &mut sources.get_mut(source).ok_or_else(|| anyhow!("no source chain {source}"))?.chain;
+        connect(chain, target)
     }
 
     /// Open a channel on a given pair of connections (initiator's first).
+    #[allow(clippy::too_many_arguments)]
     pub fn open_channel_on(
         &mut self,
         initiator: Side,
+        peer: Side,
         connections: (String, String),
         port: &str,
         counterparty_port: &str,
         version: &str,
         order: IbcOrder,
     ) -> Result<(String, String)> {
-        let saved = self.connection.clone();
-        self.connection = match initiator {
-            Side::Source => connections,
-            Side::Target => (connections.1, connections.0),
-        };
-        let result = self.open_channel(initiator, port, counterparty_port, version, order);
-        self.connection = saved;
-        result
+        let mut handshake =
+            self.chan_open_init_on(initiator, peer, connections, port, counterparty_port, version, order)?;
+        self.chan_open_try(&mut handshake)?;
+        self.chan_open_ack(&handshake)?;
+        self.chan_open_confirm(&handshake)?;
+        Ok((handshake.channel, handshake.counterparty_channel))
     }
 
     /// Advance `side` by `seconds` (and the matching number of blocks).
     pub fn advance(&mut self, side: Side, seconds: u64) {
-        let block_time = match side {
-            Side::Source => self.source_spec.block_time_seconds,
-            Side::Target => self.target_spec.block_time_seconds,
-        }
-        .max(1);
+        let block_time = self.spec(side).block_time_seconds.max(1);
         let blocks = seconds.div_ceil(block_time).max(1);
         self.chain_mut(side).update_block(|b| {
             b.time = b.time.plus_seconds(seconds);
@@ -541,10 +629,11 @@ impl TwoChains {
         });
     }
 
-    /// Advance both chains by `seconds`.
-    pub fn advance_both(&mut self, seconds: u64) {
-        self.advance(Side::Source, seconds);
-        self.advance(Side::Target, seconds);
+    /// Advance every chain by `seconds`.
+    pub fn advance_all(&mut self, seconds: u64) {
+        for side in self.sides() {
+            self.advance(side, seconds);
+        }
     }
 
     pub fn time(&self, side: Side) -> Timestamp {
@@ -570,7 +659,7 @@ fn event_attr(response: &AppResponse, ty: &str, key: &str) -> Result<String> {
         .ok_or_else(|| anyhow!("no {ty}.{key} in response"))
 }
 
-/// Create a connection between the two chains (both ends registered).
+/// Create a connection between a source and the target (both ends registered).
 fn connect(source: &mut Chain, target: &mut Chain) -> Result<(String, String)> {
     let create = |chain: &mut Chain, remote: String, id: Option<String>, cp: Option<String>| {
         chain.sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::CreateConnection {

@@ -25,7 +25,7 @@ fn show(suite: &Suite, who: &str) -> Result<()> {
     );
     println!(
         "    vault holds {} uatom; {} packet(s) in flight",
-        suite.native_balance(Side::Source, &suite.vault, ATOM)?,
+        suite.native_balance(Side::FIRST_SOURCE, &suite.vault, ATOM)?,
         suite.chains.in_flight().len()
     );
     suite.check_invariants()?;
@@ -66,11 +66,14 @@ fn main() -> Result<()> {
     let mut suite = SuiteBuilder::new().with_controller().build()?;
     println!(
         "  source chain {} (vault {}), target chain {} (engine {})",
-        suite.chains.source_spec.chain_id, suite.vault, suite.chains.target_spec.chain_id, suite.engine
+        suite.chains.sources[0].spec.chain_id, suite.vault, suite.chains.target_spec.chain_id, suite.engine
     );
     println!(
         "  collateral channel {} <-> {}, seize channel {} <-> {}",
-        suite.collateral_channel.0, suite.collateral_channel.1, suite.seize_channel.0, suite.seize_channel.1
+        suite.collateral_channel().0,
+        suite.collateral_channel().1,
+        suite.seize_channel().0,
+        suite.seize_channel().1
     );
 
     say("1. Alice deposits 10,000 uatom into the vault on the source chain, for her account on the target chain.");
@@ -84,7 +87,7 @@ fn main() -> Result<()> {
     suite.withdraw("alice", Suite::atom(), 4_000)?;
     show(&suite, "alice")?;
     relay_one(&mut suite)?;
-    println!("    alice's wallet: {} uatom", suite.native_balance(Side::Source, &suite.user("alice"), ATOM)?);
+    println!("    alice's wallet: {} uatom", suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM)?);
     show(&suite, "alice")?;
 
     say("3. Alice deposits 500 more, but that update is still in flight when she asks for 6,500.");
@@ -114,7 +117,7 @@ fn main() -> Result<()> {
     show(&suite, "alice")?;
     println!(
         "    alice's wallet: {} uatom (1,000,000,000 minus the 6,500 still deposited)",
-        suite.native_balance(Side::Source, &suite.user("alice"), ATOM)?
+        suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM)?
     );
     market(&mut suite)?;
     crash(&mut suite)?;
@@ -172,7 +175,7 @@ fn market(suite: &mut Suite) -> Result<()> {
     show_margin(suite, "bob")?;
 
     say("8. A day later ATOM rallies to 11.5: the short calls lose, the margin view follows.");
-    suite.chains.advance_both(86_400);
+    suite.chains.advance_all(86_400);
     suite.push_price("ATOM", Decimal::from_ratio(23u128, 2u128))?;
     suite.push_vol("ATOM", listed.expiry, Decimal::percent(60))?;
     let carol = suite.user("carol");
@@ -181,7 +184,7 @@ fn market(suite: &mut Suite) -> Result<()> {
     show_margin(suite, "bob")?;
 
     say("9. Expiry. The first price at or after it, 10.8, fixes the settlement price; a keeper cranks settlement.");
-    suite.chains.advance_both(29 * 86_400 + 1);
+    suite.chains.advance_all(29 * 86_400 + 1);
     suite.push_price("ATOM", Decimal::from_ratio(54u128, 5u128))?;
     for series_id in [listed.call_11, listed.put_10] {
         suite.engine_as("keeper", &ExecuteMsg::SettleSeries { series_id, limit: None }, &[])?;
@@ -207,7 +210,7 @@ fn crash(suite: &mut Suite) -> Result<()> {
     use isthmus_protocol::engine::ExecuteMsg;
 
     say("10. A new month is listed. Carol deposits 100 ATOM on the source chain and writes 150 puts at 10.");
-    suite.chains.advance_both(3_600);
+    suite.chains.advance_all(3_600);
     let listed = suite.open_market(0)?;
     suite.deposit_atom("carol", 100_000_000)?;
     suite.relay_all()?;
@@ -215,7 +218,7 @@ fn crash(suite: &mut Suite) -> Result<()> {
     show_margin(suite, "carol")?;
 
     say("11. ATOM crashes to 5 USDC. Carol's account is under maintenance margin.");
-    suite.chains.advance_both(60);
+    suite.chains.advance_all(60);
     suite.push_price("ATOM", Decimal::from_ratio(5u128, 1u128))?;
     suite.push_vol("ATOM", listed.expiry, Decimal::percent(60))?;
     show_margin(suite, "carol")?;

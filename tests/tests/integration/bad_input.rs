@@ -16,7 +16,7 @@ fn root(err: anyhow::Error) -> String {
 fn assert_unchanged(suite: &Suite) {
     suite.check_invariants().unwrap();
     assert!(suite.chains.in_flight().is_empty(), "no packet may be sent");
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE);
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().seq, 0);
 }
 
@@ -67,7 +67,7 @@ fn extra_funds_are_refused() {
     let err = suite
         .chains
         .execute(
-            Side::Source,
+            Side::FIRST_SOURCE,
             &alice,
             &vault_addr,
             &vault::ExecuteMsg::Deposit { account, owner: None },
@@ -80,7 +80,7 @@ fn extra_funds_are_refused() {
     let err = suite
         .chains
         .execute(
-            Side::Source,
+            Side::FIRST_SOURCE,
             &alice,
             &vault_addr,
             &vault::ExecuteMsg::Withdraw { asset: Suite::atom(), amount: Uint128::new(1) },
@@ -94,11 +94,10 @@ fn extra_funds_are_refused() {
 #[test]
 fn cw20_from_a_token_not_allowed_is_refused() {
     let mut suite = SuiteBuilder::new().build().unwrap();
-    let code = suite.chains.source.store_code(isthmus_tests::contracts::cw20_token());
+    let code = suite.chains.sources[0].chain.store_code(isthmus_tests::contracts::cw20_token());
     let alice = suite.user("alice");
-    let rogue = suite
-        .chains
-        .source
+    let rogue = suite.chains.sources[0]
+        .chain
         .instantiate_contract(
             code,
             alice.clone(),
@@ -148,8 +147,8 @@ fn empty_account_is_refused() {
 fn forge_to_engine(suite: &mut Suite, data: cosmwasm_std::Binary, sequence: u64) -> cosmwasm_std::Binary {
     let packet = IbcPacket::new(
         data,
-        IbcEndpoint { port_id: suite.vault_port(), channel_id: suite.collateral_channel.0.clone() },
-        IbcEndpoint { port_id: suite.engine_port(), channel_id: suite.collateral_channel.1.clone() },
+        IbcEndpoint { port_id: suite.vault_port(), channel_id: suite.collateral_channel().0.clone() },
+        IbcEndpoint { port_id: suite.engine_port(), channel_id: suite.collateral_channel().1.clone() },
         sequence,
         IbcTimeout::with_timestamp(suite.chains.time(Side::Target).plus_seconds(60)),
     );

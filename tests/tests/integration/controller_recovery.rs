@@ -78,7 +78,10 @@ fn a_rotated_out_controller_still_settles_the_reservations_it_created() {
     );
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.reserved.u128(), e.seq), (79_000_000, 0, 2));
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("bob"), ATOM).unwrap(), INITIAL_NATIVE + 21_000_000);
+    assert_eq!(
+        suite.native_balance(Side::FIRST_SOURCE, &suite.user("bob"), ATOM).unwrap(),
+        INITIAL_NATIVE + 21_000_000
+    );
 }
 
 /// 6(a), the owner's recovery when the rotated-out controller never settles (here its ack is
@@ -91,7 +94,7 @@ fn the_owner_expires_a_dead_controllers_reservation_as_seized_and_the_vault_stat
     suite.chains.discard(0).unwrap(); // the old controller never processes the ack
     rotate_engine_controller(&mut suite);
     suite.check_all().unwrap();
-    suite.chains.advance_both(RESERVATION_EXPIRY_SECONDS);
+    suite.chains.advance_all(RESERVATION_EXPIRY_SECONDS);
     expire(&mut suite, id).unwrap();
     suite.check_all().unwrap();
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
@@ -113,7 +116,7 @@ fn an_expired_reservation_whose_seize_never_happened_is_restored_by_the_vaults_s
     let (mut suite, id) = seize_in_flight();
     suite.chains.discard(0).unwrap(); // the seize packet is never delivered
     rotate_engine_controller(&mut suite);
-    suite.chains.advance_both(RESERVATION_EXPIRY_SECONDS);
+    suite.chains.advance_all(RESERVATION_EXPIRY_SECONDS);
     suite.check_all().unwrap();
     expire(&mut suite, id).unwrap();
     suite.check_all().unwrap();

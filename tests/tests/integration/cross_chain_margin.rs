@@ -30,7 +30,7 @@ fn remote_collateral_is_haircut_by_latency_and_stops_backing_new_risk_when_stale
     suite.check_cash_conservation().unwrap();
 
     // Thirty minutes without a packet: the haircut grows, the collateral is worth less.
-    suite.chains.advance_both(1_800);
+    suite.chains.advance_all(1_800);
     suite.push_price("ATOM", Decimal::from_ratio(10u128, 1u128)).unwrap();
     let later = suite.margin("alice").unwrap();
     let expected = 100.0 * 10.0 * (1.0 - haircut(1_800)) * 1e6;
@@ -39,7 +39,7 @@ fn remote_collateral_is_haircut_by_latency_and_stops_backing_new_risk_when_stale
 
     // Past the maximum staleness (3600 s) it no longer backs new risk: more writing stops,
     // but it still counts for maintenance (a slow relayer does not liquidate anyone).
-    suite.chains.advance_both(1_801);
+    suite.chains.advance_all(1_801);
     suite.push_price("ATOM", Decimal::from_ratio(10u128, 1u128)).unwrap();
     suite.push_vol("ATOM", listed.expiry, Decimal::percent(60)).unwrap();
     let stale = suite.margin("alice").unwrap();
@@ -73,7 +73,7 @@ fn withdrawal_that_would_break_initial_margin_is_rejected_by_the_engine() {
     suite.settle_and_check().unwrap();
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 100_000_000);
     // A small withdrawal keeps the margin: approved and paid.
-    suite.chains.advance_both(5);
+    suite.chains.advance_all(5);
     suite.push_price("ATOM", Decimal::from_ratio(10u128, 1u128)).unwrap();
     suite.withdraw("alice", Suite::atom(), 1_000_000).unwrap();
     suite.settle_and_check().unwrap();

@@ -16,8 +16,8 @@ fn native_deposit_is_replicated_to_the_engine() {
     assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().usable.u128(), 0);
     let v = suite.vault_position("alice", &Suite::atom()).unwrap();
     assert_eq!((v.available.u128(), v.pending.u128(), v.seq), (5_000, 0, 1));
-    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 5_000);
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 5_000);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.vault, ATOM).unwrap(), 5_000);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 5_000);
 
     assert_eq!(suite.relay_all().unwrap(), 1);
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();

@@ -23,7 +23,8 @@ fn refusal(result: anyhow::Result<(String, String)>) -> String {
 fn wrong_version_is_refused() {
     let mut suite = SuiteBuilder::new().without_channels().build().unwrap();
     let (vp, ep) = (suite.vault_port(), suite.engine_port());
-    let err = refusal(suite.chains.open_channel(Side::Source, &vp, &ep, "ics20-1", IbcOrder::Unordered));
+    let err =
+        refusal(suite.chains.open_channel(Side::FIRST_SOURCE, Side::Target, &vp, &ep, "ics20-1", IbcOrder::Unordered));
     assert!(err.contains("channel version must be `isthmus-1`"), "{err}");
 }
 
@@ -31,7 +32,8 @@ fn wrong_version_is_refused() {
 fn ordered_channel_is_refused() {
     let mut suite = SuiteBuilder::new().without_channels().build().unwrap();
     let (vp, ep) = (suite.vault_port(), suite.engine_port());
-    let err = refusal(suite.chains.open_channel(Side::Source, &vp, &ep, APP_VERSION, IbcOrder::Ordered));
+    let err =
+        refusal(suite.chains.open_channel(Side::FIRST_SOURCE, Side::Target, &vp, &ep, APP_VERSION, IbcOrder::Ordered));
     assert!(err.contains("UNORDERED"), "{err}");
 }
 
@@ -40,7 +42,14 @@ fn unknown_counterparty_port_is_refused_by_the_vault() {
     let mut suite = SuiteBuilder::new().without_channels().build().unwrap();
     let vp = suite.vault_port();
     let controller_port = format!("wasm.{}", suite.controller);
-    let err = refusal(suite.chains.open_channel(Side::Source, &vp, &controller_port, APP_VERSION, IbcOrder::Unordered));
+    let err = refusal(suite.chains.open_channel(
+        Side::FIRST_SOURCE,
+        Side::Target,
+        &vp,
+        &controller_port,
+        APP_VERSION,
+        IbcOrder::Unordered,
+    ));
     assert!(err.contains("is not allowed"), "{err}");
 }
 
@@ -48,13 +57,12 @@ fn unknown_counterparty_port_is_refused_by_the_vault() {
 fn unregistered_vault_is_refused_by_the_engine() {
     let mut suite = SuiteBuilder::new().without_channels().build().unwrap();
     // A second vault, deployed like the first but never registered at the engine.
-    let code = suite.chains.source.store_code(isthmus_tests::contracts::collateral_vault());
+    let code = suite.chains.sources[0].chain.store_code(isthmus_tests::contracts::collateral_vault());
     let config: vault::ConfigResponse =
-        suite.chains.source.wrap().query_wasm_smart(&suite.vault, &vault::QueryMsg::Config {}).unwrap();
+        suite.chains.sources[0].chain.wrap().query_wasm_smart(&suite.vault, &vault::QueryMsg::Config {}).unwrap();
     let admin = suite.source_admin.clone();
-    let rogue = suite
-        .chains
-        .source
+    let rogue = suite.chains.sources[0]
+        .chain
         .instantiate_contract(
             code,
             admin,
@@ -73,9 +81,9 @@ fn unregistered_vault_is_refused_by_the_engine() {
         )
         .unwrap();
     let (rogue_port, ep) = (format!("wasm.{rogue}"), suite.engine_port());
-    let target_connection = suite.chains.connection.1.clone();
+    let target_connection = suite.chains.sources[0].connection.1.clone();
     assert_contract_error(
-        suite.chains.open_channel(Side::Source, &rogue_port, &ep, APP_VERSION, IbcOrder::Unordered),
+        suite.chains.open_channel(Side::FIRST_SOURCE, Side::Target, &rogue_port, &ep, APP_VERSION, IbcOrder::Unordered),
         EngineError::Registry(RegistryError::Handshake(HandshakeError::CounterpartyNotAllowed {
             connection: target_connection,
             port: rogue_port.clone(),
@@ -86,9 +94,17 @@ fn unregistered_vault_is_refused_by_the_engine() {
 #[test]
 fn wrong_connection_is_refused() {
     let mut suite = SuiteBuilder::new().without_channels().build().unwrap();
-    let other = suite.chains.add_connection().unwrap();
+    let other = suite.chains.add_connection(0).unwrap();
     let (vp, ep) = (suite.vault_port(), suite.engine_port());
-    let err = refusal(suite.chains.open_channel_on(Side::Source, other, &vp, &ep, APP_VERSION, IbcOrder::Unordered));
+    let err = refusal(suite.chains.open_channel_on(
+        Side::FIRST_SOURCE,
+        Side::Target,
+        other,
+        &vp,
+        &ep,
+        APP_VERSION,
+        IbcOrder::Unordered,
+    ));
     assert!(err.contains("is not allowed"), "{err}");
 }
 
@@ -103,8 +119,8 @@ fn a_second_collateral_channel_is_refused_while_one_is_open() {
 fn closing_from_our_side_is_refused() {
     let mut suite = SuiteBuilder::new().build().unwrap();
     let (vp, ep) = (suite.vault_port(), suite.engine_port());
-    let (vc, ec) = suite.collateral_channel.clone();
-    let err = suite.chains.close_channel(Side::Source, &vp, &vc, &ep, &ec).unwrap_err();
+    let (vc, ec) = suite.collateral_channel().clone();
+    let err = suite.chains.close_channel(Side::FIRST_SOURCE, Side::Target, &vp, &vc, &ep, &ec).unwrap_err();
     assert!(format!("{err:#}").contains("not allowed"), "{err:#}");
 }
 
@@ -114,11 +130,10 @@ fn counterparty_close_is_recorded_and_a_new_channel_restores_replication() {
     suite.deposit_atom("alice", 100).unwrap();
     suite.settle_and_check().unwrap();
     // Simulate a counterparty-initiated close reaching the vault (ChanCloseConfirm).
-    let vc = suite.collateral_channel.0.clone();
+    let vc = suite.collateral_channel().0.clone();
     let vp = suite.vault_port();
-    suite
-        .chains
-        .source
+    suite.chains.sources[0]
+        .chain
         .sudo(cw_multi_test::SudoMsg::Ibc(cw_multi_test::ibc::IbcPacketRelayingMsg::CloseChannel {
             port_id: vp,
             channel_id: vc,
@@ -126,7 +141,7 @@ fn counterparty_close_is_recorded_and_a_new_channel_restores_replication() {
         }))
         .unwrap();
     let config: vault::ConfigResponse =
-        suite.chains.source.wrap().query_wasm_smart(&suite.vault, &vault::QueryMsg::Config {}).unwrap();
+        suite.chains.sources[0].chain.wrap().query_wasm_smart(&suite.vault, &vault::QueryMsg::Config {}).unwrap();
     assert_eq!(config.engine_channel, None);
     // With no channel, deposits are refused (the engine could not learn of them).
     let err = suite.deposit_atom("alice", 5).unwrap_err();
@@ -134,7 +149,7 @@ fn counterparty_close_is_recorded_and_a_new_channel_restores_replication() {
     suite.check_invariants().unwrap();
 
     // Engine side learns of the close too; then a new channel re-attaches the same source.
-    let ec = suite.collateral_channel.1.clone();
+    let ec = suite.collateral_channel().1.clone();
     let ep = suite.engine_port();
     suite
         .chains
@@ -145,7 +160,7 @@ fn counterparty_close_is_recorded_and_a_new_channel_restores_replication() {
             init: false,
         }))
         .unwrap();
-    suite.collateral_channel = suite.open_collateral_channel().unwrap();
+    suite.sources[0].collateral_channel = suite.open_collateral_channel().unwrap();
     suite.deposit_atom("alice", 5).unwrap();
     suite.settle_and_check().unwrap();
     let e = suite.engine_position("alice", &isthmus_tests::Suite::atom()).unwrap();
@@ -163,15 +178,16 @@ fn crossing_collateral_handshakes_cannot_leave_the_vault_on_a_channel_the_engine
     let (vp, ep) = (suite.vault_port(), suite.engine_port());
     let order = IbcOrder::Unordered;
     // P1 from the vault: Init there, Try on the engine.
-    let mut p1 = suite.chains.chan_open_init(Side::Source, &vp, &ep, APP_VERSION, order.clone()).unwrap();
+    let mut p1 =
+        suite.chains.chan_open_init(Side::FIRST_SOURCE, Side::Target, &vp, &ep, APP_VERSION, order.clone()).unwrap();
     suite.chains.chan_open_try(&mut p1).unwrap();
     // P2 from the engine is refused at its first step.
     assert_contract_error(
-        suite.chains.chan_open_init(Side::Target, &ep, &vp, APP_VERSION, order.clone()),
+        suite.chains.chan_open_init(Side::Target, Side::FIRST_SOURCE, &ep, &vp, APP_VERSION, order.clone()),
         EngineError::Registry(RegistryError::Handshake(HandshakeError::InitNotAllowed)),
     );
     // P3, started on the vault too, crosses P1: both reach Try on the engine.
-    let mut p3 = suite.chains.chan_open_init(Side::Source, &vp, &ep, APP_VERSION, order).unwrap();
+    let mut p3 = suite.chains.chan_open_init(Side::FIRST_SOURCE, Side::Target, &vp, &ep, APP_VERSION, order).unwrap();
     suite.chains.chan_open_try(&mut p3).unwrap();
     suite.check_invariants().unwrap();
     // P3's Ack lands first: the vault's end of P3 is open and P1's Ack is refused, so P1
@@ -189,12 +205,12 @@ fn crossing_collateral_handshakes_cannot_leave_the_vault_on_a_channel_the_engine
             channel_id: p3.counterparty_channel.clone(),
         })),
     );
-    suite.collateral_channel = (p3.channel.clone(), p3.counterparty_channel.clone());
+    suite.sources[0].collateral_channel = (p3.channel.clone(), p3.counterparty_channel.clone());
     suite.check_invariants().unwrap();
 
     // Both ends agree on the channel, and collateral flows both ways on it.
     let config: vault::ConfigResponse =
-        suite.chains.source.wrap().query_wasm_smart(&suite.vault, &vault::QueryMsg::Config {}).unwrap();
+        suite.chains.sources[0].chain.wrap().query_wasm_smart(&suite.vault, &vault::QueryMsg::Config {}).unwrap();
     assert_eq!(config.engine_channel.as_deref(), Some(p3.channel.as_str()));
     let source: isthmus_protocol::engine::SourceResponse = suite
         .chains
@@ -212,7 +228,7 @@ fn crossing_collateral_handshakes_cannot_leave_the_vault_on_a_channel_the_engine
     suite.withdraw("alice", Suite::atom(), 400).unwrap();
     suite.check_invariants().unwrap();
     suite.settle_and_check().unwrap();
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 600);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 600);
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.seq), (600, 2));
 }
@@ -223,23 +239,26 @@ fn crossing_collateral_handshakes_cannot_leave_the_vault_on_a_channel_the_engine
 #[test]
 fn crossing_seize_handshakes_cannot_split_the_seize_channel() {
     let mut suite = SuiteBuilder::new().with_controller().without_channels().build().unwrap();
-    suite.collateral_channel = suite.open_collateral_channel().unwrap();
+    suite.sources[0].collateral_channel = suite.open_collateral_channel().unwrap();
     let (vp, cp) = (suite.vault_port(), format!("wasm.{}", suite.controller));
     let order = IbcOrder::Unordered;
     assert_contract_error(
-        suite.chains.chan_open_init(Side::Target, &cp, &vp, APP_VERSION, order.clone()),
+        suite.chains.chan_open_init(Side::Target, Side::FIRST_SOURCE, &cp, &vp, APP_VERSION, order.clone()),
         ControllerError::Registry(RegistryError::Handshake(HandshakeError::InitNotAllowed)),
     );
     // The vault never answers a handshake (the injector starts one, as any contract could).
     let injector_port = format!("wasm.{}", suite.injector);
-    let mut from_target =
-        suite.chains.chan_open_init(Side::Target, &injector_port, &vp, APP_VERSION, order.clone()).unwrap();
+    let mut from_target = suite
+        .chains
+        .chan_open_init(Side::Target, Side::FIRST_SOURCE, &injector_port, &vp, APP_VERSION, order.clone())
+        .unwrap();
     assert_contract_error(
         suite.chains.chan_open_try(&mut from_target),
         VaultError::Handshake(HandshakeError::TryNotAllowed),
     );
-    let mut p1 = suite.chains.chan_open_init(Side::Source, &vp, &cp, APP_VERSION, order.clone()).unwrap();
-    let mut p2 = suite.chains.chan_open_init(Side::Source, &vp, &cp, APP_VERSION, order).unwrap();
+    let mut p1 =
+        suite.chains.chan_open_init(Side::FIRST_SOURCE, Side::Target, &vp, &cp, APP_VERSION, order.clone()).unwrap();
+    let mut p2 = suite.chains.chan_open_init(Side::FIRST_SOURCE, Side::Target, &vp, &cp, APP_VERSION, order).unwrap();
     suite.chains.chan_open_try(&mut p2).unwrap();
     suite.chains.chan_open_try(&mut p1).unwrap();
     suite.chains.chan_open_ack(&p2).unwrap();
@@ -248,7 +267,7 @@ fn crossing_seize_handshakes_cannot_split_the_seize_channel() {
         VaultError::Handshake(HandshakeError::AlreadyConnected { channel_id: p2.channel.clone() }),
     );
     suite.chains.chan_open_confirm(&p2).unwrap();
-    suite.seize_channel = (p2.channel.clone(), p2.counterparty_channel.clone());
+    suite.sources[0].seize_channel = (p2.channel.clone(), p2.counterparty_channel.clone());
     let sources: isthmus_protocol::controller::SourcesResponse = suite
         .chains
         .target
@@ -278,5 +297,8 @@ fn crossing_seize_handshakes_cannot_split_the_seize_channel() {
             available: cosmwasm_std::Uint128::new(79_000_000)
         }
     );
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("bob"), ATOM).unwrap(), INITIAL_NATIVE + 21_000_000);
+    assert_eq!(
+        suite.native_balance(Side::FIRST_SOURCE, &suite.user("bob"), ATOM).unwrap(),
+        INITIAL_NATIVE + 21_000_000
+    );
 }

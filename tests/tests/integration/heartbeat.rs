@@ -29,7 +29,7 @@ fn heartbeat_refreshes_staleness_and_is_rate_limited() {
     assert!(s.backs_new_risk);
 
     // Time passes on both chains; past max staleness (3600 s) the source backs no new risk.
-    suite.chains.advance_both(3_601);
+    suite.chains.advance_all(3_601);
     let s = source(&suite);
     assert_eq!(s.staleness_seconds, Some(3_601));
     assert!(!s.backs_new_risk);

@@ -16,9 +16,9 @@ fn expired_in_the_money() -> (Suite, Listed) {
     suite.deposit_atom("alice", 100_000_000).unwrap();
     suite.settle_and_check().unwrap();
     suite.trade("alice", &[(listed.call_10, -50)], i128::MAX).unwrap();
-    suite.chains.advance_both(30 * DAY + 5);
+    suite.chains.advance_all(30 * DAY + 5);
     suite.push_price("ATOM", Decimal::from_ratio(20u128, 1u128)).unwrap();
-    suite.chains.advance_both(60);
+    suite.chains.advance_all(60);
     suite.push_price("ATOM", Decimal::from_ratio(12u128, 1u128)).unwrap();
     // A heartbeat keeps the source fresh after the month that passed.
     let carol = suite.user("carol");

@@ -90,7 +90,10 @@ fn a_keeper_seizes_collateral_across_the_channel_and_the_escrow_repays_the_debt(
     suite.settle_and_check().unwrap();
     suite.check_cash_conservation().unwrap();
     assert!(matches!(suite.seize_record(id).unwrap().status, SeizeStatus::Succeeded { seq: 2, .. }));
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("bob"), ATOM).unwrap(), INITIAL_NATIVE + 21_000_000);
+    assert_eq!(
+        suite.native_balance(Side::FIRST_SOURCE, &suite.user("bob"), ATOM).unwrap(),
+        INITIAL_NATIVE + 21_000_000
+    );
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 79_000_000);
     assert_eq!(debt(&suite, "alice"), debt_before - repay);
     assert_eq!(suite.funds().unwrap().escrow.u128(), 0);
@@ -171,10 +174,10 @@ fn two_seizes_in_flight_a_late_ack_and_a_deposit_landing_mid_liquidation() {
     suite.chains.deliver(0).unwrap();
     suite.check_all().unwrap();
     suite.deposit_atom("alice", 5_000_000).unwrap();
-    suite.chains.advance_both(300);
+    suite.chains.advance_all(300);
     suite.check_all().unwrap();
     // The deposit's update lands before the acks (out of order); then the acks, late.
-    let update = suite.chains.in_flight().iter().position(|p| p.from == Side::Source).unwrap();
+    let update = suite.chains.in_flight().iter().position(|p| p.from == Side::FIRST_SOURCE).unwrap();
     suite.chains.relay(update).unwrap();
     suite.check_all().unwrap();
     suite.settle_and_check().unwrap();

@@ -31,11 +31,11 @@ fn record(suite: &Suite, r: &cw_multi_test::AppResponse) -> LiquidationRecord {
 
 fn mint(suite: &mut Suite, side: Side, name: &str, amount: u128, denom: &str) {
     let to = suite.chains.addr(side, name).to_string();
-    let app = match side {
-        Side::Source => &mut suite.chains.source,
-        Side::Target => &mut suite.chains.target,
-    };
-    app.sudo(SudoMsg::Bank(BankSudo::Mint { to_address: to, amount: vec![coin(amount, denom)] })).unwrap();
+    suite
+        .chains
+        .chain_mut(side)
+        .sudo(SudoMsg::Bank(BankSudo::Mint { to_address: to, amount: vec![coin(amount, denom)] }))
+        .unwrap();
 }
 
 fn list(suite: &mut Suite, kind: OptionKind, strike: u128, expiry: u64, size: u128, cap: u128) -> u64 {
@@ -90,7 +90,7 @@ fn a_slightly_unhealthy_account_loses_a_small_part_of_its_riskiest_position() {
     let mut price = Decimal::from_ratio(10u128, 1u128);
     while !suite.margin("alice").unwrap().liquidatable {
         price -= Decimal::percent(5);
-        suite.chains.advance_both(30);
+        suite.chains.advance_all(30);
         suite.push_price("ATOM", price).unwrap();
         suite.push_vol("ATOM", listed.expiry, Decimal::percent(60)).unwrap();
     }
@@ -125,12 +125,12 @@ fn a_ten_million_dollar_account_is_liquidated_with_an_exact_penalty() {
     suite.engine_as("lp", &engine::ExecuteMsg::PoolDeposit {}, &[coin(200_000_000 * 1_000_000, USDC)]).unwrap();
     let big_put = list(&mut suite, OptionKind::Put, 10, listed.expiry, 10_000, 1_000);
     suite.list_atom_collateral().unwrap();
-    mint(&mut suite, Side::Source, "alice", 10_000_000 * 1_000_000, ATOM);
+    mint(&mut suite, Side::FIRST_SOURCE, "alice", 10_000_000 * 1_000_000, ATOM);
     suite.deposit_atom("alice", 10_000_000 * 1_000_000).unwrap();
     suite.settle_and_check().unwrap();
     suite.trade("alice", &[(big_put, -1_000)], i128::MAX).unwrap();
     suite.check_all().unwrap();
-    suite.chains.advance_both(60);
+    suite.chains.advance_all(60);
     suite.push_price("ATOM", Decimal::from_ratio(4u128, 1u128)).unwrap();
     suite.push_vol("ATOM", listed.expiry, Decimal::percent(60)).unwrap();
     assert!(suite.margin("alice").unwrap().liquidatable);
@@ -158,7 +158,7 @@ fn a_liquidation_with_an_eighteen_decimal_quote_goes_through() {
     suite.deposit_atom("alice", 100_000_000).unwrap();
     suite.settle_and_check().unwrap();
     suite.trade("alice", &[(listed.put_10, -150)], i128::MAX).unwrap();
-    suite.chains.advance_both(60);
+    suite.chains.advance_all(60);
     suite.push_price("ATOM", Decimal::from_ratio(5u128, 1u128)).unwrap();
     suite.push_vol("ATOM", listed.expiry, Decimal::percent(60)).unwrap();
     let r = liquidate(&mut suite, "alice").unwrap();

@@ -48,7 +48,7 @@ fn market_before_a_known_fall() -> (Suite, Listed) {
 }
 
 fn push(suite: &mut Suite, listed: &Listed, price: u128) {
-    suite.chains.advance_both(30);
+    suite.chains.advance_all(30);
     suite.push_price("ATOM", Decimal::from_ratio(price, 1u128)).unwrap();
     suite.push_vol("ATOM", listed.expiry, Decimal::percent(60)).unwrap();
 }
@@ -82,7 +82,7 @@ fn with_a_notice_buying_in_before_a_known_move_and_leaving_after_earns_nothing()
     // The known move happens during the notice; the deposit is priced after it.
     push(&mut suite, &listed, 9);
     let nav_after_move = suite.pool().unwrap();
-    suite.chains.advance_both(NOTICE);
+    suite.chains.advance_all(NOTICE);
     push(&mut suite, &listed, 9);
     suite.engine_as("keeper", &engine::ExecuteMsg::CompletePoolRequest { request_id: deposit }, &[]).unwrap();
     suite.check_all().unwrap();
@@ -98,7 +98,7 @@ fn with_a_notice_buying_in_before_a_known_move_and_leaving_after_earns_nothing()
     let redemption: u64 = attr(&r, "request_id").parse().unwrap();
     let value: u128 = attr(&r, "value").parse().unwrap();
     suite.check_all().unwrap();
-    suite.chains.advance_both(NOTICE);
+    suite.chains.advance_all(NOTICE);
     push(&mut suite, &listed, 9);
     suite.engine_as("keeper", &engine::ExecuteMsg::CompletePoolRequest { request_id: redemption }, &[]).unwrap();
     suite.check_all().unwrap();

@@ -90,7 +90,7 @@ fn run(suite: &mut Suite, steps: &[Step]) -> Result<(), TestCaseError> {
             Step::Deliver { pick } => relay_step(suite, Relay::Deliver, pick)?,
             Step::Settle { pick } => relay_step(suite, Relay::Settle, pick)?,
             Step::TimeOut { pick } => relay_step(suite, Relay::TimeOut, pick)?,
-            Step::Advance { seconds } => suite.chains.advance_both(seconds),
+            Step::Advance { seconds } => suite.chains.advance_all(seconds),
         }
         suite.check_invariants().map_err(fail)?;
     }
@@ -183,7 +183,7 @@ fn run_market(suite: &mut Suite, listed: &Listed, steps: &[MarketStep]) -> Resul
                 let _ = suite.trade(USERS[user], &[(series[s], quantity)], i128::MAX);
             }
             MarketStep::Price { cents } => {
-                suite.chains.advance_both(1);
+                suite.chains.advance_all(1);
                 let price = Decimal::from_ratio(cents, 100u128);
                 suite.push_price("ATOM", price).map_err(fail)?;
                 suite.push_vol("ATOM", listed.expiry, Decimal::percent(60)).map_err(fail)?;
@@ -205,7 +205,7 @@ fn run_market(suite: &mut Suite, listed: &Listed, steps: &[MarketStep]) -> Resul
             MarketStep::Deliver { pick } => relay_step(suite, Relay::Deliver, pick)?,
             MarketStep::Settle { pick } => relay_step(suite, Relay::Settle, pick)?,
             MarketStep::TimeOut { pick } => relay_step(suite, Relay::TimeOut, pick)?,
-            MarketStep::Advance { seconds } => suite.chains.advance_both(seconds),
+            MarketStep::Advance { seconds } => suite.chains.advance_all(seconds),
         }
         suite.check_all().map_err(fail)?;
     }

@@ -26,9 +26,8 @@ fn dust_positions_bound_to_an_account_by_strangers_do_not_count_or_crowd_out_its
         let name = format!("sybil-{i}");
         suite.extra_owners.push(name.clone());
         let owner = suite.user(&name);
-        suite
-            .chains
-            .source
+        suite.chains.sources[0]
+            .chain
             .sudo(SudoMsg::Bank(BankSudo::Mint { to_address: owner.to_string(), amount: vec![coin(10, ATOM)] }))
             .unwrap();
         suite.deposit_native(&owner, &victim, None, coin(1, ATOM)).unwrap();
@@ -118,7 +117,7 @@ fn closing_the_long_leg_of_a_spread_cannot_leave_a_naked_short_below_margin() {
 #[test]
 fn a_rotated_out_controllers_channel_can_no_longer_seize() {
     let mut suite = crashed_with_debt();
-    let (admin, source_conn) = (suite.source_admin.clone(), suite.chains.connection.0.clone());
+    let (admin, source_conn) = (suite.source_admin.clone(), suite.chains.sources[0].connection.0.clone());
     suite
         .vault_execute(
             &admin,

@@ -69,7 +69,7 @@ fn guardian_pauses_and_only_admin_unpauses_but_approved_withdrawals_still_pay() 
     // ...but the approved withdrawal in flight is paid.
     suite.settle_and_check().unwrap();
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 60);
-    assert_eq!(suite.native_balance(isthmus_ibc_bench::Side::Source, &suite.vault, "uatom").unwrap(), 60);
+    assert_eq!(suite.native_balance(isthmus_ibc_bench::Side::FIRST_SOURCE, &suite.vault, "uatom").unwrap(), 60);
     suite.vault_execute(&admin, &vault::ExecuteMsg::SetPaused { paused: false }).unwrap();
     suite.deposit_atom("alice", 1).unwrap();
     suite.settle_and_check().unwrap();
@@ -78,21 +78,24 @@ fn guardian_pauses_and_only_admin_unpauses_but_approved_withdrawals_still_pay() 
 #[test]
 fn contracts_store_cw2_versions_and_refuse_foreign_migrations() {
     let mut suite = SuiteBuilder::new().build().unwrap();
-    let raw = suite.chains.source.wrap().query_wasm_raw(&suite.vault, b"contract_info".to_vec()).unwrap().unwrap();
+    let raw =
+        suite.chains.sources[0].chain.wrap().query_wasm_raw(&suite.vault, b"contract_info".to_vec()).unwrap().unwrap();
     let info: cw2::ContractVersion = cosmwasm_std::from_json(raw).unwrap();
     assert_eq!(info.contract, "crates.io:isthmus-collateral-vault");
     assert_eq!(info.version, env!("CARGO_PKG_VERSION"));
 
     // Migrating the vault to its own code (same version) is allowed...
-    let code_id = suite.chains.source.contract_data(&suite.vault).unwrap().code_id;
+    let code_id = suite.chains.sources[0].chain.contract_data(&suite.vault).unwrap().code_id;
     let admin = suite.source_admin.clone();
     let vault_addr = suite.vault.clone();
-    suite.chains.source.migrate_contract(admin.clone(), vault_addr.clone(), &vault::MigrateMsg {}, code_id).unwrap();
+    suite.chains.sources[0]
+        .chain
+        .migrate_contract(admin.clone(), vault_addr.clone(), &vault::MigrateMsg {}, code_id)
+        .unwrap();
     // ...migrating a foreign contract (a cw20 token) onto the vault code is refused.
-    let cw20_code = suite.chains.source.contract_data(&suite.cw20).unwrap().code_id;
-    let token = suite
-        .chains
-        .source
+    let cw20_code = suite.chains.sources[0].chain.contract_data(&suite.cw20).unwrap().code_id;
+    let token = suite.chains.sources[0]
+        .chain
         .instantiate_contract(
             cw20_code,
             admin.clone(),
@@ -109,7 +112,7 @@ fn contracts_store_cw2_versions_and_refuse_foreign_migrations() {
             Some(admin.to_string()),
         )
         .unwrap();
-    let err = suite.chains.source.migrate_contract(admin, token, &vault::MigrateMsg {}, code_id).unwrap_err();
+    let err = suite.chains.sources[0].chain.migrate_contract(admin, token, &vault::MigrateMsg {}, code_id).unwrap_err();
     assert!(err.root_cause().to_string().contains("cannot migrate from crates.io:cw20-base"), "{err:#}");
 }
 
@@ -125,9 +128,8 @@ fn the_admin_sweeps_a_surplus_above_the_books_and_nothing_else() {
     let err = suite.vault_execute(&admin, &sweep).unwrap_err();
     assert!(err.root_cause().to_string().contains("greater than zero"), "{err}");
     // An ICS-20 refund (simulated: coins arrive with no record) breaks invariant 1...
-    suite
-        .chains
-        .source
+    suite.chains.sources[0]
+        .chain
         .sudo(cw_multi_test::SudoMsg::Bank(cw_multi_test::BankSudo::Mint {
             to_address: suite.vault.to_string(),
             amount: vec![cosmwasm_std::coin(250, "uatom")],
@@ -139,6 +141,6 @@ fn the_admin_sweeps_a_surplus_above_the_books_and_nothing_else() {
     assert!(suite.vault_execute(&mallory, &sweep).is_err());
     suite.vault_execute(&admin, &sweep).unwrap();
     suite.settle_and_check().unwrap();
-    assert_eq!(suite.native_balance(isthmus_ibc_bench::Side::Source, &treasury, "uatom").unwrap(), 250);
+    assert_eq!(suite.native_balance(isthmus_ibc_bench::Side::FIRST_SOURCE, &treasury, "uatom").unwrap(), 250);
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 1_000);
 }

@@ -31,7 +31,7 @@ fn successful_seize_delivers_and_the_engine_applies_the_vault_state() {
         AckOutcome::Success(Some(SeizeAckResult { seq: 2, available: Uint128::new(700) }))
     );
     suite.check_invariants().unwrap();
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 300);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 300);
 
     suite.chains.settle(0).unwrap();
     suite.check_invariants().unwrap();
@@ -56,7 +56,7 @@ fn seize_beyond_vault_available_gets_an_error_ack_and_releases_the_reservation()
     suite.check_invariants().unwrap();
     assert!(suite.seize_outcome(id).unwrap().unwrap().contains("insufficient available"));
     assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().reserved.u128(), 0);
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE);
     suite.settle_and_check().unwrap();
 }
 
@@ -102,7 +102,7 @@ fn two_seizes_in_flight_cannot_reserve_more_than_is_usable() {
     suite.check_invariants().unwrap();
     suite.chains.relay(0).unwrap();
     suite.settle_and_check().unwrap();
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 1_000);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 1_000);
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.seq), (0, 3));
 }
@@ -150,9 +150,9 @@ fn seize_to_an_ics20_forward_moves_the_coins_into_transfer_escrow() {
     let id = suite.seize("alice", Suite::atom(), 250, recipient).unwrap();
     suite.settle_and_check().unwrap();
     assert_eq!(suite.seize_outcome(id).unwrap().as_deref(), Some("success"));
-    let escrow = isthmus_ibc_bench::ics20::escrow_address(suite.chains.source.api()).unwrap();
-    assert_eq!(suite.native_balance(Side::Source, &escrow, ATOM).unwrap(), 250);
-    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 750);
+    let escrow = isthmus_ibc_bench::ics20::escrow_address(suite.chains.sources[0].chain.api()).unwrap();
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &escrow, ATOM).unwrap(), 250);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.vault, ATOM).unwrap(), 750);
 }
 
 #[test]
@@ -168,7 +168,7 @@ fn failed_delivery_becomes_an_error_ack_and_restores_the_position() {
     suite.settle_and_check().unwrap();
     assert!(suite.seize_outcome(id).unwrap().unwrap().contains("delivery failed"));
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 1_000);
-    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 1_000);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.vault, ATOM).unwrap(), 1_000);
 }
 
 #[test]
@@ -206,18 +206,18 @@ fn seize_on_any_channel_but_the_controllers_is_refused() {
             recipient: suite.local_recipient("bob"),
         })
         .unwrap(),
-        IbcEndpoint { port_id: suite.engine_port(), channel_id: suite.collateral_channel.1.clone() },
-        IbcEndpoint { port_id: suite.vault_port(), channel_id: suite.collateral_channel.0.clone() },
+        IbcEndpoint { port_id: suite.engine_port(), channel_id: suite.collateral_channel().1.clone() },
+        IbcEndpoint { port_id: suite.vault_port(), channel_id: suite.collateral_channel().0.clone() },
         9_999,
-        IbcTimeout::with_timestamp(suite.chains.time(Side::Source).plus_seconds(60)),
+        IbcTimeout::with_timestamp(suite.chains.time(Side::FIRST_SOURCE).plus_seconds(60)),
     );
-    let ack = suite.chains.forge_receive(Side::Source, packet).unwrap();
+    let ack = suite.chains.forge_receive(Side::FIRST_SOURCE, packet).unwrap();
     assert!(
         matches!(parse_ack::<SeizeAckResult>(&ack), AckOutcome::Error(r) if r.contains("only on the controller's channel"))
     );
     suite.check_invariants().unwrap();
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 1_000);
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("bob"), ATOM).unwrap(), INITIAL_NATIVE);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("bob"), ATOM).unwrap(), INITIAL_NATIVE);
 }
 
 #[test]
@@ -225,7 +225,7 @@ fn malformed_seize_json_gets_an_error_ack_and_changes_nothing() {
     let mut suite = funded(1_000);
     let (admin, injector) = (suite.target_admin.clone(), suite.injector.clone());
     let msg = seize_injector::ExecuteMsg::SendRaw {
-        channel: suite.seize_channel.1.clone(),
+        channel: suite.seize_channel().1.clone(),
         data: br#"{"seize":{"seize_id":"one"}}"#.to_vec().into(),
     };
     suite.chains.execute(Side::Target, &admin, &injector, &msg, &[]).unwrap();
@@ -243,7 +243,7 @@ fn seize_of_an_unknown_position_is_refused() {
     // Reserve against alice, but the packet names carol (who has nothing at the vault).
     let (admin, injector) = (suite.target_admin.clone(), suite.injector.clone());
     let msg = seize_injector::ExecuteMsg::SendRaw {
-        channel: suite.seize_channel.1.clone(),
+        channel: suite.seize_channel().1.clone(),
         data: to_json_binary(&SeizePacket::Seize {
             seize_id: 5,
             owner: suite.user("carol").to_string(),
@@ -269,12 +269,12 @@ fn a_repeated_seize_id_is_refused_with_an_error_ack_and_moves_nothing() {
     suite.check_invariants().unwrap();
     suite.settle_and_check().unwrap();
     assert_eq!(suite.seize_outcome(id).unwrap().as_deref(), Some("success"));
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 300);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 300);
 
     // The stand-in controller reserves again and sends the same id a second time.
     let (keeper, injector) = (suite.target_admin.clone(), suite.injector.clone());
     let again = seize_injector::ExecuteMsg::Seize {
-        channel: suite.seize_channel.1.clone(),
+        channel: suite.seize_channel().1.clone(),
         seize_id: id,
         account: suite.account("alice"),
         source_id: "cosmoshub".to_string(),
@@ -297,8 +297,8 @@ fn a_repeated_seize_id_is_refused_with_an_error_ack_and_moves_nothing() {
     suite.settle_and_check().unwrap();
     let v = suite.vault_position("alice", &Suite::atom()).unwrap();
     assert_eq!((v.available.u128(), v.seq), (700, 2));
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 300);
-    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 700);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 300);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.vault, ATOM).unwrap(), 700);
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.reserved.u128(), e.seq), (700, 0, 2));
 }
@@ -307,9 +307,8 @@ fn a_repeated_seize_id_is_refused_with_an_error_ack_and_moves_nothing() {
 /// = positions' total + claimable refunds (`tests/src/invariants.rs` checks balance = total,
 /// which a held refund breaks by exactly the refund until it is claimed).
 fn check_conservation_with_refunds(suite: &Suite, claimable: u128) {
-    let assets: isthmus_protocol::vault::AssetsResponse = suite
-        .chains
-        .source
+    let assets: isthmus_protocol::vault::AssetsResponse = suite.chains.sources[0]
+        .chain
         .wrap()
         .query_wasm_smart(&suite.vault, &isthmus_protocol::vault::QueryMsg::Assets { start_after: None, limit: None })
         .unwrap();
@@ -322,7 +321,7 @@ fn check_conservation_with_refunds(suite: &Suite, claimable: u128) {
         })
         .sum();
     assert_eq!(atom.total.u128(), sum);
-    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), atom.total.u128() + claimable);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.vault, ATOM).unwrap(), atom.total.u128() + claimable);
     suite.check_no_over_credit().unwrap();
 }
 
@@ -354,15 +353,14 @@ fn a_refunded_ics20_seize_delivery_is_credited_to_its_receiver_who_claims_it_wit
         sent.memo,
         format!(
             r#"{{"src_callback":{{"address":"{}"}},"isthmus_seize":{{"connection_id":"{}","controller_port":"wasm.{}","seize_id":{id}}},"note":"for the keeper"}}"#,
-            suite.vault, suite.chains.connection.0, suite.injector
+            suite.vault, suite.chains.sources[0].connection.0, suite.injector
         )
     );
-    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 750);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.vault, ATOM).unwrap(), 750);
 
     let refund_of = |suite: &Suite| -> u128 {
-        let r: SeizeRefundResponse = suite
-            .chains
-            .source
+        let r: SeizeRefundResponse = suite.chains.sources[0]
+            .chain
             .wrap()
             .query_wasm_smart(
                 &suite.vault,
@@ -398,8 +396,8 @@ fn a_refunded_ics20_seize_delivery_is_credited_to_its_receiver_who_claims_it_wit
     let keeper_here = suite.user("keeper");
     suite.vault_execute(&keeper_here, &claim(None)).unwrap();
     suite.check_invariants().unwrap();
-    assert_eq!(suite.native_balance(Side::Source, &keeper_here, ATOM).unwrap(), 250);
-    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 750);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &keeper_here, ATOM).unwrap(), 250);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.vault, ATOM).unwrap(), 750);
     assert_eq!(refund_of(&suite), 0);
     assert_contract_error(
         suite.vault_execute(&keeper_here, &claim(None)),
@@ -429,6 +427,6 @@ fn a_seize_memo_that_sets_its_own_source_callback_is_refused() {
             .to_string()
         )
     );
-    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 1_000);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.vault, ATOM).unwrap(), 1_000);
     assert!(suite.chains.ics20_sent().is_empty());
 }

@@ -20,9 +20,8 @@ fn a_keeper_cannot_seize_from_an_owner_the_account_never_authorized() {
     // A stranger binds 50 ATOM to alice's account.
     suite.extra_owners.push("mallory".into());
     let mallory = suite.user("mallory");
-    suite
-        .chains
-        .source
+    suite.chains.sources[0]
+        .chain
         .sudo(SudoMsg::Bank(BankSudo::Mint { to_address: mallory.to_string(), amount: vec![coin(50_000_000, ATOM)] }))
         .unwrap();
     let alice_account = suite.account("alice");

@@ -20,7 +20,7 @@ fn expiry_settles_at_intrinsic_value_and_conserves_cash() {
     let bob_cash = suite.engine_account("bob").unwrap().cash.i128();
 
     // Just past expiry the oracle reports 12.5: calls pay 2.5, puts nothing.
-    suite.chains.advance_both(30 * DAY + 5);
+    suite.chains.advance_all(30 * DAY + 5);
     suite.push_price("ATOM", Decimal::from_ratio(25u128, 2u128)).unwrap();
     let settlement: engine::SettlementPriceResponse = suite
         .chains
@@ -33,7 +33,7 @@ fn expiry_settles_at_intrinsic_value_and_conserves_cash() {
         .unwrap();
     assert_eq!(settlement.price, Some(Decimal::from_ratio(25u128, 2u128)));
     // A later price does not move it.
-    suite.chains.advance_both(60);
+    suite.chains.advance_all(60);
     suite.push_price("ATOM", Decimal::from_ratio(9u128, 1u128)).unwrap();
 
     // The crank settles both holders.
@@ -63,7 +63,7 @@ fn lazy_settlement_runs_when_the_account_is_touched() {
     suite.deposit_cash("alice", 1_000_000_000).unwrap();
     suite.trade("alice", &[(listed.put_10, 3)], i128::MAX).unwrap();
     let cash = suite.engine_account("alice").unwrap().cash.i128();
-    suite.chains.advance_both(30 * DAY);
+    suite.chains.advance_all(30 * DAY);
     suite.push_price("ATOM", Decimal::from_ratio(8u128, 1u128)).unwrap(); // puts pay 2
                                                                           // Withdrawing cash settles first, then pays out.
     suite.engine_as("alice", &engine::ExecuteMsg::WithdrawCash { amount: 1u128.into() }, &[]).unwrap();
@@ -75,7 +75,7 @@ fn lazy_settlement_runs_when_the_account_is_touched() {
 fn fallback_settlement_price_only_after_the_window() {
     let mut suite = SuiteBuilder::new().build().unwrap();
     let listed = suite.open_market(0).unwrap();
-    suite.chains.advance_both(30 * DAY + 10);
+    suite.chains.advance_all(30 * DAY + 10);
     let admin = suite.target_admin.clone();
     let msg = engine::ExecuteMsg::SetSettlementPrice {
         underlying: "ATOM".into(),
@@ -84,7 +84,7 @@ fn fallback_settlement_price_only_after_the_window() {
     };
     let err = suite.engine_execute(&admin, &msg).unwrap_err();
     assert!(err.root_cause().to_string().contains("fallback settlement is allowed from"), "{err}");
-    suite.chains.advance_both(3600);
+    suite.chains.advance_all(3600);
     suite.engine_execute(&admin, &msg).unwrap();
     let err = suite.engine_execute(&admin, &msg).unwrap_err();
     assert!(err.root_cause().to_string().contains("already set"), "{err}");

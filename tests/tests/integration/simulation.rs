@@ -60,14 +60,14 @@ fn run(suite: &mut Suite, series: [u64; 3], actions: &[Action]) -> Result<(), Te
                 }
             }
             Action::Price { cents } => {
-                suite.chains.advance_both(1);
+                suite.chains.advance_all(1);
                 suite.push_price("ATOM", Decimal::from_ratio(*cents, 100u128)).map_err(fail)?;
             }
             Action::Pause { paused } => {
                 let admin = suite.target_admin.clone();
                 suite.engine_execute(&admin, &engine::ExecuteMsg::SetPaused { paused: *paused }).map_err(fail)?;
             }
-            Action::Advance { seconds } => suite.chains.advance_both(*seconds),
+            Action::Advance { seconds } => suite.chains.advance_all(*seconds),
         }
         suite.check_all().map_err(fail)?;
     }

@@ -83,7 +83,7 @@ fn a_debt_from_settlement_is_a_receivable_that_lps_cannot_withdraw() {
     suite.check_all().unwrap();
 
     // Expiry at 8: the puts pay 2 each; Bob owes 200 USDC.
-    suite.chains.advance_both(30 * DAY + 5);
+    suite.chains.advance_all(30 * DAY + 5);
     suite.push_price("ATOM", Decimal::from_ratio(8u128, 1u128)).unwrap();
     suite
         .engine_as("keeper", &engine::ExecuteMsg::SettleAccount { account: suite.target_user("bob").to_string() }, &[])
@@ -148,7 +148,7 @@ fn a_pool_deposit_too_large_to_price_is_an_error() {
     let listed = suite.open_market(10_000 * USDC_1).unwrap();
     suite.deposit_cash("alice", 1_000 * USDC_1).unwrap();
     suite.trade("alice", &[(listed.call_10, 100)], i128::MAX).unwrap();
-    suite.chains.advance_both(10);
+    suite.chains.advance_all(10);
     suite.push_price("ATOM", Decimal::from_ratio(20u128, 1u128)).unwrap();
     let pool = suite.pool().unwrap();
     assert!(pool.nav_entry.i128() < pool.total_shares.u128() as i128, "the pool is at a loss: {pool:?}");

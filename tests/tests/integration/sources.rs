@@ -19,7 +19,7 @@ fn close_on_target(suite: &mut Suite, port: String, channel: String) {
 }
 
 fn register(suite: &mut Suite, source_id: &str, port: &str) -> anyhow::Result<cw_multi_test::AppResponse> {
-    let (admin, connection_id) = (suite.target_admin.clone(), suite.chains.connection.1.clone());
+    let (admin, connection_id) = (suite.target_admin.clone(), suite.chains.sources[0].connection.1.clone());
     suite.engine_execute(
         &admin,
         &engine::ExecuteMsg::RegisterSource {
@@ -48,7 +48,7 @@ fn a_source_with_replicated_positions_cannot_be_rebound_to_another_vault() {
     suite.deposit_atom("alice", 1_000).unwrap();
     suite.check_invariants().unwrap();
     suite.settle_and_check().unwrap();
-    let (engine_port, engine_channel) = (suite.engine_port(), suite.collateral_channel.1.clone());
+    let (engine_port, engine_channel) = (suite.engine_port(), suite.collateral_channel().1.clone());
     close_on_target(&mut suite, engine_port, engine_channel);
     suite.check_invariants().unwrap();
     assert_eq!(source(&suite, SOURCE_ID).channel_id, None);
@@ -85,12 +85,12 @@ fn a_source_with_seizes_in_flight_cannot_be_rebound_at_the_controller() {
     suite.check_all().unwrap();
     suite.keeper_seize("keeper", "alice", 10_000_000, "keeper").unwrap();
     suite.check_all().unwrap();
-    let (controller_port, controller_channel) = (format!("wasm.{}", suite.controller), suite.seize_channel.1.clone());
+    let (controller_port, controller_channel) = (format!("wasm.{}", suite.controller), suite.seize_channel().1.clone());
     close_on_target(&mut suite, controller_port, controller_channel);
     suite.check_all().unwrap();
     let rebind = controller::ExecuteMsg::RegisterSource {
         source_id: SOURCE_ID.to_string(),
-        connection_id: suite.chains.connection.1.clone(),
+        connection_id: suite.chains.sources[0].connection.1.clone(),
         counterparty_port: "wasm.src1othervault".to_string(),
     };
     let (admin, controller) = (suite.target_admin.clone(), suite.controller.clone());

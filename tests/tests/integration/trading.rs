@@ -112,7 +112,7 @@ fn stale_prices_stop_new_risk_but_not_closing() {
     let listed = suite.open_market(1_000_000_000_000).unwrap();
     suite.deposit_cash("alice", 1_000_000_000).unwrap();
     suite.trade("alice", &[(listed.call_10, 4)], i128::MAX).unwrap();
-    suite.chains.advance_both(120); // the spot is now 120 s old; max age 60 s
+    suite.chains.advance_all(120); // the spot is now 120 s old; max age 60 s
     let err = suite.trade("alice", &[(listed.call_10, 1)], i128::MAX).unwrap_err();
     assert!(err.root_cause().to_string().contains("old, more than the 60s allowed"), "{err}");
     suite.trade("alice", &[(listed.call_10, -4)], i128::MAX).unwrap();
@@ -127,7 +127,7 @@ fn a_stale_volatility_stops_new_risk_but_not_closing() {
     suite.deposit_cash("alice", 1_000_000_000).unwrap();
     suite.trade("alice", &[(listed.call_10, 4)], i128::MAX).unwrap();
     // The vol is 3601 s old (max 3600) while the spot is fresh.
-    suite.chains.advance_both(3_601);
+    suite.chains.advance_all(3_601);
     suite.push_price("ATOM", cosmwasm_std::Decimal::from_ratio(10u128, 1u128)).unwrap();
     let err = suite.trade("alice", &[(listed.call_10, 1)], i128::MAX).unwrap_err();
     assert!(err.root_cause().to_string().contains("implied volatility of ATOM"), "{err}");
@@ -171,7 +171,7 @@ fn bad_trades_are_refused_and_change_nothing() {
     suite.check_cash_conservation().unwrap();
 
     // An expired series stops trading.
-    suite.chains.advance_both(31 * DAY);
+    suite.chains.advance_all(31 * DAY);
     suite.push_price("ATOM", cosmwasm_std::Decimal::from_ratio(10u128, 1u128)).unwrap();
     let err = suite.trade("alice", &[(listed.put_10, 1)], i128::MAX).unwrap_err();
     assert!(err.root_cause().to_string().contains("expired"), "{err}");

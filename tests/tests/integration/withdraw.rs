@@ -32,12 +32,12 @@ fn approved_withdrawal_is_paid_on_the_ack() {
     assert_eq!((e.reported.u128(), e.seq), (600, 2));
     suite.check_invariants().unwrap();
     // Nothing is paid before the ack.
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 1_000);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 1_000);
 
     suite.chains.settle(0).unwrap();
     suite.check_invariants().unwrap();
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 600);
-    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 600);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 600);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.vault, ATOM).unwrap(), 600);
     let v = suite.vault_position("alice", &Suite::atom()).unwrap();
     assert_eq!((v.available.u128(), v.pending.u128()), (600, 0));
     suite.settle_and_check().unwrap();
@@ -66,7 +66,7 @@ fn withdrawal_beyond_what_the_engine_counts_is_rejected_and_rolled_back() {
     suite.check_invariants().unwrap();
     let v = suite.vault_position("alice", &Suite::atom()).unwrap();
     assert_eq!((v.available.u128(), v.pending.u128(), v.seq), (150, 0, 4), "moved back, seq bumped");
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 150);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 150);
     // A fresh collateral_update follows the rollback.
     let last: CollateralPacket = suite.chains.in_flight().last().unwrap().decode().unwrap();
     assert!(matches!(last, CollateralPacket::CollateralUpdate { seq: 4, .. }));
@@ -81,7 +81,7 @@ fn paused_engine_rejects_new_withdrawals() {
     suite.engine_execute(&admin, &isthmus_protocol::engine::ExecuteMsg::SetPaused { paused: true }).unwrap();
     suite.withdraw("alice", Suite::atom(), 10).unwrap();
     suite.settle_and_check().unwrap();
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 100);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 100);
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 100);
 }
 
@@ -99,7 +99,7 @@ fn timed_out_withdrawal_is_rolled_back_exactly_once() {
     suite.settle_and_check().unwrap();
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.seq), (1_000, 3));
-    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 1_000);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.vault, ATOM).unwrap(), 1_000);
 }
 
 #[test]
@@ -109,11 +109,14 @@ fn a_late_ack_pays_after_other_changes() {
     suite.chains.deliver(0).unwrap();
     // While the approval is in flight, alice deposits more and hours pass.
     suite.deposit_atom("alice", 70).unwrap();
-    suite.chains.advance_both(3 * 3600);
+    suite.chains.advance_all(3 * 3600);
     suite.check_invariants().unwrap();
     suite.chains.settle(0).unwrap();
     suite.check_invariants().unwrap();
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 1_070 + 200);
+    assert_eq!(
+        suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(),
+        INITIAL_NATIVE - 1_070 + 200
+    );
     suite.settle_and_check().unwrap();
     assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().reported.u128(), 870);
 }
@@ -130,7 +133,10 @@ fn withdrawal_request_arriving_after_newer_state_is_judged_on_current_state() {
     suite.check_invariants().unwrap();
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.seq), (810, 3));
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 1_010 + 200);
+    assert_eq!(
+        suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(),
+        INITIAL_NATIVE - 1_010 + 200
+    );
     suite.settle_and_check().unwrap();
 }
 
@@ -142,7 +148,7 @@ fn withdrawal_cannot_take_collateral_reserved_for_a_seize() {
     suite.check_invariants().unwrap();
     // The seize is held; alice races it with a withdrawal of 500.
     suite.withdraw("alice", Suite::atom(), 500).unwrap();
-    let idx = suite.chains.in_flight().iter().position(|p| p.from == Side::Source).unwrap();
+    let idx = suite.chains.in_flight().iter().position(|p| p.from == Side::FIRST_SOURCE).unwrap();
     let PacketState::Acknowledged(ack) = suite.chains.deliver(idx).unwrap() else { panic!() };
     match parse_ack::<WithdrawApproved>(&ack) {
         AckOutcome::Error(reason) => assert!(reason.contains("reserved"), "{reason}"),
@@ -152,9 +158,9 @@ fn withdrawal_cannot_take_collateral_reserved_for_a_seize() {
     suite.check_invariants().unwrap();
     suite.settle_and_check().unwrap();
     // The seize went through; alice keeps the rest.
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 700);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 700);
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 300);
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 1_000);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 1_000);
 }
 
 #[test]
@@ -174,9 +180,9 @@ fn cw20_withdrawal_pays_tokens() {
 fn close_collateral_channel(suite: &mut Suite) {
     use cw_multi_test::ibc::IbcPacketRelayingMsg;
     use cw_multi_test::SudoMsg;
-    let (vc, ec) = suite.collateral_channel.clone();
+    let (vc, ec) = suite.collateral_channel().clone();
     let (vp, ep) = (suite.vault_port(), suite.engine_port());
-    for (side, port, channel) in [(Side::Target, ep, ec), (Side::Source, vp, vc)] {
+    for (side, port, channel) in [(Side::Target, ep, ec), (Side::FIRST_SOURCE, vp, vc)] {
         suite
             .chains
             .chain_mut(side)
@@ -203,7 +209,7 @@ fn an_approved_withdrawal_stranded_by_a_channel_close_is_paid_over_the_reopened_
     assert_eq!(parse_ack::<WithdrawApproved>(&ack), AckOutcome::Success(Some(WithdrawApproved { request_id: 1 })));
     suite.check_invariants().unwrap();
     // While its channel is open, the request's own ack or timeout settles it.
-    let old_channel = suite.collateral_channel.0.clone();
+    let old_channel = suite.collateral_channel().0.clone();
     assert_contract_error(
         resolve(&mut suite, 1),
         VaultError::WithdrawalChannelOpen { request_id: 1, channel_id: old_channel },
@@ -216,7 +222,7 @@ fn an_approved_withdrawal_stranded_by_a_channel_close_is_paid_over_the_reopened_
     let v = suite.vault_position("alice", &Suite::atom()).unwrap();
     assert_eq!((v.available.u128(), v.pending.u128()), (600, 400));
 
-    suite.collateral_channel = suite.open_collateral_channel().unwrap();
+    suite.sources[0].collateral_channel = suite.open_collateral_channel().unwrap();
     suite.check_invariants().unwrap();
     resolve(&mut suite, 1).unwrap();
     suite.check_invariants().unwrap();
@@ -238,8 +244,8 @@ fn an_approved_withdrawal_stranded_by_a_channel_close_is_paid_over_the_reopened_
     suite.check_invariants().unwrap();
     suite.chains.settle(0).unwrap();
     suite.check_invariants().unwrap();
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 600);
-    assert_eq!(suite.native_balance(Side::Source, &suite.vault, ATOM).unwrap(), 600);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 600);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.vault, ATOM).unwrap(), 600);
     let v = suite.vault_position("alice", &Suite::atom()).unwrap();
     assert_eq!((v.available.u128(), v.pending.u128(), v.seq), (600, 0, 2));
     assert!(suite.pending_withdrawals().unwrap().is_empty());
@@ -266,7 +272,7 @@ fn a_refused_withdrawal_stranded_by_a_channel_close_returns_to_available_and_an_
     close_collateral_channel(&mut suite);
     // The refusal stays with the relayer, undeliverable, until the withdrawal is resolved.
     suite.check_invariants().unwrap();
-    suite.collateral_channel = suite.open_collateral_channel().unwrap();
+    suite.sources[0].collateral_channel = suite.open_collateral_channel().unwrap();
     suite.engine_execute(&admin, &pause(false)).unwrap();
 
     // A query that times out decides nothing.
@@ -292,7 +298,7 @@ fn a_refused_withdrawal_stranded_by_a_channel_close_returns_to_available_and_an_
     suite.chains.discard(0).unwrap(); // the refusal of the closed channel, never relayed
     suite.check_invariants().unwrap();
     suite.settle_and_check().unwrap();
-    assert_eq!(suite.native_balance(Side::Source, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 1_000);
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 1_000);
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.seq), (1_000, 3));
 }
