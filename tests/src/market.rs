@@ -279,13 +279,38 @@ impl Suite {
     /// List ATOM from the source vault as collateral of the market (priced by the ATOM
     /// symbol, 60% vol for the haircut, moving with the ATOM underlying).
     pub fn list_atom_collateral(&mut self) -> Result<()> {
+        self.list_native_collateral(0, Decimal::from_ratio(10u128, 1u128))
+    }
+
+    /// List source `source`'s native denom as collateral (60% vol for the haircut). The first
+    /// source's ATOM moves with the ATOM underlying of [`Suite::open_market`]; any other
+    /// source's asset gets its own oracle symbol, published now at `price`, with no options on
+    /// it (its own price risk is what the haircut covers).
+    pub fn list_native_collateral(&mut self, source: usize, price: Decimal) -> Result<()> {
         let admin = self.target_admin.clone();
+        let profile = self.sources[source].profile;
+        let linked = profile.symbol == "ATOM";
+        if !linked {
+            let feeder = self.target_user("feeder").to_string();
+            self.engine_execute(&admin, &engine::ExecuteMsg::SetFeeder { address: feeder, price: true, vol: true })?;
+            self.engine_execute(
+                &admin,
+                &engine::ExecuteMsg::ConfigureSymbol(SymbolParams {
+                    symbol: profile.symbol.into(),
+                    max_price_age_seconds: 60,
+                    lenient_price_age_seconds: 7 * DAY,
+                    max_vol_age_seconds: 3600,
+                    max_pool_delta: Decimal::from_ratio(5_000u128, 1u128),
+                }),
+            )?;
+            self.push_price(profile.symbol, price)?;
+        }
         self.engine_execute(
             &admin,
             &engine::ExecuteMsg::SetCollateralAsset {
-                source_id: crate::suite::SOURCE_ID.into(),
-                asset: Suite::atom(),
-                symbol: "ATOM".into(),
+                source_id: profile.source_id.into(),
+                asset: self.sources[source].native(),
+                symbol: profile.symbol.into(),
                 decimals: 6,
                 enabled: true,
             },
@@ -293,10 +318,10 @@ impl Suite {
         self.engine_execute(
             &admin,
             &engine::ExecuteMsg::SetCollateralRisk {
-                source_id: crate::suite::SOURCE_ID.into(),
-                asset: Suite::atom(),
+                source_id: profile.source_id.into(),
+                asset: self.sources[source].native(),
                 vol: Decimal::percent(60),
-                underlying: Some("ATOM".into()),
+                underlying: linked.then(|| "ATOM".into()),
             },
         )?;
         Ok(())
@@ -324,15 +349,29 @@ impl Suite {
         self.chains.execute(Side::Target, &who, &controller, msg, funds)
     }
 
-    /// A keeper repays `repay` of alice's debt and seizes her ATOM for `recipient` (a name on
-    /// the source chain). Returns the seize id.
+    /// A keeper repays `repay` of `debtor`'s debt and seizes its first-source ATOM for
+    /// `recipient` (a name on the source chain). Returns the seize id.
     pub fn keeper_seize(&mut self, keeper: &str, debtor: &str, repay: u128, recipient: &str) -> Result<u64> {
+        self.keeper_seize_on(0, keeper, debtor, repay, recipient)
+    }
+
+    /// The same against source `source`'s native collateral.
+    pub fn keeper_seize_on(
+        &mut self,
+        source: usize,
+        keeper: &str,
+        debtor: &str,
+        repay: u128,
+        recipient: &str,
+    ) -> Result<u64> {
         let msg = isthmus_protocol::controller::ExecuteMsg::Seize {
             account: self.target_user(debtor).to_string(),
-            source_id: crate::suite::SOURCE_ID.into(),
-            owner: self.user(debtor).to_string(),
-            asset: Suite::atom(),
-            recipient: isthmus_protocol::packet::SeizeRecipient::Local { address: self.user(recipient).to_string() },
+            source_id: self.sources[source].source_id().into(),
+            owner: self.user_on(source, debtor).to_string(),
+            asset: self.sources[source].native(),
+            recipient: isthmus_protocol::packet::SeizeRecipient::Local {
+                address: self.user_on(source, recipient).to_string(),
+            },
         };
         let r = self.controller_as(keeper, &msg, &[coin(repay, USDC)])?;
         Ok(attr(&r, "seize_id").parse()?)

@@ -622,7 +622,7 @@ impl Suite {
         self.chains
             .chain_mut(side)
             .sudo(SudoMsg::Bank(BankSudo::Mint { to_address: donor.to_string(), amount: vec![amount.clone()] }))?;
-        self.chains.chain_mut(side).send_tokens(donor, holder.clone(), &[amount.clone()])?;
+        self.chains.chain_mut(side).send_tokens(donor, holder.clone(), std::slice::from_ref(&amount))?;
         *self.donations.entry((side, holder.to_string(), amount.denom)).or_default() += amount.amount.u128();
         Ok(())
     }

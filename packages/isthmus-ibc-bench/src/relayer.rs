@@ -337,6 +337,38 @@ impl Chains {
         Ok(())
     }
 
+    /// A channel closed by the counterparty (or by the chain): `ChanCloseConfirm` reaches
+    /// both ends, `side`'s and `peer`'s, whatever their contracts allow for `ChanCloseInit`.
+    pub fn confirm_close(
+        &mut self,
+        side: Side,
+        peer: Side,
+        port: &str,
+        channel: &str,
+        counterparty_port: &str,
+        counterparty_channel: &str,
+    ) -> Result<()> {
+        for (chain, port, channel) in [(side, port, channel), (peer, counterparty_port, counterparty_channel)] {
+            self.chain_mut(chain).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::CloseChannel {
+                port_id: port.to_string(),
+                channel_id: channel.to_string(),
+                init: false,
+            }))?;
+        }
+        Ok(())
+    }
+
+    /// `MsgTimeoutOnClose`: packet `index`, not yet received, can never be delivered because
+    /// its channel closed; its sender hears of it as a timeout, whatever the clocks say.
+    pub fn time_out_on_close(&mut self, index: usize) -> Result<AppResponse> {
+        let flight = self.in_flight.get(index).cloned().ok_or_else(|| anyhow!("no packet {index}"))?;
+        if flight.state != PacketState::Sent {
+            bail!("packet {index} was already delivered: its ack, not a timeout, is what is owed");
+        }
+        self.in_flight[index].state = PacketState::TimedOut;
+        self.settle(index)
+    }
+
     /// Execute a contract on `side`; packets it sends are captured.
     pub fn execute<T: Serialize + std::fmt::Debug>(
         &mut self,

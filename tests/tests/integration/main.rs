@@ -11,6 +11,7 @@ mod judged_after_settlement;
 mod liquidation;
 mod liquidation_sizing;
 mod lp_timing;
+mod many_sources;
 mod pool;
 mod randomized;
 mod review_fixes;
