@@ -60,9 +60,10 @@ pub fn set_collateral_asset(deps: DepsMut, info: MessageInfo, listing: AssetList
     crate::state::load_source(deps.storage, &listing.source_id)?;
     let key = listing.asset.key();
     if !COLLATERAL_ASSETS.has(deps.storage, (&listing.source_id, &key)) {
+        // `range` rather than `keys`: the same code as the cap's valuation (wasm size).
         let listed = COLLATERAL_ASSETS
             .prefix(&listing.source_id)
-            .keys(deps.storage, None, None, Order::Ascending)
+            .range(deps.storage, None, None, Order::Ascending)
             .take(MAX_ASSETS_PER_SOURCE)
             .count();
         if listed >= MAX_ASSETS_PER_SOURCE {
