@@ -97,8 +97,11 @@ def evaluate(acc):
         P = spots[c["underlying"]] if "underlying" in c else num(c["price"])
         hp = P * (1 - haircut(c))
         units = mp.mpf(c["amount"]) * mp.mpf(10) ** (qd - c["decimals"])
+        # the part that may back initial margin (the engine's per-source cap); all by default
+        units0 = mp.mpf(c.get("initial_amount", c["amount"])) * mp.mpf(10) ** (qd - c["decimals"])
         stale = c["staleness_seconds"] > c["haircut"]["max_staleness_seconds"]
-        coll.append({"value": floor(units * hp), "stale": stale, "link": c.get("underlying"), "hp": hp, "units": units})
+        coll.append({"value": floor(units * hp), "value0": floor(units0 * hp), "stale": stale,
+                     "link": c.get("underlying"), "hp": hp, "units": units, "units0": units0})
     res = {"short_mark": 0, "long_mark": 0, "underlyings": []}
     mm = mm0 = 0
     for ui, u in enumerate(acc["underlyings"]):
@@ -132,10 +135,9 @@ def evaluate(acc):
                 continue
             for s, (m, _) in enumerate(grid):
                 if m > 0:
-                    l = -floor(c["units"] * c["hp"] * m)
-                    losses[s] += l
+                    losses[s] += -floor(c["units"] * c["hp"] * m)
                     if not c["stale"]:
-                        losses0[s] += l
+                        losses0[s] += -floor(c["units0"] * c["hp"] * m)
         worst = max(losses)
         worst0 = max(losses0)
         idx = losses.index(worst)
@@ -145,7 +147,7 @@ def evaluate(acc):
             {"worst_scenario": idx, "worst_loss": worst, "worst_loss_initial": worst0, "short_floor": short_floor,
              "groups": len(groups)})
     cv = sum(c["value"] for c in coll)
-    cv0 = sum(c["value"] for c in coll if not c["stale"])
+    cv0 = sum(c["value0"] for c in coll if not c["stale"])
     res["collateral_value"] = cv
     res["collateral_value_initial"] = cv0
     res["equity"] = acc["cash"] + cv + res["short_mark"]
@@ -153,7 +155,8 @@ def evaluate(acc):
     res["maintenance_margin"] = mm
     res["initial_margin"] = ceil(num(PARAMS["initial_margin_factor"]) * mm0)
     # one unit per directed rounding that a 2^-88 difference could flip, plus one
-    res["tolerance"] = 1 + sum(u["groups"] for u in res["underlyings"]) + len(coll)
+    res["tolerance"] = (1 + sum(u["groups"] for u in res["underlyings"]) + len(coll)
+                        + sum(1 for c in coll if c["units0"] != c["units"]))
     return res
 
 
@@ -208,6 +211,13 @@ CASES = {
                     "underlyings": [book(SHORT_CALL, leg("put", "2700", -5, T30, "0.5"))],
                     "collateral": [eth_coll(4, 120), eth_coll(5, 5400), usdc_coll(10_000, 5400),
                                    usdc_coll(8_000, 60)]},
+    # A per-source cap lets only part of each item back initial margin (docs/margin.md): 4 ETH
+    # (and 123,456,789 wei) of 10 fresh linked ETH, 5,000.5 of 8,000 fresh USDC, and 2 of 5 stale
+    # ETH (stale: nothing for initial margin either way). Maintenance is that of the whole items.
+    "initial_amounts": {"cash": 0, "underlyings": [book(SHORT_CALL)],
+                        "collateral": [dict(eth_coll(10, 30), initial_amount=4 * 10**18 + 123_456_789),
+                                       dict(usdc_coll(8_000, 60), initial_amount=5_000_500_000),
+                                       dict(eth_coll(5, 5400), initial_amount=2 * 10**18)]},
 }
 
 

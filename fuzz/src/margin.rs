@@ -141,8 +141,16 @@ fn book(b: &BookIn) -> UnderlyingBook {
 }
 
 fn collateral(c: &CollateralIn, books: usize) -> CollateralItem {
+    let amount = (c.amount as u128) << (c.scale % 64);
     CollateralItem {
-        amount: (c.amount as u128) << (c.scale % 64),
+        amount,
+        // A per-source cap lowers the part that backs initial margin: all, half or none of it
+        // (from bits of `scale` the amount's shift does not use).
+        initial_amount: match (c.scale >> 6) % 3 {
+            0 => amount,
+            1 => amount / 2,
+            _ => 0,
+        },
         decimals: c.decimals as u32 % 40,
         price: match c.linked {
             // index may be past the books: UnknownUnderlying, also a path

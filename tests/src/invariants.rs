@@ -8,6 +8,8 @@
 //!   pending withdrawals the engine has not approved (request in flight, timed out, or
 //!   refused with the refusal still on its way back). With no withdrawal in flight this is
 //!   exactly usable <= available.
+//! * Invariant 6 (replica totals): the engine's per-(source, asset) totals equal the sums over
+//!   its replicated positions, and its count of seizes in flight the open reservations.
 //! * Invariant 4 (every packet settles, books balance): once the relayer holds nothing,
 //!   no withdrawal is pending, no reservation is open, and the engine's replica of every
 //!   position equals the vault's available at the same seq or later.
@@ -17,7 +19,7 @@ use isthmus_ibc_bench::{PacketState, Side};
 use isthmus_protocol::ack::{parse_ack, AckOutcome};
 use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::packet::{CollateralPacket, Received};
-use isthmus_protocol::vault;
+use isthmus_protocol::{engine, vault};
 
 use crate::suite::{Suite, USERS};
 
@@ -115,11 +117,52 @@ impl Suite {
         Ok(())
     }
 
-    /// Invariants 1, 2, 3 and 5, after every step: every source chain's books and the target
-    /// chain's cash and token solvency (every scenario checks every chain, whatever it does).
+    /// Invariant 6 (replica totals), on every source: the engine's totals per `(source,
+    /// asset)`, which the per-source cap and the health query read, equal the sums over its
+    /// replicated positions (reported, reserved, usable), and its count of seizes in flight
+    /// per source equals that source's open reservations.
+    pub fn check_replica_totals(&self) -> Result<()> {
+        let reservations = self.reservations()?;
+        for (source, deployment) in self.sources.iter().enumerate() {
+            let health: engine::SourceHealthResponse = self.chains.target.wrap().query_wasm_smart(
+                &self.engine,
+                &engine::QueryMsg::SourceHealth { source_id: deployment.source_id().to_string() },
+            )?;
+            for row in &health.assets {
+                let (mut reported, mut reserved, mut usable) = (0u128, 0u128, 0u128);
+                for user in self.owner_names() {
+                    let e = self.engine_position_on(source, user, &row.asset)?;
+                    reported += e.reported.u128();
+                    reserved += e.reserved.u128();
+                    usable += e.usable.u128();
+                }
+                ensure!(
+                    (row.reported.u128(), row.reserved.u128(), row.usable.u128()) == (reported, reserved, usable),
+                    "invariant 6 broken on {} for {}: totals {:?} but positions sum to ({reported}, {reserved}, \
+                     {usable})",
+                    deployment.source_id(),
+                    row.asset,
+                    (row.reported, row.reserved, row.usable)
+                );
+            }
+            let open = reservations.iter().filter(|r| r.source_id == deployment.source_id()).count();
+            ensure!(
+                health.seizes_in_flight as usize == open,
+                "invariant 6 broken on {}: {} seizes in flight counted, {open} reservations open",
+                deployment.source_id(),
+                health.seizes_in_flight
+            );
+        }
+        Ok(())
+    }
+
+    /// Invariants 1, 2, 3, 5 and 6, after every step: every source chain's books, the engine's
+    /// replica totals and the target chain's cash and token solvency (every scenario checks
+    /// every chain, whatever it does).
     pub fn check_invariants(&self) -> Result<()> {
         self.check_vault_conservation()?;
         self.check_no_over_credit()?;
+        self.check_replica_totals()?;
         self.check_cash_conservation()?;
         self.check_token_solvency()
     }

@@ -393,7 +393,7 @@ impl Suite {
             .query_wasm_smart(&self.controller, &isthmus_protocol::controller::QueryMsg::Funds {})?)
     }
 
-    /// Invariants 1, 2, 3 and 5 together (the same as `check_invariants`).
+    /// Invariants 1, 2, 3, 5 and 6 together (the same as `check_invariants`).
     pub fn check_all(&self) -> Result<()> {
         self.check_invariants()
     }

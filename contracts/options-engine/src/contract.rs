@@ -10,7 +10,9 @@ use cosmwasm_std::{
 use isthmus_protocol::engine::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
 use crate::error::ContractResult;
-use crate::execute::{admin, cash, liquidate, oracle, owners, pool, reservations, series, settle, sources, trade};
+use crate::execute::{
+    admin, cash, liquidate, oracle, owners, pool, reservations, series, settle, source_cap, sources, trade,
+};
 use crate::ibc;
 use crate::state::market::{Quote, QUOTE, RISK};
 use crate::state::{Config, CONFIG};
@@ -38,6 +40,7 @@ pub fn instantiate(deps: DepsMut, _env: Env, info: MessageInfo, msg: Instantiate
         owner: owner.clone(),
         max_staleness_seconds: msg.max_staleness_seconds,
         paused: false,
+        capped_sources: 0,
     };
     CONFIG.save(deps.storage, &config)?;
     if msg.quote_denom.is_empty() || msg.quote_decimals > 18 {
@@ -64,6 +67,9 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
                 info,
                 sources::AssetListing { source_id, asset, symbol, decimals, enabled },
             )
+        }
+        ExecuteMsg::SetSourceCap { source_id, max_share, max_value } => {
+            source_cap::set_source_cap(deps, info, source_id, max_share, max_value)
         }
         ExecuteMsg::ReserveCollateral { reservation_id, account, source_id, owner, asset, amount } => {
             reservations::reserve(

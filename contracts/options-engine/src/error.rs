@@ -186,6 +186,15 @@ pub enum ContractError {
     #[error("source {source_id} has replicated positions: a new vault needs a new source id")]
     SourceHasReplicatedPositions { source_id: String },
 
+    #[error("the engine registers at most {max} sources")]
+    TooManySources { max: u32 },
+
+    #[error("source {source_id} lists at most {max} collateral assets")]
+    TooManyCollateralAssets { source_id: String, max: u32 },
+
+    #[error("max_share must be in (0, 1], got {max_share}")]
+    InvalidMaxShare { max_share: cosmwasm_std::Decimal },
+
     #[error("margin: {0}")]
     Margin(String),
 

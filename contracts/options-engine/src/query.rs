@@ -13,6 +13,7 @@ use crate::state::{
 
 pub mod liquidation;
 pub mod market;
+pub mod source_health;
 
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
     let now = env.block.time;
@@ -79,6 +80,10 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
                 .map(|(id, s)| source_response(deps, now, id, s))
                 .collect::<StdResult<_>>()?;
             to_json_binary(&SourcesResponse { sources })
+        }
+        QueryMsg::SourceHealth { source_id } => to_json_binary(&source_health::source_health(deps, &env, source_id)?),
+        QueryMsg::SourcesHealth { start_after, limit } => {
+            to_json_binary(&source_health::sources_health(deps, &env, start_after, limit)?)
         }
         QueryMsg::CollateralAssets { source_id, start_after, limit } => {
             let start = start_after.map(|a| a.key());

@@ -1,7 +1,7 @@
 //! The engine's one margin function: builds the margin crate's view of an account (or of the
 //! pool) from storage and evaluates it (docs/protocol.md §6).
 
-use cosmwasm_std::{SignedDecimal, StdResult, Storage};
+use cosmwasm_std::{SignedDecimal, StdResult, Storage, Uint128};
 use isthmus_margin::{
     evaluate, CollateralItem, CollateralPrice, ExpiryVol, HaircutParams, Leg, MarginBreakdown, MarginParams,
     UnderlyingBook, VolShock,
@@ -11,8 +11,9 @@ use isthmus_protocol::engine::{OptionKind, RiskParams, SeriesParams};
 
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::{self, to_fixed, Freshness};
+use crate::source_cap::{self, Factors};
 use crate::state::market::{Account, CollateralRisk, COLLATERAL_RISK, QUOTE, RISK, SERIES};
-use crate::state::{RemoteKey, COLLATERAL_ASSETS, CONFIG, SOURCES};
+use crate::state::{remote_positions, RemoteKey, COLLATERAL_ASSETS, CONFIG, SOURCES};
 
 pub fn margin_err(e: isthmus_margin::MarginError) -> ContractError {
     ContractError::Margin(e.to_string())
@@ -105,22 +106,41 @@ fn underlyings_of(positions: &[(SeriesParams, i64)]) -> Vec<String> {
     out
 }
 
+/// The haircut parameters of every remote collateral item (docs/protocol.md §6).
+pub fn haircut_params(risk: &RiskParams, max_staleness_seconds: u64) -> ContractResult<HaircutParams> {
+    Ok(HaircutParams {
+        base: to_fixed(risk.haircut_base)?,
+        z: to_fixed(risk.haircut_z)?,
+        seize_latency_seconds: risk.seize_latency_seconds,
+        max_staleness_seconds,
+    })
+}
+
+/// What valuing an account's collateral needs besides storage.
+struct CollateralContext<'a> {
+    now: u64,
+    mode: Freshness,
+    risk: &'a RiskParams,
+    max_staleness_seconds: u64,
+    usable_override: Option<&'a UsableOverride>,
+    /// The per-source cap's factors, when some source is capped.
+    factors: Option<&'a Factors>,
+}
+
 /// Remote collateral of `account` as margin items. Items without a listed, risk-configured
-/// asset or without a usable price are not counted (valued at zero: conservative).
+/// asset or without a usable price are not counted (valued at zero: conservative). Under a
+/// per-source cap, an item backs initial margin for `⌊usable × factor(source)⌋` only
+/// (docs/margin.md, "Initial amount").
 fn collateral_of(
     storage: &dyn Storage,
-    now: u64,
+    ctx: &CollateralContext,
     account: &str,
     underlyings: &[String],
-    mode: Freshness,
-    risk: &RiskParams,
-    usable_override: Option<&UsableOverride>,
 ) -> ContractResult<Vec<CollateralItem>> {
-    let max_staleness_seconds = CONFIG.load(storage)?.max_staleness_seconds;
     let positions = crate::state::counted_positions(storage, account)?;
     let mut items = vec![];
     for (key, p) in positions {
-        let usable = match usable_override {
+        let usable = match ctx.usable_override {
             Some(o) if o.key == key => o.usable,
             _ => p.usable(),
         };
@@ -138,30 +158,55 @@ fn collateral_of(
         let linked = underlying.as_ref().and_then(|u| underlyings.iter().position(|x| x == u));
         let price = match linked {
             Some(index) => CollateralPrice::Underlying { index },
-            None => match oracle::spot(storage, now, &listing.symbol, mode) {
+            None => match oracle::spot(storage, ctx.now, &listing.symbol, ctx.mode) {
                 Ok(price) => CollateralPrice::Oracle { price },
                 Err(_) => continue,
             },
         };
         let staleness_seconds = SOURCES
             .may_load(storage, &p.source_id)?
-            .and_then(|s| s.state.staleness_seconds(cosmwasm_std::Timestamp::from_seconds(now)))
+            .and_then(|s| s.state.staleness_seconds(cosmwasm_std::Timestamp::from_seconds(ctx.now)))
             .unwrap_or(u64::MAX);
+        let initial_amount = match ctx.factors {
+            Some(f) => source_cap::initial_amount(usable, f.of(&p.source_id)),
+            None => usable,
+        };
         items.push(CollateralItem {
             amount: usable.u128(),
+            initial_amount: initial_amount.u128(),
             decimals: u32::from(listing.decimals),
             price,
             vol: to_fixed(vol)?,
             staleness_seconds,
-            haircut: HaircutParams {
-                base: to_fixed(risk.haircut_base)?,
-                z: to_fixed(risk.haircut_z)?,
-                seize_latency_seconds: risk.seize_latency_seconds,
-                max_staleness_seconds,
-            },
+            haircut: haircut_params(ctx.risk, ctx.max_staleness_seconds)?,
         });
     }
     Ok(items)
+}
+
+/// The per-source cap's factors for one evaluation, or `None` when no source is capped (then
+/// nothing more is read). With a withdrawal under decision the totals are taken as they would be
+/// after it, like the account's own position.
+fn cap_factors(
+    storage: &dyn Storage,
+    ctx: &source_cap::Context,
+    capped_sources: u32,
+    usable_override: Option<&UsableOverride>,
+) -> ContractResult<Option<Factors>> {
+    if capped_sources == 0 {
+        return Ok(None);
+    }
+    let before = match usable_override {
+        Some(o) => remote_positions().may_load(storage, o.key.clone())?.map(|p| p.usable()).unwrap_or_default(),
+        None => Uint128::zero(),
+    };
+    let adjust = usable_override.map(|o| source_cap::Adjustment {
+        source_id: &o.key.0,
+        asset_key: &o.key.2,
+        before,
+        after: o.usable,
+    });
+    Ok(Some(source_cap::values(storage, ctx, adjust.as_ref())?.factors()?))
 }
 
 /// One replicated position valued at another usable amount (a withdrawal under decision).
@@ -198,7 +243,13 @@ pub fn account_margin_with(
         .iter()
         .map(|u| book_for(storage, now, u, &positions, mode, rate))
         .collect::<ContractResult<Vec<_>>>()?;
-    let collateral = collateral_of(storage, now, account_id, &underlyings, mode, &risk, usable_override)?;
+    let config = CONFIG.load(storage)?;
+    let max_staleness_seconds = config.max_staleness_seconds;
+    let cap_ctx = source_cap::Context { now, mode, risk: &risk, quote_decimals: quote.decimals, max_staleness_seconds };
+    let factors = cap_factors(storage, &cap_ctx, config.capped_sources, usable_override)?;
+    let ctx =
+        CollateralContext { now, mode, risk: &risk, max_staleness_seconds, usable_override, factors: factors.as_ref() };
+    let collateral = collateral_of(storage, &ctx, account_id, &underlyings)?;
     let view = isthmus_margin::Account { cash: account.cash.i128(), underlyings: books, collateral };
     evaluate(&view, &margin_params(&risk, quote.decimals)?).map_err(margin_err)
 }

@@ -14,9 +14,33 @@ pub struct Config {
     pub controller: Option<Addr>,
     pub max_staleness_seconds: u64,
     pub paused: bool,
+    /// Sources with an exposure cap in [`SOURCE_CAPS`]. Kept here, in the item every margin
+    /// evaluation loads anyway, so that an engine without caps reads nothing more
+    /// (docs/protocol.md §6, "Per-source exposure cap"). Absent in older state: no cap.
+    #[serde(default)]
+    pub capped_sources: u32,
 }
 
 pub const CONFIG: Item<Config> = Item::new("config");
+
+/// Most sources the engine registers: the per-source cap values every source's collateral
+/// in one margin evaluation, so the set must be bounded.
+pub const MAX_SOURCES: usize = 16;
+/// Most collateral assets listed per source (same reason).
+pub const MAX_ASSETS_PER_SOURCE: usize = 8;
+
+/// A source's exposure cap (docs/protocol.md §6): its collateral may back at most
+/// `min(max_value, ⌊max_share × total⌋)` of initial margin across all accounts. Stored only for
+/// capped sources; an absent entry is `max_share = 1`, `max_value = None` (no cap).
+#[cw_serde]
+pub struct SourceCap {
+    /// Largest share, in (0, 1], of the value of every source's usable collateral.
+    pub max_share: cosmwasm_std::Decimal,
+    /// Largest value in quote base units; `None`: no absolute cap.
+    pub max_value: Option<Uint128>,
+}
+
+pub const SOURCE_CAPS: Map<&str, SourceCap> = Map::new("source_caps");
 
 /// The engine's state of a registered source (docs/protocol.md §1): when it last heard from it.
 #[cw_serde]

@@ -22,8 +22,13 @@ pub enum CollateralPrice {
 /// (`reported − reserved`) at a source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CollateralItem {
-    /// Usable amount in the asset's base units.
+    /// Usable amount in the asset's base units. All of it counts toward maintenance.
     pub amount: u128,
+    /// The part of `amount` that may back initial margin (`≤ amount`, else `InvalidInput`):
+    /// `amount` unless the engine's per-source cap lowers it (docs/margin.md, "Initial amount").
+    /// It is valued, and credited in linked scenarios, like `amount` but for the initial margin
+    /// only; a stale item backs no initial margin whatever its `initial_amount`.
+    pub initial_amount: u128,
     /// Decimals of the asset: whole units = `amount / 10^decimals`.
     pub decimals: u32,
     pub price: CollateralPrice,
@@ -39,6 +44,8 @@ pub struct CollateralItem {
 pub(crate) struct Valued {
     /// `⌊amount · price · (1 − h) · 10^(qd − ad)⌋` in quote base units.
     pub value: i128,
+    /// The same for `initial_amount` (what may count toward initial margin if fresh).
+    pub value_initial: i128,
     /// Past its source's maximum staleness: counts for maintenance, not for initial margin.
     pub stale: bool,
     /// The underlying it is linked to, if any.
@@ -46,6 +53,7 @@ pub(crate) struct Valued {
     /// `price · (1 − h)` rounded down, whole quote per whole unit.
     haircut_price: Fixed,
     amount: u128,
+    initial_amount: u128,
     decimals: u32,
 }
 
@@ -54,10 +62,13 @@ pub(crate) struct Valued {
 ///   `value = ⌊amount · P · (1 − h) · 10^(quote_decimals − decimals)⌋`
 ///
 /// with `P` the oracle price or the linked underlying's spot and `h` from [`haircut`].
-/// `P · (1 − h)` is rounded down.
+/// `P · (1 − h)` is rounded down. `value_initial` is the same formula for `initial_amount`.
 pub(crate) fn value(item: &CollateralItem, index: usize, spots: &[Fixed], quote_decimals: u32) -> MarginResult<Valued> {
     if item.decimals > MAX_DECIMALS {
         return Err(MarginError::InvalidInput { field: "collateral.decimals", reason: "must be <= 36" });
+    }
+    if item.initial_amount > item.amount {
+        return Err(MarginError::InvalidInput { field: "collateral.initial_amount", reason: "must be <= amount" });
     }
     let (price, linked) = match item.price {
         CollateralPrice::Oracle { price } => (price, None),
@@ -71,14 +82,29 @@ pub(crate) fn value(item: &CollateralItem, index: usize, spots: &[Fixed], quote_
     }
     let h = haircut(&item.haircut, item.vol, item.staleness_seconds)?;
     let haircut_price = price.mul_rounded(Fixed::ONE.checked_sub(h)?, Rounding::Floor)?;
+    let value = asset_value(haircut_price, item.amount, item.decimals, quote_decimals, Rounding::Floor)?;
+    let value_initial = if item.initial_amount == item.amount {
+        value
+    } else {
+        asset_value(haircut_price, item.initial_amount, item.decimals, quote_decimals, Rounding::Floor)?
+    };
     Ok(Valued {
-        value: asset_value(haircut_price, item.amount, item.decimals, quote_decimals, Rounding::Floor)?,
+        value,
+        value_initial,
         stale: is_stale(&item.haircut, item.staleness_seconds),
         linked,
         haircut_price,
         amount: item.amount,
+        initial_amount: item.initial_amount,
         decimals: item.decimals,
     })
+}
+
+/// Value in quote base units of one collateral item, `⌊amount · P · (1 − h) · 10^(qd − ad)⌋`,
+/// exactly as [`crate::evaluate`] counts it (`spots` are the account's underlyings, used only
+/// by linked items). The engine values a source's total collateral with it (docs/margin.md).
+pub fn collateral_value(item: &CollateralItem, spots: &[Fixed], quote_decimals: u32) -> MarginResult<i128> {
+    Ok(value(item, 0, spots, quote_decimals)?.value)
 }
 
 impl Valued {
@@ -88,13 +114,20 @@ impl Valued {
     ///
     ///   `L = −⌊amount · P(1 − h) · m · 10^(qd − ad)⌋` for `m > 0`, else `0`
     ///
-    /// (the credit is rounded down, so the loss is rounded up).
-    pub(crate) fn scenario_loss(&self, spot_move: Fixed, quote_decimals: u32) -> MarginResult<i128> {
+    /// (the credit is rounded down, so the loss is rounded up). Returns the loss on both bases:
+    /// `(amount, initial_amount)`.
+    pub(crate) fn scenario_loss(&self, spot_move: Fixed, quote_decimals: u32) -> MarginResult<(i128, i128)> {
         if !spot_move.is_positive() {
-            return Ok(0);
+            return Ok((0, 0));
         }
         let per_unit = self.haircut_price.mul_rounded(spot_move.checked_neg()?, Rounding::Ceil)?;
-        asset_value(per_unit, self.amount, self.decimals, quote_decimals, Rounding::Ceil)
+        let loss = asset_value(per_unit, self.amount, self.decimals, quote_decimals, Rounding::Ceil)?;
+        let loss_initial = if self.initial_amount == self.amount {
+            loss
+        } else {
+            asset_value(per_unit, self.initial_amount, self.decimals, quote_decimals, Rounding::Ceil)?
+        };
+        Ok((loss, loss_initial))
     }
 }
 
@@ -109,6 +142,7 @@ mod tests {
     fn item(price: CollateralPrice, staleness_seconds: u64) -> CollateralItem {
         CollateralItem {
             amount: 2_000_000_000_000_000_000, // 2 units of an 18-decimal asset
+            initial_amount: 2_000_000_000_000_000_000,
             decimals: 18,
             price,
             vol: Fixed::ZERO,
@@ -127,14 +161,37 @@ mod tests {
         // 2 units × 3000 × (1 − 0.125) = 5250 quote
         let v = value(&item(CollateralPrice::Oracle { price: q(3000, 1) }, 0), 0, &[], 6).unwrap();
         assert_eq!((v.value, v.stale, v.linked), (5_250_000_000, false, None));
-        assert_eq!(v.scenario_loss(q(1, 10), 6).unwrap(), -525_000_000);
+        assert_eq!(v.scenario_loss(q(1, 10), 6).unwrap(), (-525_000_000, -525_000_000));
         let spots = [q(100, 1), q(3000, 1)];
         let v = value(&item(CollateralPrice::Underlying { index: 1 }, 61), 0, &spots, 6).unwrap();
         assert_eq!((v.value, v.stale, v.linked), (5_250_000_000, true, Some(1)));
         // gains count, losses do not
-        assert_eq!(v.scenario_loss(q(1, 10), 6).unwrap(), -525_000_000);
-        assert_eq!(v.scenario_loss(q(-3, 10), 6).unwrap(), 0);
+        assert_eq!(v.scenario_loss(q(1, 10), 6).unwrap(), (-525_000_000, -525_000_000));
+        assert_eq!(v.scenario_loss(q(-3, 10), 6).unwrap(), (0, 0));
         let err = value(&item(CollateralPrice::Underlying { index: 2 }, 0), 4, &spots, 6).unwrap_err();
         assert_eq!(err, MarginError::UnknownUnderlying { item: 4, index: 2 });
+    }
+
+    /// The initial amount is valued and credited on its own (floor, like the whole amount),
+    /// and may not exceed the amount.
+    #[test]
+    fn initial_amount_is_valued_on_its_own() {
+        // 0.8 of 2 units: 1.6 × 3000 × 0.875 = 4200 quote; one base unit more than 1.6 units
+        // adds 2625e-18 quote, floored away
+        let mut it = item(CollateralPrice::Oracle { price: q(3000, 1) }, 0);
+        it.initial_amount = 1_600_000_000_000_000_001;
+        let v = value(&it, 0, &[], 6).unwrap();
+        assert_eq!((v.value, v.value_initial), (5_250_000_000, 4_200_000_000));
+        assert_eq!(v.scenario_loss(q(1, 10), 6).unwrap(), (-525_000_000, -420_000_000));
+        assert_eq!(collateral_value(&it, &[], 6).unwrap(), 5_250_000_000);
+        it.initial_amount = 0;
+        let v = value(&it, 0, &[], 6).unwrap();
+        assert_eq!((v.value, v.value_initial), (5_250_000_000, 0));
+        assert_eq!(v.scenario_loss(q(1, 10), 6).unwrap(), (-525_000_000, 0));
+        it.initial_amount = it.amount + 1;
+        assert_eq!(
+            value(&it, 0, &[], 6).unwrap_err(),
+            MarginError::InvalidInput { field: "collateral.initial_amount", reason: "must be <= amount" }
+        );
     }
 }

@@ -18,7 +18,7 @@ mod series;
 mod units;
 
 pub use book::{ExpiryVol, Leg, UnderlyingBook};
-pub use collateral::{CollateralItem, CollateralPrice};
+pub use collateral::{collateral_value, CollateralItem, CollateralPrice};
 pub use error::{MarginError, MarginResult};
 pub use haircut::{haircut, is_stale, HaircutParams, MAX_HORIZON_SECONDS, SECONDS_PER_YEAR};
 pub use params::{MarginParams, MAX_SCENARIOS};

@@ -46,7 +46,7 @@ pub struct MarginBreakdown {
     pub equity_initial: i128,
     /// `Σ ⌊amount · P · (1 − h)⌋` over all collateral items.
     pub collateral_value: i128,
-    /// The same over fresh items only.
+    /// `Σ ⌊initial_amount · P · (1 − h)⌋` over fresh items only.
     pub collateral_value_initial: i128,
     /// `Σ ⌊q·c·P₀⌋` over net short series (≤ 0); part of equity.
     pub short_options_mark: i128,
@@ -80,10 +80,11 @@ impl MarginBreakdown {
 ///
 ///   `MM = Σᵤ (max(maxₛ Lᵤ,ₛ, 0) + short_floorᵤ)`
 ///   `IM = ⌈factor · Σᵤ (max(maxₛ L'ᵤ,ₛ, 0) + short_floorᵤ)⌉`, where `L'` counts only fresh
-///   collateral; since credits are ≤ 0, `L' ≥ L` and `IM ≥ MM`.
+///   collateral, each item for its `initial_amount`; since credits are ≤ 0 and
+///   `initial_amount ≤ amount`, `L' ≥ L` and `IM ≥ MM`.
 ///
 ///   `equity = cash + Σ collateral value + short options mark`, and `equity_initial` likewise
-///   without stale collateral.
+///   without stale collateral and with each item valued at its `initial_amount`.
 ///
 /// All money rounds in the protocol's favour (values down, losses and requirements up).
 pub fn evaluate(account: &Account, params: &MarginParams) -> MarginResult<MarginBreakdown> {
@@ -113,7 +114,7 @@ pub fn evaluate(account: &Account, params: &MarginParams) -> MarginResult<Margin
     for v in &valued {
         out.collateral_value = add(out.collateral_value, v.value)?;
         if !v.stale {
-            out.collateral_value_initial = add(out.collateral_value_initial, v.value)?;
+            out.collateral_value_initial = add(out.collateral_value_initial, v.value_initial)?;
         }
     }
     let mut mm_initial_basis = 0i128;
@@ -126,10 +127,10 @@ pub fn evaluate(account: &Account, params: &MarginParams) -> MarginResult<Margin
         let mut losses_initial = losses.clone();
         for v in valued.iter().filter(|v| v.linked == Some(u)) {
             for (s, scenario) in grid.iter().enumerate() {
-                let l = v.scenario_loss(scenario.spot_move, qd)?;
+                let (l, l_initial) = v.scenario_loss(scenario.spot_move, qd)?;
                 losses[s] = add(losses[s], l)?;
                 if !v.stale {
-                    losses_initial[s] = add(losses_initial[s], l)?;
+                    losses_initial[s] = add(losses_initial[s], l_initial)?;
                 }
             }
         }

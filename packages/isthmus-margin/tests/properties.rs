@@ -63,6 +63,7 @@ fn eval(a: &Account) -> MarginBreakdown {
 fn linked(units: u128, staleness: u64) -> CollateralItem {
     CollateralItem {
         amount: units * 100_000_000,
+        initial_amount: units * 100_000_000,
         decimals: 8,
         price: CollateralPrice::Underlying { index: 0 },
         vol: q(8, 10),
@@ -127,6 +128,39 @@ proptest! {
         prop_assert!(covered.equity > naked.equity);
     }
 
+    /// Lowering an item's `initial_amount` (a per-source cap) changes nothing for maintenance
+    /// (equity, MM, every scenario loss), never raises equity_initial nor lowers IM, and at 0 the
+    /// item counts for initial margin exactly as if it were absent.
+    #[test]
+    fn initial_amount_bounds_only_the_initial_margin(m in market(), legs in prop::collection::vec(raw_leg(), 0..8),
+                                                     units in 1u128..50, staleness in 0u64..4_000,
+                                                     a in 0u128..=1_000, b in 0u128..=1_000) {
+        let (lo, hi) = (a.min(b), a.max(b));
+        let with = |share: u128| {
+            let mut item = linked(units, staleness);
+            item.initial_amount = item.amount * share / 1_000;
+            let usdc = CollateralItem { price: CollateralPrice::Oracle { price: q(1, 1) },
+                                        initial_amount: 7_000_000_000 * share / 1_000, amount: 7_000_000_000,
+                                        ..linked(units, 0) };
+            eval(&account(book(&m, &legs), vec![item, usdc]))
+        };
+        let (low, high, full) = (with(lo), with(hi), with(1_000));
+        for r in [&low, &high] {
+            prop_assert_eq!((r.equity, r.maintenance_margin, r.collateral_value), (full.equity, full.maintenance_margin, full.collateral_value));
+            prop_assert_eq!(&r.underlyings[0].scenario_losses, &full.underlyings[0].scenario_losses);
+            prop_assert!(r.collateral_value_initial <= r.collateral_value);
+            prop_assert!(r.initial_margin >= r.maintenance_margin);
+        }
+        prop_assert!(low.equity_initial <= high.equity_initial);
+        prop_assert!(low.initial_margin >= high.initial_margin);
+        prop_assert!(low.underlyings[0].worst_loss_initial >= high.underlyings[0].worst_loss_initial);
+        if lo == 0 {
+            let absent = eval(&account(book(&m, &legs), vec![]));
+            prop_assert_eq!(low.initial_margin, absent.initial_margin);
+            prop_assert_eq!(low.equity_initial, absent.equity_initial);
+        }
+    }
+
     /// Multiplying every quantity by k multiplies MM by k, within one base unit per rounded
     /// term (groups × scenarios' worst, plus the floors).
     #[test]
@@ -176,7 +210,7 @@ proptest! {
                         quantity, contract_size: Fixed::ONE };
         let book = UnderlyingBook { spot: Fixed::from_raw(spot), rate: Fixed::ZERO,
             vols: vec![ExpiryVol { expiry_years: Fixed::from_raw(t), vol: Fixed::from_raw(vol) }], legs: vec![leg] };
-        let coll = CollateralItem { amount, decimals, ..linked(1, 0) };
+        let coll = CollateralItem { amount, initial_amount: amount / 2, decimals, ..linked(1, 0) };
         let _ = evaluate(&Account { cash, underlyings: vec![book], collateral: vec![coll] }, &MarginParams::default());
     }
 }

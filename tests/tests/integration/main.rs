@@ -21,6 +21,7 @@ mod seize_scope;
 mod settlement;
 mod simulation;
 mod solvency;
+mod source_cap;
 mod sources;
 mod trading;
 mod withdraw;

@@ -7,5 +7,6 @@ pub mod pool;
 pub mod reservations;
 pub mod series;
 pub mod settle;
+pub mod source_cap;
 pub mod sources;
 pub mod trade;

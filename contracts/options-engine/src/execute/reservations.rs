@@ -10,7 +10,7 @@ use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::engine::RESERVATION_EXPIRY_SECONDS;
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::market::ACCOUNT_RESERVATIONS;
+use crate::remote_book;
 use crate::state::{remote_key, remote_positions, Reservation, CONFIG, RESERVATIONS};
 
 fn only_controller(deps: &DepsMut, info: &MessageInfo, action: &str) -> ContractResult<()> {
@@ -70,23 +70,20 @@ pub fn reserve(deps: DepsMut, env: Env, info: MessageInfo, req: ReserveRequest) 
     if req.amount > position.usable() {
         return Err(ContractError::InsufficientUsable { requested: req.amount, usable: position.usable() });
     }
+    let before = position.clone();
     position.reserved = position.reserved.checked_add(req.amount)?;
-    remote_positions().save(deps.storage, key, &position)?;
-    let open = ACCOUNT_RESERVATIONS.may_load(deps.storage, &req.account)?.unwrap_or(0);
-    ACCOUNT_RESERVATIONS.save(deps.storage, &req.account, &open.saturating_add(1))?;
-    RESERVATIONS.save(
-        deps.storage,
-        req.reservation_id,
-        &Reservation {
-            account: req.account.clone(),
-            source_id: req.source_id.clone(),
-            owner: req.owner.clone(),
-            asset: req.asset.clone(),
-            amount: req.amount,
-            created_at: env.block.time,
-            controller: Some(info.sender.clone()),
-        },
-    )?;
+    remote_book::save(deps.storage, key, Some(&before), &position)?;
+    let reservation = Reservation {
+        account: req.account.clone(),
+        source_id: req.source_id.clone(),
+        owner: req.owner.clone(),
+        asset: req.asset.clone(),
+        amount: req.amount,
+        created_at: env.block.time,
+        controller: Some(info.sender.clone()),
+    };
+    remote_book::reservation_opened(deps.storage, &reservation)?;
+    RESERVATIONS.save(deps.storage, req.reservation_id, &reservation)?;
     Ok(Response::new()
         .add_attribute("action", "reserve_collateral")
         .add_attribute("reservation_id", req.reservation_id.to_string())
@@ -115,7 +112,8 @@ pub fn settle(
     };
     current_or_creating_controller(&deps, &info, &reservation, action)?;
     let key = remote_key(&reservation.source_id, &reservation.owner, &reservation.asset);
-    let mut position = remote_positions().load(deps.storage, key.clone())?;
+    let before = remote_positions().load(deps.storage, key.clone())?;
+    let mut position = before.clone();
     position.reserved = position.reserved.checked_sub(reservation.amount)?;
     let mut applied = false;
     if let Some((seq, available)) = vault_state {
@@ -128,10 +126,9 @@ pub fn settle(
             applied = true;
         }
     }
-    remote_positions().save(deps.storage, key, &position)?;
+    remote_book::save(deps.storage, key, Some(&before), &position)?;
     RESERVATIONS.remove(deps.storage, reservation_id);
-    let open = ACCOUNT_RESERVATIONS.may_load(deps.storage, &reservation.account)?.unwrap_or(0);
-    ACCOUNT_RESERVATIONS.save(deps.storage, &reservation.account, &open.saturating_sub(1))?;
+    remote_book::reservation_closed(deps.storage, &reservation)?;
     Ok(Response::new()
         .add_attribute("action", action)
         .add_attribute("reservation_id", reservation_id.to_string())
@@ -165,14 +162,14 @@ pub fn expire(deps: DepsMut, env: Env, info: MessageInfo, reservation_id: u64) -
         return Err(ContractError::ReservationNotExpired { reservation_id, expires_at: expires_at.seconds() });
     }
     let key = remote_key(&reservation.source_id, &reservation.owner, &reservation.asset);
-    let mut position = remote_positions().load(deps.storage, key.clone())?;
+    let before = remote_positions().load(deps.storage, key.clone())?;
+    let mut position = before.clone();
     position.reserved = position.reserved.checked_sub(reservation.amount)?;
     position.reported = position.reported.saturating_sub(reservation.amount);
     position.unconfirmed = true;
-    remote_positions().save(deps.storage, key, &position)?;
+    remote_book::save(deps.storage, key, Some(&before), &position)?;
     RESERVATIONS.remove(deps.storage, reservation_id);
-    let open = ACCOUNT_RESERVATIONS.may_load(deps.storage, &reservation.account)?.unwrap_or(0);
-    ACCOUNT_RESERVATIONS.save(deps.storage, &reservation.account, &open.saturating_sub(1))?;
+    remote_book::reservation_closed(deps.storage, &reservation)?;
     Ok(Response::new()
         .add_attribute("action", "expire_reservation")
         .add_attribute("reservation_id", reservation_id.to_string())

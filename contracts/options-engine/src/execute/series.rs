@@ -12,7 +12,7 @@ use crate::state::market::{
 };
 use crate::state::{COLLATERAL_ASSETS, CONFIG};
 
-fn only_risk_manager(deps: &DepsMut, info: &MessageInfo, action: &str) -> ContractResult<()> {
+pub(crate) fn only_risk_manager(deps: &DepsMut, info: &MessageInfo, action: &str) -> ContractResult<()> {
     if info.sender != CONFIG.load(deps.storage)?.risk_manager {
         return Err(ContractError::unauthorized(action, "risk manager"));
     }

@@ -1,10 +1,13 @@
-//! Source registry and collateral asset listing.
+//! Source registry and collateral asset listing (at most `MAX_SOURCES` sources and
+//! `MAX_ASSETS_PER_SOURCE` assets per source, which bound the per-source cap's work).
 
 use cosmwasm_std::{DepsMut, MessageInfo, Order, Response};
 use isthmus_protocol::asset::AssetInfo;
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::{remote_positions, CollateralAsset, COLLATERAL_ASSETS, CONFIG, SOURCES};
+use crate::state::{
+    remote_positions, CollateralAsset, COLLATERAL_ASSETS, CONFIG, MAX_ASSETS_PER_SOURCE, MAX_SOURCES, SOURCES,
+};
 
 /// Register a source, or re-bind it to a new connection/port while it has no open channel
 /// and no replicated position. A source id names one vault for good once that vault has
@@ -21,16 +24,23 @@ pub fn register_source(
     if info.sender != CONFIG.load(deps.storage)?.owner {
         return Err(ContractError::unauthorized("register_source", "owner"));
     }
-    if let Some(previous) = SOURCES.may_load(deps.storage, &source_id)? {
-        let rebinds = previous.connection_id != connection_id || previous.counterparty_port != counterparty_port;
-        let has_positions = remote_positions()
-            .sub_prefix(source_id.clone())
-            .keys(deps.storage, None, None, Order::Ascending)
-            .next()
-            .is_some();
-        if rebinds && has_positions {
-            return Err(ContractError::SourceHasReplicatedPositions { source_id });
+    match SOURCES.may_load(deps.storage, &source_id)? {
+        Some(previous) => {
+            let rebinds = previous.connection_id != connection_id || previous.counterparty_port != counterparty_port;
+            let has_positions = remote_positions()
+                .sub_prefix(source_id.clone())
+                .keys(deps.storage, None, None, Order::Ascending)
+                .next()
+                .is_some();
+            if rebinds && has_positions {
+                return Err(ContractError::SourceHasReplicatedPositions { source_id });
+            }
         }
+        // A new source: the per-source cap values every source in each margin evaluation.
+        None if SOURCES.page(deps.storage, None, MAX_SOURCES)?.len() >= MAX_SOURCES => {
+            return Err(ContractError::TooManySources { max: MAX_SOURCES as u32 });
+        }
+        None => {}
     }
     Ok(SOURCES.register_response(deps.storage, &source_id, &connection_id, &counterparty_port)?)
 }
@@ -48,9 +58,24 @@ pub fn set_collateral_asset(deps: DepsMut, info: MessageInfo, listing: AssetList
         return Err(ContractError::unauthorized("set_collateral_asset", "risk manager"));
     }
     crate::state::load_source(deps.storage, &listing.source_id)?;
+    let key = listing.asset.key();
+    if !COLLATERAL_ASSETS.has(deps.storage, (&listing.source_id, &key)) {
+        // `range` rather than `keys`: the same code as the cap's valuation (wasm size).
+        let listed = COLLATERAL_ASSETS
+            .prefix(&listing.source_id)
+            .range(deps.storage, None, None, Order::Ascending)
+            .take(MAX_ASSETS_PER_SOURCE)
+            .count();
+        if listed >= MAX_ASSETS_PER_SOURCE {
+            return Err(ContractError::TooManyCollateralAssets {
+                source_id: listing.source_id,
+                max: MAX_ASSETS_PER_SOURCE as u32,
+            });
+        }
+    }
     COLLATERAL_ASSETS.save(
         deps.storage,
-        (&listing.source_id, &listing.asset.key()),
+        (&listing.source_id, &key),
         &CollateralAsset {
             asset: listing.asset.clone(),
             symbol: listing.symbol.clone(),

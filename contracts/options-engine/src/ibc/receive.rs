@@ -170,9 +170,8 @@ fn apply_state(
     seq: u64,
 ) -> ContractResult<bool> {
     let key = remote_key(source_id, owner, asset);
-    let mut position = remote_positions()
-        .may_load(storage, key.clone())?
-        .unwrap_or_else(|| empty_position(source_id, owner, account, asset, now));
+    let before = remote_positions().may_load(storage, key.clone())?;
+    let mut position = before.clone().unwrap_or_else(|| empty_position(source_id, owner, account, asset, now));
     if !position.accepts(seq) {
         return Ok(false);
     }
@@ -181,7 +180,7 @@ fn apply_state(
     position.reported = available;
     position.account = account.to_string();
     position.updated_at = now;
-    remote_positions().save(storage, key, &position)?;
+    crate::remote_book::save(storage, key, before.as_ref(), &position)?;
     // The owner's own account counts its collateral without a separate consent. (If the
     // account already counts the maximum of owners, it stays uncounted: safe, under-counting.)
     if same_key(owner, account) && !AUTHORIZED_OWNERS.has(storage, (account, source_id, owner)) {

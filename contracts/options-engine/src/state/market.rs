@@ -110,6 +110,7 @@ pub const UNSETTLED_EXPIRIES: Map<(&str, u64), ()> = Map::new("unsettled_expirie
 pub const MAX_SETTLE_PER_PUSH: usize = 8;
 
 /// Reservations (seizes in flight) per account: debt is not written off while one is open.
+/// Written only by `remote_book::reservation_opened` / `reservation_closed`.
 pub const ACCOUNT_RESERVATIONS: Map<&str, u32> = Map::new("account_reservations");
 
 pub struct LiquidationIndexes<'a> {

@@ -5,7 +5,9 @@ use cosmwasm_std::{Addr, Decimal, Int128, Timestamp, Uint128};
 
 use crate::asset::AssetInfo;
 
+pub mod health;
 pub mod market;
+pub use health::*;
 pub use market::*;
 
 /// Age after which the owner may expire a reservation of a rotated-out controller: the longest
@@ -41,8 +43,22 @@ pub enum ExecuteMsg {
         /// The vault's port on the source chain.
         counterparty_port: String,
     },
-    /// List or change a collateral asset of a source (risk manager).
+    /// List or change a collateral asset of a source (risk manager). At most 8 assets per
+    /// source.
     SetCollateralAsset { source_id: String, asset: AssetInfo, symbol: String, decimals: u8, enabled: bool },
+    /// Bound the initial margin that one source's collateral backs across all accounts, its
+    /// blast radius (risk manager; docs/protocol.md §6): at most
+    /// `min(max_value, ⌊max_share × total⌋)`, `total` being the value of every source's usable
+    /// collateral. Beyond it, each account's collateral from the source backs initial margin
+    /// only in proportion; maintenance always counts all of it. `max_share = 1` with no
+    /// `max_value` removes the cap.
+    SetSourceCap {
+        source_id: String,
+        /// Largest share of the total, in (0, 1].
+        max_share: Decimal,
+        /// Largest value in quote base units; `None`: no absolute cap.
+        max_value: Option<Uint128>,
+    },
     /// Reserve collateral for a seize in flight (controller). Fails unless `amount` is
     /// usable (`reported - reserved`) on a fresh source.
     ReserveCollateral {
@@ -149,6 +165,13 @@ pub enum QueryMsg {
     Source { source_id: String },
     #[returns(SourcesResponse)]
     Sources { start_after: Option<String>, limit: Option<u32> },
+    /// One source's health for operators: staleness, seizes in flight, per-asset totals, and
+    /// its collateral's value, cap and share of the total (docs/protocol.md §6).
+    #[returns(SourceHealthResponse)]
+    SourceHealth { source_id: String },
+    /// The health of every source, by id.
+    #[returns(SourcesHealthResponse)]
+    SourcesHealth { start_after: Option<String>, limit: Option<u32> },
     #[returns(CollateralAssetsResponse)]
     CollateralAssets { source_id: String, start_after: Option<AssetInfo>, limit: Option<u32> },
     /// One replicated position; an unknown position reads as zero with `seq` 0.
