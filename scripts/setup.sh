@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent set-up of everything the tests, checks and demo need on a fresh machine:
 # rustfmt/clippy, the wasm target, cosmwasm-check (the validator wasmd runs on upload) and
-# wasm-opt from the npm package binaryen (to lower bulk-memory/sign-ext instructions).
+# wasm-opt from the npm package binaryen (to lower bulk-memory/sign-ext instructions), and
+# matplotlib in a venv under ~/.cache/isthmus (the risk simulator's plots).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,4 +27,11 @@ fi
 if [[ ! -x scripts/node_modules/.bin/wasm-opt ]]; then
   echo "setup: installing binaryen (wasm-opt) from npm"
   (cd scripts && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+venv="${ISTHMUS_CACHE:-$HOME/.cache/isthmus}/venv"
+if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c "import matplotlib" 2>/dev/null; then
+  echo "setup: installing matplotlib into $venv (the risk simulator's plots)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet matplotlib==3.9.2
 fi

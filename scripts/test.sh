@@ -19,6 +19,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "tests (with 10,000 randomized cases: 2 x 4,500 relay schedules + 1,000 trade previews)"
 ISTHMUS_PROPTEST_CASES="${ISTHMUS_PROPTEST_CASES:-4500}" ISTHMUS_SIMULATION_CASES="${ISTHMUS_SIMULATION_CASES:-1000}" \
   cargo test --workspace --locked
+step "risk simulator, short form (tables, plots, headline property)"
+bash scripts/risk.sh --quick --out target/risk-quick
 step "fuzz smoke (every target, a few seconds each)"
 bash scripts/fuzz.sh --smoke
 step "schema freshness"

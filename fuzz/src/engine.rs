@@ -55,7 +55,7 @@ pub fn default_risk() -> RiskParams {
         min_days_to_expiry: 1,
         min_vol: Decimal::percent(5),
         short_floor: Decimal::percent(1),
-        haircut_base: Decimal::percent(10),
+        haircut_base: Decimal::percent(15),
         haircut_z: Decimal::from_ratio(3u128, 1u128),
         seize_latency_seconds: 600,
         settlement_fallback_seconds: 3600,

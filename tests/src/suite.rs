@@ -20,7 +20,8 @@ pub const USDC: &str = "uusdc";
 pub const INITIAL_USDC: u128 = 1_000_000_000_000;
 
 /// Risk parameters of the suite: 1% spread, 5% rate, a ±15% grid with ±30% tails, vol
-/// shocks of 10 points at 30 days, 1.3x initial margin, 10% + latency haircut.
+/// shocks of 10 points at 30 days, 1.3x initial margin, 15% + latency haircut (the base
+/// that keeps an instantaneous 30% crash free of bad debt: docs/risk.md).
 pub fn default_risk() -> engine::RiskParams {
     use cosmwasm_std::{Decimal, SignedDecimal};
     let pct = |n: i128| SignedDecimal::percent(n as i64);
@@ -37,7 +38,7 @@ pub fn default_risk() -> engine::RiskParams {
         min_days_to_expiry: 1,
         min_vol: Decimal::percent(5),
         short_floor: Decimal::percent(1),
-        haircut_base: Decimal::percent(10),
+        haircut_base: Decimal::percent(15),
         haircut_z: Decimal::from_ratio(3u128, 1u128),
         seize_latency_seconds: 600,
         settlement_fallback_seconds: 3600,
@@ -153,6 +154,8 @@ pub struct SuiteBuilder {
     pub quote_decimals: u8,
     /// How many source chains (the first entries of [`SOURCE_PROFILES`]).
     pub sources: usize,
+    /// The engine's risk parameters ([`default_risk`] unless set).
+    pub risk: engine::RiskParams,
 }
 
 impl Default for SuiteBuilder {
@@ -167,6 +170,7 @@ impl Default for SuiteBuilder {
             real_controller: false,
             quote_decimals: 6,
             sources: 1,
+            risk: default_risk(),
         }
     }
 }
@@ -220,6 +224,12 @@ impl SuiteBuilder {
         self
     }
 
+    /// Instantiate the engine with these risk parameters instead of [`default_risk`].
+    pub fn with_risk(mut self, risk: engine::RiskParams) -> Self {
+        self.risk = risk;
+        self
+    }
+
     /// Deploy `n` source chains (1 to 4), each with its own vault, tokens, clock, channels
     /// and relayer link (the first `n` of [`SOURCE_PROFILES`]).
     pub fn with_sources(mut self, n: usize) -> Self {
@@ -255,7 +265,7 @@ impl SuiteBuilder {
                 max_staleness_seconds: self.max_staleness_seconds,
                 quote_denom: USDC.to_string(),
                 quote_decimals: self.quote_decimals,
-                risk: default_risk(),
+                risk: self.risk.clone(),
             },
             &[],
             "engine",

@@ -6,9 +6,9 @@ use cosmwasm_std::Decimal;
 use isthmus_protocol::vault;
 use isthmus_tests::{Suite, SuiteBuilder};
 
-/// 10% + 3 x 60% x sqrt((staleness + 600 s) / year), as in the suite's risk parameters.
+/// 15% + 3 x 60% x sqrt((staleness + 600 s) / year), as in the suite's risk parameters.
 fn haircut(staleness: u64) -> f64 {
-    (0.10 + 3.0 * 0.6 * ((staleness as f64 + 600.0) / (365.0 * 86_400.0)).sqrt()).min(1.0)
+    (0.15 + 3.0 * 0.6 * ((staleness as f64 + 600.0) / (365.0 * 86_400.0)).sqrt()).min(1.0)
 }
 
 #[test]

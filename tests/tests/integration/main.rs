@@ -15,6 +15,7 @@ mod many_sources;
 mod pool;
 mod randomized;
 mod review_fixes;
+mod risk_headline;
 mod roles;
 mod seize;
 mod seize_scope;

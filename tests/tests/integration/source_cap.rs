@@ -13,8 +13,8 @@ use isthmus_tests::{assert_error, Suite, SuiteBuilder};
 use options_engine::ContractError;
 
 /// 100 ATOM at 10 USDC with the suite's haircut at zero staleness:
-/// `⌊1000 × (1 − 0.10 − 3 × 0.6 × sqrt(600 / 31,536,000)) × 10^6⌋` = 892,148,641 (892.1486 USDC).
-const RAW: u128 = 892_148_641;
+/// `⌊1000 × (1 − 0.15 − 3 × 0.6 × sqrt(600 / 31,536,000)) × 10^6⌋` = 842,148,641 (842.1486 USDC).
+const RAW: u128 = 842_148_641;
 /// The cap: 400 USDC.
 const CAP: u128 = 400_000_000;
 
@@ -49,13 +49,13 @@ fn a_value_cap_on_the_source_refuses_new_risk_beyond_it_and_leaves_maintenance_a
     // Uncapped: the source's raw value is alice's collateral value (she is its only holder),
     // and all of it counts.
     let uncapped = health(&suite);
-    let expected_raw = 1000.0 * (1.0 - 0.10 - 1.8 * (600.0f64 / 31_536_000.0).sqrt()) * 1e6;
+    let expected_raw = 1000.0 * (1.0 - 0.15 - 1.8 * (600.0f64 / 31_536_000.0).sqrt()) * 1e6;
     assert!((RAW as f64 - expected_raw).abs() < 1.0, "{expected_raw}");
     assert_eq!(
         uncapped,
         SourceHealthResponse {
             source_id: SOURCE_ID.into(),
-            channel_id: Some(suite.collateral_channel.1.clone()),
+            channel_id: Some(suite.collateral_channel().1.clone()),
             last_heard: uncapped.last_heard,
             staleness_seconds: Some(0),
             stale: false,
@@ -79,7 +79,7 @@ fn a_value_cap_on_the_source_refuses_new_risk_beyond_it_and_leaves_maintenance_a
     assert!(uncapped.last_heard.is_some());
     let before = suite.margin("alice").unwrap();
     assert_eq!((before.collateral_value.u128(), before.collateral_value_maintenance.u128()), (RAW, RAW));
-    // Writing 150 puts needs 472.26 USDC of initial margin: fine on 892 USDC of collateral.
+    // Writing 150 puts needs 472.26 USDC of initial margin: fine on 842 USDC of collateral.
     let preview = suite.simulate("alice", &[(listed.put_10, -150)]).unwrap();
     assert_eq!((preview.refusal, preview.margin_after.initial_margin.u128()), (None, 472_261_853));
 
@@ -117,9 +117,9 @@ fn a_value_cap_on_the_source_refuses_new_risk_beyond_it_and_leaves_maintenance_a
         ("set_source_cap".into(), SOURCE_ID.into(), "1".into(), CAP.to_string())
     );
     let capped = health(&suite);
-    // factor = ⌊400,000,000 / (892,148,641 + 1 asset)⌋ at 18 decimals
+    // factor = ⌊400,000,000 / (842,148,641 + 1 asset)⌋ at 18 decimals
     let factor = Decimal::from_ratio(CAP, RAW + 1);
-    assert_eq!(factor, "0.448355779708736024".parse::<Decimal>().unwrap());
+    assert_eq!(factor, "0.474975532882234345".parse::<Decimal>().unwrap());
     assert_eq!(
         (capped.raw_value, capped.limit, capped.factor, capped.counted_value),
         (Uint128::new(RAW), Some(Uint128::new(CAP)), factor, Uint128::new(CAP))
@@ -133,18 +133,18 @@ fn a_value_cap_on_the_source_refuses_new_risk_beyond_it_and_leaves_maintenance_a
     assert_eq!((page.total_value, page.sources), (Uint128::new(RAW), vec![capped.clone()]));
     assert!(sources_health(&suite, Some(SOURCE_ID)).sources.is_empty());
 
-    // For initial margin alice's ATOM now counts for ⌊100,000,000 × factor⌋ = 44,835,577 uatom,
-    // worth ⌊44.835577 × 8.92148641⌋ = 399.999990 USDC (≤ the cap); maintenance counts all.
+    // For initial margin alice's ATOM now counts for ⌊100,000,000 × factor⌋ = 47,497,553 uatom,
+    // worth ⌊47.497553 × 8.42148641⌋ = 399.999997 USDC (≤ the cap); maintenance counts all.
     let m = suite.margin("alice").unwrap();
-    assert_eq!((m.collateral_value.u128(), m.collateral_value_maintenance.u128()), (399_999_990, RAW));
+    assert_eq!((m.collateral_value.u128(), m.collateral_value_maintenance.u128()), (399_999_997, RAW));
     assert_eq!((m.equity, m.maintenance_margin, m.liquidatable), (before.equity, before.maintenance_margin, false));
 
     // The 150 puts now need more than the source may back: refused, exactly as previewed.
     let err = suite.trade("alice", &[(listed.put_10, -150)], i128::MAX).unwrap_err();
     let refusal = ContractError::InitialMarginNotMet {
         account: suite.account("alice"),
-        // premium received (cash) + 399.999990 of counted collateral − the puts' mark
-        equity: Int128::new(399_004_472),
+        // premium received (cash) + 399.999997 of counted collateral − the puts' mark
+        equity: Int128::new(399_004_479),
         required: Uint128::new(472_261_853),
     };
     assert_eq!(suite.simulate("alice", &[(listed.put_10, -150)]).unwrap().refusal, Some(refusal.to_string()));
@@ -156,7 +156,7 @@ fn a_value_cap_on_the_source_refuses_new_risk_beyond_it_and_leaves_maintenance_a
     suite.check_all().unwrap();
     let after = suite.margin("alice").unwrap();
     assert_eq!((after.initial_margin.u128(), after.maintenance_margin.u128()), (314_841_236, 242_185_566));
-    assert_eq!((after.collateral_value.u128(), after.collateral_value_maintenance.u128()), (399_999_990, RAW));
+    assert_eq!((after.collateral_value.u128(), after.collateral_value_maintenance.u128()), (399_999_997, RAW));
     assert!(!after.liquidatable);
 
     // Removing the cap (share 1, no value) restores the full count and the 50 more puts fit.

@@ -328,7 +328,7 @@ fn default_risk() -> Value {
         "min_days_to_expiry": 1,
         "min_vol": "0.05",
         "short_floor": "0.01",
-        "haircut_base": "0.1",
+        "haircut_base": "0.15",
         "haircut_z": "3",
         "seize_latency_seconds": 600,
         "settlement_fallback_seconds": 3600,
