@@ -269,6 +269,17 @@ pub fn attr(r: &AppResponse, key: &str) -> String {
         .unwrap_or_default()
 }
 
+/// One source's collateral of an account, as a keeper ranks it for a seize.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeizeCandidate {
+    pub source: usize,
+    /// Usable amount (base units of the source's native asset) and its quote value.
+    pub usable: u128,
+    pub value: u128,
+    /// Not heard from within the seize latency: expected to be slow to answer.
+    pub slow: bool,
+}
+
 /// A crash scenario: alice's account writes puts backed by 100 ATOM held in the source
 /// vault; ATOM then falls to 5 and her account goes under maintenance margin.
 pub struct Crash {
@@ -375,6 +386,34 @@ impl Suite {
         };
         let r = self.controller_as(keeper, &msg, &[coin(repay, USDC)])?;
         Ok(attr(&r, "seize_id").parse()?)
+    }
+
+    /// Where a keeper should seize `name`'s collateral first (docs/liquidation.md, "Which
+    /// chain first"): sources heard from within `seize_latency_seconds` before those that
+    /// have gone quiet (a seize there may take longer than the haircut covers, or never land),
+    /// then the most valuable collateral at the engine's price. Zero-value positions are left
+    /// out.
+    pub fn seize_order(&self, name: &str, seize_latency_seconds: u64) -> Result<Vec<SeizeCandidate>> {
+        let mut out = vec![];
+        for (source, deployment) in self.sources.iter().enumerate() {
+            let asset = deployment.native();
+            let usable = self.engine_position_on(source, name, &asset)?.usable.u128();
+            let price: engine::PriceResponse = self.chains.target.wrap().query_wasm_smart(
+                &self.engine,
+                &engine::QueryMsg::Price { symbol: deployment.profile.symbol.into() },
+            )?;
+            let value = Uint128::new(usable).mul_floor(price.price).u128();
+            let state: engine::SourceResponse = self.chains.target.wrap().query_wasm_smart(
+                &self.engine,
+                &engine::QueryMsg::Source { source_id: deployment.source_id().into() },
+            )?;
+            let slow = state.staleness_seconds.is_none_or(|s| s > seize_latency_seconds);
+            if value > 0 {
+                out.push(SeizeCandidate { source, usable, value, slow });
+            }
+        }
+        out.sort_by_key(|c| (c.slow, std::cmp::Reverse(c.value)));
+        Ok(out)
     }
 
     pub fn seize_record(&self, seize_id: u64) -> Result<isthmus_protocol::controller::SeizeResponse> {

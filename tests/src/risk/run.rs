@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use anyhow::Result;
-use cosmwasm_std::{Decimal, Uint128};
+use cosmwasm_std::Decimal;
 use isthmus_ibc_bench::{PacketState, Side};
 use isthmus_protocol::controller::SeizeStatus;
 use isthmus_protocol::engine::{self, PriceInput, VolInput};
@@ -385,40 +385,17 @@ impl Run<'_> {
         Ok(false)
     }
 
-    /// `name`'s usable collateral per source, valued at the engine's price, in the order a
-    /// keeper seizes it: sources heard from within the seize latency the haircut assumes
-    /// first (a seize to a silent one may take longer than the haircut covers, or never
-    /// land), then by value. A source with a seize of this keeper's stuck in flight for
-    /// longer than that latency is skipped.
+    /// `name`'s collateral in the order a keeper seizes it ([`Suite::seize_order`]), less a
+    /// source where a seize of `name`'s is already stuck past the seize latency.
     fn collateral_by_priority(&self, name: &str) -> Result<Vec<(usize, u128)>> {
-        let mut out = vec![];
-        for source in 0..2 {
-            let asset = self.suite.source(source).native();
-            let usable = self.suite.engine_position_on(source, name, &asset)?.usable.u128();
-            let symbol = self.suite.source(source).profile.symbol;
-            let price: engine::PriceResponse = self
-                .suite
-                .chains
-                .target
-                .wrap()
-                .query_wasm_smart(&self.suite.engine, &engine::QueryMsg::Price { symbol: symbol.into() })?;
-            let value = Uint128::new(usable).mul_floor(price.price).u128();
-            let source_id = self.suite.source(source).source_id().to_string();
-            let state: engine::SourceResponse = self
-                .suite
-                .chains
-                .target
-                .wrap()
-                .query_wasm_smart(&self.suite.engine, &engine::QueryMsg::Source { source_id })?;
-            let latency = self.scenario.seize_latency_seconds;
-            let silent = state.staleness_seconds.is_none_or(|s| s > latency);
-            let stuck = self.seizes.values().any(|s| s.source == source && s.trader == name);
-            if value > 0 && !(silent && stuck) {
-                out.push((silent, std::cmp::Reverse(value), source));
-            }
-        }
-        out.sort();
-        Ok(out.into_iter().map(|(_, value, source)| (source, value.0)).collect())
+        let latency = self.scenario.seize_latency_seconds;
+        Ok(self
+            .suite
+            .seize_order(name, latency)?
+            .into_iter()
+            .filter(|c| !(c.slow && self.seizes.values().any(|s| s.source == c.source && s.trader == name)))
+            .map(|c| (c.source, c.value))
+            .collect())
     }
 
     fn measure_debt(&mut self) -> Result<()> {

@@ -337,3 +337,36 @@ fn tokens_sent_straight_to_a_contract_are_a_surplus_not_a_violation() {
     let err = suite.check_invariants().unwrap_err().to_string();
     assert!(err.contains("invariant 1 broken on osmosis for native:uosmo"), "{err}");
 }
+
+/// Which chain first (docs/liquidation.md): the most valuable collateral among the chains
+/// heard from within the seize latency; a chain gone quiet goes last, however valuable.
+#[test]
+fn a_keeper_seizes_first_from_the_most_valuable_chain_that_answers_in_time() {
+    let (mut suite, listed) = liquidated();
+    let latency = isthmus_tests::suite::default_risk().seize_latency_seconds;
+    // 1,000 OSMO at 0.70 (700 USDC) before 100 ATOM at 5 (500 USDC).
+    let order = suite.seize_order("alice", latency).unwrap();
+    let ranked: Vec<(usize, u128, bool)> = order.iter().map(|c| (c.source, c.value, c.slow)).collect();
+    assert_eq!(ranked, vec![(OSMO_SOURCE, 700_000_000, false), (ATOM_SOURCE, 500_000_000, false)]);
+
+    // The OSMO chain goes quiet for longer than the seize latency; the ATOM chain keeps
+    // sending heartbeats. ATOM now comes first.
+    suite.chains.advance_all(latency + 60);
+    let anyone = suite.user_on(ATOM_SOURCE, "carol");
+    suite.vault_execute_on(ATOM_SOURCE, &anyone, &vault::ExecuteMsg::Heartbeat {}).unwrap();
+    suite.chains.relay_link(ATOM_SOURCE).unwrap();
+    refresh_prices(&mut suite, Decimal::from_ratio(5u128, 1u128), Decimal::percent(70), &listed);
+    suite.check_invariants().unwrap();
+    let order = suite.seize_order("alice", latency).unwrap();
+    let ranked: Vec<(usize, bool)> = order.iter().map(|c| (c.source, c.slow)).collect();
+    assert_eq!(ranked, vec![(ATOM_SOURCE, false), (OSMO_SOURCE, true)]);
+
+    // The keeper follows the order: the seize on the answering chain lands at once.
+    let debt_before = debt(&suite);
+    let first = suite.keeper_seize_on(order[0].source, "keeper", "alice", 100_000_000, "keeper").unwrap();
+    suite.chains.relay_link(ATOM_SOURCE).unwrap();
+    suite.check_invariants().unwrap();
+    assert!(matches!(suite.seize_record(first).unwrap().status, SeizeStatus::Succeeded { .. }));
+    assert_eq!(debt(&suite), debt_before - 100_000_000);
+    suite.settle_and_check().unwrap();
+}
