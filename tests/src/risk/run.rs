@@ -39,6 +39,9 @@ pub struct Outcome {
 
 pub const TRADERS: [&str; 3] = USERS;
 const BONUS: f64 = 1.05;
+/// A keeper that could not seize from a trader (nothing usable, a refusal) waits this long
+/// before looking at that trader again, as a real bot polls.
+const KEEPER_BACKOFF_SECONDS: u64 = 60;
 /// A few extra steps with everything relaying and keepers free, to let recoveries finish.
 const DRAIN_STEPS: u32 = 400;
 
@@ -75,6 +78,8 @@ struct Run<'a> {
     seizes: BTreeMap<u64, PendingSeize>,
     /// When each account was first seen liquidatable or in debt.
     flagged: BTreeMap<String, u64>,
+    /// A keeper that found nothing to seize from a trader looks again only after this time.
+    next_look: BTreeMap<&'static str, u64>,
     outcome: Outcome,
 }
 
@@ -107,6 +112,7 @@ pub fn run(scenario: &Scenario) -> Result<Outcome> {
         keepers: (0..scenario.keepers).map(|_| Keeper { capital: scenario.keeper_capital, locked: 0 }).collect(),
         seizes: BTreeMap::new(),
         flagged: BTreeMap::new(),
+        next_look: BTreeMap::new(),
         outcome: Outcome::default(),
     };
     run.open_books(&mut setup_rng)?;
@@ -353,7 +359,14 @@ impl Run<'_> {
                     acted = true;
                 }
             }
-            acted |= self.seize_from(name)?;
+            if !draining && self.next_look.get(name).is_some_and(|&next| t < next) {
+                continue;
+            }
+            if self.seize_from(name)? {
+                acted = true;
+            } else {
+                self.next_look.insert(name, t + KEEPER_BACKOFF_SECONDS);
+            }
         }
         Ok(acted)
     }
