@@ -1,11 +1,14 @@
-//! The contracts as cw-multi-test wrappers, with their real IBC entry points.
+//! The contracts as cw-multi-test wrappers, with their real IBC entry points. Every contract's
+//! `reply` sees a failed sub-message's error as wasmd reports it (redacted to the module's
+//! codespace and code; `isthmus_ibc_bench::wasmd`), not cw-multi-test's full error chain.
 
 use cosmwasm_std::Empty;
 use cw_multi_test::{Contract, ContractWrapper};
+use isthmus_ibc_bench::wasmd_replies;
 
 pub fn collateral_vault() -> Box<dyn Contract<Empty>> {
     use collateral_vault::contract as c;
-    Box::new(
+    wasmd_replies(Box::new(
         ContractWrapper::new(c::execute, c::instantiate, c::query)
             .with_reply(c::reply)
             .with_migrate(c::migrate)
@@ -18,24 +21,26 @@ pub fn collateral_vault() -> Box<dyn Contract<Empty>> {
                 c::ibc_packet_timeout,
             )
             .with_ibc_source_callback(c::ibc_source_callback),
-    )
+    ))
 }
 
 pub fn options_engine() -> Box<dyn Contract<Empty>> {
     use options_engine::contract as c;
-    Box::new(ContractWrapper::new(c::execute, c::instantiate, c::query).with_migrate(c::migrate).with_ibc(
-        c::ibc_channel_open,
-        c::ibc_channel_connect,
-        c::ibc_channel_close,
-        c::ibc_packet_receive,
-        c::ibc_packet_ack,
-        c::ibc_packet_timeout,
+    wasmd_replies(Box::new(
+        ContractWrapper::new(c::execute, c::instantiate, c::query).with_migrate(c::migrate).with_ibc(
+            c::ibc_channel_open,
+            c::ibc_channel_connect,
+            c::ibc_channel_close,
+            c::ibc_packet_receive,
+            c::ibc_packet_ack,
+            c::ibc_packet_timeout,
+        ),
     ))
 }
 
 pub fn liquidation_controller() -> Box<dyn Contract<Empty>> {
     use liquidation_controller::contract as c;
-    Box::new(
+    wasmd_replies(Box::new(
         ContractWrapper::new(c::execute, c::instantiate, c::query)
             .with_reply(c::reply)
             .with_migrate(c::migrate)
@@ -47,22 +52,22 @@ pub fn liquidation_controller() -> Box<dyn Contract<Empty>> {
                 c::ibc_packet_ack,
                 c::ibc_packet_timeout,
             ),
-    )
+    ))
 }
 
 pub fn cw20_token() -> Box<dyn Contract<Empty>> {
     use cw20_base::contract as c;
-    Box::new(ContractWrapper::new(c::execute, c::instantiate, c::query))
+    wasmd_replies(Box::new(ContractWrapper::new(c::execute, c::instantiate, c::query)))
 }
 
 pub fn seize_injector() -> Box<dyn Contract<Empty>> {
     use crate::seize_injector as c;
-    Box::new(ContractWrapper::new(c::execute, c::instantiate, c::query).with_ibc(
+    wasmd_replies(Box::new(ContractWrapper::new(c::execute, c::instantiate, c::query).with_ibc(
         c::ibc_channel_open,
         c::ibc_channel_connect,
         c::ibc_channel_close,
         c::ibc_packet_receive,
         c::ibc_packet_ack,
         c::ibc_packet_timeout,
-    ))
+    )))
 }

@@ -116,6 +116,9 @@ pub struct SourceDeployment {
     pub collateral_channel: (String, String),
     /// Seize channel: (vault side, controller or injector side).
     pub seize_channel: (String, String),
+    /// ICS-20 transfer channel to the target: (source side, target side). A seize delivered
+    /// by ICS-20 to the target goes over it.
+    pub transfer_channel: (String, String),
 }
 
 impl SourceDeployment {
@@ -374,6 +377,7 @@ impl SuiteBuilder {
                     APP_VERSION,
                     IbcOrder::Unordered,
                 )?;
+                suite.sources[index].transfer_channel = suite.chains.open_transfer_channel(side, Side::Target)?;
             }
         }
         Ok(suite)
@@ -455,6 +459,7 @@ impl SuiteBuilder {
             cw20,
             collateral_channel: (String::new(), String::new()),
             seize_channel: (String::new(), String::new()),
+            transfer_channel: (String::new(), String::new()),
         })
     }
 }
@@ -485,6 +490,21 @@ impl Suite {
     /// The first source's seize channel: (vault side, controller or injector side).
     pub fn seize_channel(&self) -> &(String, String) {
         &self.sources[0].seize_channel
+    }
+
+    /// The first source's ICS-20 transfer channel: (source side, target side).
+    pub fn transfer_channel(&self) -> &(String, String) {
+        &self.sources[0].transfer_channel
+    }
+
+    /// A seize recipient on the target, reached by ICS-20 over the first source's transfer
+    /// channel.
+    pub fn ics20_recipient(&self, receiver: &str, memo: &str) -> SeizeRecipient {
+        SeizeRecipient::Ics20 {
+            channel: self.transfer_channel().0.clone(),
+            receiver: receiver.to_string(),
+            memo: memo.to_string(),
+        }
     }
 
     /// Open the first source's collateral channel from the vault's side; returns (vault,

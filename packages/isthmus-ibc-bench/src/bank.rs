@@ -1,15 +1,26 @@
 //! The bank of a bench chain: cw-multi-test's `BankKeeper` plus a denylist, as a regulated
 //! stablecoin's issuer keeps one (a send to or from a listed address fails). A test lists an
 //! address to make a transfer fail where a contract must survive that failure.
+//!
+//! Its errors carry the SDK's codes (`abci.rs`), so that a failed send reaches a `reply`
+//! redacted as on wasmd. cw-multi-test routes the `transfer` port to the bank module, so the
+//! bank's IBC hooks are the chain's ICS-20 module (`ics20.rs`).
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, RwLock};
 
-use anyhow::bail;
-use cosmwasm_std::{Addr, Api, BankMsg, BankQuery, Binary, BlockInfo, CustomMsg, CustomQuery, Querier, Storage};
+use cosmwasm_std::{
+    Addr, Api, BankMsg, BankQuery, Binary, BlockInfo, CustomMsg, CustomQuery, IbcChannelCloseMsg, IbcChannelConnectMsg,
+    IbcChannelOpenMsg, IbcChannelOpenResponse, IbcPacketAckMsg, IbcPacketReceiveMsg, IbcPacketTimeoutMsg, Querier,
+    StdError, Storage,
+};
 use cw_multi_test::error::AnyResult;
+use cw_multi_test::ibc::types::{AppIbcBasicResponse, AppIbcReceiveResponse};
 use cw_multi_test::{AppResponse, Bank, BankKeeper, BankSudo, CosmosRouter, Module};
 use serde::de::DeserializeOwned;
+
+use crate::abci::AbciError;
+use crate::ics20;
 
 /// Addresses the bank refuses to send to or from; shared between the chain and the test.
 pub type Denylist = Arc<RwLock<BTreeSet<String>>>;
@@ -27,6 +38,11 @@ impl DenylistBank {
 
     fn is_denied(&self, addr: &str) -> bool {
         self.denied.read().map(|d| d.contains(addr)).unwrap_or(false)
+    }
+
+    /// The error a send to or from `addr` fails with, if `addr` is listed.
+    fn refusal(&self, addr: &str) -> Option<AbciError> {
+        self.is_denied(addr).then(|| AbciError::unauthorized(format!("bank: {addr} is on the denylist")))
     }
 }
 
@@ -52,12 +68,21 @@ impl Module for DenylistBank {
     {
         if let BankMsg::Send { to_address, .. } = &msg {
             for addr in [sender.as_str(), to_address.as_str()] {
-                if self.is_denied(addr) {
-                    bail!("bank: {addr} is on the denylist");
+                if let Some(refusal) = self.refusal(addr) {
+                    return Err(refusal.into());
                 }
             }
         }
-        self.inner.execute(api, storage, router, block, sender, msg)
+        let description = format!("{msg:?}");
+        self.inner.execute(api, storage, router, block, sender, msg).map_err(|err| {
+            // A send beyond the balance: the SDK's `ErrInsufficientFunds`.
+            match err.downcast_ref::<StdError>() {
+                Some(StdError::Overflow { .. }) => {
+                    AbciError::insufficient_funds(format!("{description}: {err}")).into()
+                }
+                _ => err,
+            }
+        })
     }
 
     fn query(
@@ -84,5 +109,95 @@ impl Module for DenylistBank {
         QueryC: CustomQuery + DeserializeOwned + 'static,
     {
         self.inner.sudo(api, storage, router, block, msg)
+    }
+
+    fn ibc_channel_open<ExecC, QueryC>(
+        &self,
+        _api: &dyn Api,
+        _storage: &mut dyn Storage,
+        _router: &dyn CosmosRouter<ExecC = ExecC, QueryC = QueryC>,
+        _block: &BlockInfo,
+        request: IbcChannelOpenMsg,
+    ) -> AnyResult<IbcChannelOpenResponse>
+    where
+        ExecC: CustomMsg + DeserializeOwned + 'static,
+        QueryC: CustomQuery + DeserializeOwned + 'static,
+    {
+        ics20::on_channel_open(request)
+    }
+
+    fn ibc_channel_connect<ExecC, QueryC>(
+        &self,
+        _api: &dyn Api,
+        storage: &mut dyn Storage,
+        _router: &dyn CosmosRouter<ExecC = ExecC, QueryC = QueryC>,
+        _block: &BlockInfo,
+        request: IbcChannelConnectMsg,
+    ) -> AnyResult<AppIbcBasicResponse>
+    where
+        ExecC: CustomMsg + DeserializeOwned + 'static,
+        QueryC: CustomQuery + DeserializeOwned + 'static,
+    {
+        ics20::on_channel_connect(storage, request)
+    }
+
+    fn ibc_channel_close<ExecC, QueryC>(
+        &self,
+        _api: &dyn Api,
+        storage: &mut dyn Storage,
+        _router: &dyn CosmosRouter<ExecC = ExecC, QueryC = QueryC>,
+        _block: &BlockInfo,
+        request: IbcChannelCloseMsg,
+    ) -> AnyResult<AppIbcBasicResponse>
+    where
+        ExecC: CustomMsg + DeserializeOwned + 'static,
+        QueryC: CustomQuery + DeserializeOwned + 'static,
+    {
+        ics20::on_channel_close(storage, request)
+    }
+
+    fn ibc_packet_receive<ExecC, QueryC>(
+        &self,
+        api: &dyn Api,
+        storage: &mut dyn Storage,
+        router: &dyn CosmosRouter<ExecC = ExecC, QueryC = QueryC>,
+        block: &BlockInfo,
+        request: IbcPacketReceiveMsg,
+    ) -> AnyResult<AppIbcReceiveResponse>
+    where
+        ExecC: CustomMsg + DeserializeOwned + 'static,
+        QueryC: CustomQuery + DeserializeOwned + 'static,
+    {
+        ics20::on_recv(api, storage, router, block, request, |addr| self.refusal(addr))
+    }
+
+    fn ibc_packet_acknowledge<ExecC, QueryC>(
+        &self,
+        api: &dyn Api,
+        storage: &mut dyn Storage,
+        router: &dyn CosmosRouter<ExecC = ExecC, QueryC = QueryC>,
+        block: &BlockInfo,
+        request: IbcPacketAckMsg,
+    ) -> AnyResult<AppIbcBasicResponse>
+    where
+        ExecC: CustomMsg + DeserializeOwned + 'static,
+        QueryC: CustomQuery + DeserializeOwned + 'static,
+    {
+        ics20::on_ack(api, storage, router, block, request)
+    }
+
+    fn ibc_packet_timeout<ExecC, QueryC>(
+        &self,
+        api: &dyn Api,
+        storage: &mut dyn Storage,
+        router: &dyn CosmosRouter<ExecC = ExecC, QueryC = QueryC>,
+        block: &BlockInfo,
+        request: IbcPacketTimeoutMsg,
+    ) -> AnyResult<AppIbcBasicResponse>
+    where
+        ExecC: CustomMsg + DeserializeOwned + 'static,
+        QueryC: CustomQuery + DeserializeOwned + 'static,
+    {
+        ics20::on_timeout(api, storage, router, block, request)
     }
 }

@@ -5,10 +5,10 @@ use cw_multi_test::{
 };
 
 use crate::bank::{Denylist, DenylistBank};
-use crate::ics20::Ics20Escrow;
+use crate::ics20::TransferModule;
 use cw_multi_test::ibc::IbcSimpleModule;
 
-/// One simulated chain: bech32 addresses, IBC, and ICS-20 transfers into an escrow.
+/// One simulated chain: bech32 addresses, IBC, and an ICS-20 transfer module (`ics20.rs`).
 pub type Chain = App<
     DenylistBank,
     MockApiBech32,
@@ -19,7 +19,7 @@ pub type Chain = App<
     DistributionKeeper,
     IbcSimpleModule,
     GovFailingModule,
-    Ics20Escrow,
+    TransferModule,
 >;
 
 /// One chain of the bench: the target chain, or the `i`-th source chain (0-based, in the
@@ -73,7 +73,7 @@ impl ChainSpec {
         AppBuilder::new()
             .with_api(MockApiBech32::new(self.bech32_prefix))
             .with_bank(DenylistBank::new(denylist))
-            .with_stargate(Ics20Escrow)
+            .with_stargate(TransferModule)
             .with_block(BlockInfo { height: 1, time: self.genesis_time, chain_id: self.chain_id.clone() })
             .build(|_, _, _| {})
     }

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::bank::Denylist;
 use crate::chain::{Chain, ChainSpec, Side};
+use crate::ics20;
 
 /// Where a captured packet is in its life.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,27 +49,21 @@ impl InFlight {
     }
 }
 
-/// An ICS-20 transfer a contract sent (the bench escrows the coins; see `ics20.rs`).
+/// An ICS-20 transfer sent on a transfer channel (read from its packet; see `ics20.rs`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ics20Sent {
+    /// The sending chain.
     pub side: Side,
+    /// The sender's channel end.
     pub channel: String,
     pub sender: String,
     pub receiver: String,
+    /// The denom (its full path on the sending chain).
     pub denom: String,
     pub amount: Uint128,
     pub memo: String,
-    /// Bench-assigned packet sequence (1, 2, ... per chain).
+    /// The packet's sequence on its channel.
     pub sequence: u64,
-}
-
-/// How the far chain answered an ICS-20 transfer that it did not accept.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Ics20Refusal {
-    /// An error acknowledgement with this reason.
-    ErrorAck(String),
-    /// The transfer timed out.
-    Timeout,
 }
 
 /// A channel handshake in progress, driven step by step.
@@ -107,8 +102,10 @@ pub struct Chains {
     pub target_spec: ChainSpec,
     target_denylist: Denylist,
     in_flight: Vec<InFlight>,
-    /// Where each open or opening channel end leads: (chain, channel id) -> the other chain.
-    routes: BTreeMap<(Side, String), Side>,
+    /// Where each open or opening channel end leads: (chain, port, channel id) -> the other
+    /// chain. The port is part of the key: cw-multi-test numbers channels per port, so a
+    /// chain's `transfer` and `wasm.…` ports both have a `channel-0`.
+    routes: BTreeMap<(Side, String, String), Side>,
     /// ICS-20 transfers sent, oldest first.
     ics20_sent: Vec<Ics20Sent>,
 }
@@ -282,8 +279,11 @@ impl Chains {
         }))?;
         handshake.counterparty_version = event_attr(&try_, "channel_open_try", "version")?;
         handshake.counterparty_channel = event_attr(&try_, "channel_open_try", "channel_id")?;
-        self.routes.insert((handshake.initiator, handshake.channel.clone()), handshake.peer);
-        self.routes.insert((handshake.peer, handshake.counterparty_channel.clone()), handshake.initiator);
+        self.routes.insert((handshake.initiator, handshake.port.clone(), handshake.channel.clone()), handshake.peer);
+        self.routes.insert(
+            (handshake.peer, handshake.counterparty_port.clone(), handshake.counterparty_channel.clone()),
+            handshake.initiator,
+        );
         Ok(try_)
     }
 
@@ -383,80 +383,32 @@ impl Chains {
         Ok(response)
     }
 
-    /// ICS-20 transfers contracts sent, oldest first.
+    /// ICS-20 transfers sent on any chain, oldest first (they are also in
+    /// [`Self::in_flight`] until relayed).
     pub fn ics20_sent(&self) -> &[Ics20Sent] {
         &self.ics20_sent
     }
 
-    /// The far chain refuses ICS-20 transfer `index`: as the transfer module does, the coins go
-    /// back from the escrow to the sender, then the sender's IBC source callback (if the memo
-    /// asks for one, `{"src_callback":{...}}`) hears of the error ack or the timeout. Returns
-    /// the callback's events (none if no callback was asked for).
-    pub fn refuse_ics20(&mut self, index: usize, refusal: Ics20Refusal) -> Result<Vec<cosmwasm_std::Event>> {
-        let sent = self.ics20_sent.get(index).cloned().ok_or_else(|| anyhow!("no ICS-20 transfer {index}"))?;
-        let chain = self.chain_mut(sent.side);
-        let escrow = crate::ics20::escrow_address(chain.api())?;
-        chain.execute(
-            escrow,
-            cosmwasm_std::BankMsg::Send {
-                to_address: sent.sender.clone(),
-                amount: vec![Coin::new(sent.amount, sent.denom.clone())],
-            }
-            .into(),
-        )?;
-        let wants_callback = sent.memo.contains("\"src_callback\"");
-        if !wants_callback {
-            return Ok(vec![]);
-        }
-        let data = cosmwasm_std::to_json_binary(&cw20_ics20_packet(&sent))?;
-        let packet = IbcPacket::new(
-            data,
-            IbcEndpoint { port_id: "transfer".to_string(), channel_id: sent.channel.clone() },
-            IbcEndpoint { port_id: "transfer".to_string(), channel_id: "channel-0".to_string() },
-            sent.sequence,
-            cosmwasm_std::IbcTimeout::with_timestamp(Timestamp::from_seconds(0)),
-        );
-        let relayer = Addr::unchecked("relayer");
-        let msg = match refusal {
-            Ics20Refusal::ErrorAck(reason) => {
-                cosmwasm_std::IbcSourceCallbackMsg::Acknowledgement(cosmwasm_std::IbcAckCallbackMsg::new(
-                    cosmwasm_std::IbcAcknowledgement::new(cosmwasm_std::StdAck::error(reason).to_binary()),
-                    packet,
-                    relayer,
-                ))
-            }
-            Ics20Refusal::Timeout => {
-                cosmwasm_std::IbcSourceCallbackMsg::Timeout(cosmwasm_std::IbcTimeoutCallbackMsg::new(packet, relayer))
-            }
-        };
-        let block = chain.block_info();
-        let response = chain.init_modules(|router, api, storage| {
-            use cw_multi_test::CosmosRouter;
-            router.ibc_source_callback(api, storage, &block, msg)
-        })?;
-        Ok(match response {
-            cw_multi_test::ibc::types::IbcResponse::Basic(r) => r.events,
-            _ => vec![],
-        })
+    /// Open an ICS-20 channel (`transfer` to `transfer`, `ics20-1`, UNORDERED) from
+    /// `initiator` to `peer` through both transfer modules' handshakes. Returns (initiator
+    /// channel id, peer channel id). A `MsgTransfer` needs such a channel.
+    pub fn open_transfer_channel(&mut self, initiator: Side, peer: Side) -> Result<(String, String)> {
+        self.open_channel(initiator, peer, ics20::PORT, ics20::PORT, ics20::VERSION, IbcOrder::Unordered)
+    }
+
+    /// The escrow account of `side`'s transfer channel end `channel`.
+    pub fn transfer_escrow(&self, side: Side, channel: &str) -> Result<Addr> {
+        ics20::escrow_address(self.chain(side).api(), ics20::PORT, channel)
+    }
+
+    /// The full path (`transfer/channel-0/uatom`) of voucher `ibc_denom` as `side`'s transfer
+    /// module recorded it when it minted it.
+    pub fn voucher_path(&self, side: Side, ibc_denom: &str) -> Option<String> {
+        ics20::denom_path(self.chain(side).storage(), ibc_denom)
     }
 
     /// Record every packet sent in `response` (a transaction on `side`).
     pub fn capture(&mut self, side: Side, response: &AppResponse) -> Result<()> {
-        for event in response.events.iter().filter(|e| e.ty == crate::ics20::IBC_TRANSFER_EVENT) {
-            let attr =
-                |key: &str| event.attributes.iter().find(|a| a.key == key).map(|a| a.value.clone()).unwrap_or_default();
-            let sequence = self.ics20_sent.iter().filter(|t| t.side == side).count() as u64 + 1;
-            self.ics20_sent.push(Ics20Sent {
-                side,
-                channel: attr("channel"),
-                sender: attr("sender"),
-                receiver: attr("receiver"),
-                denom: attr("denom"),
-                amount: attr("amount").parse()?,
-                memo: attr("memo"),
-                sequence,
-            });
-        }
         for event in response.events.iter().filter(|e| e.ty == SEND_PACKET_EVENT) {
             let attr = |key: &str| {
                 event
@@ -466,16 +418,28 @@ impl Chains {
                     .map(|a| a.value.clone())
                     .ok_or_else(|| anyhow!("send_packet without {key}"))
             };
-            let channel = attr("packet_src_channel")?;
-            let to = *self
-                .routes
-                .get(&(side, channel.clone()))
-                .ok_or_else(|| anyhow!("packet sent on {channel} of {side:?}, a channel the bench did not open"))?;
+            let (port, channel) = (attr("packet_src_port")?, attr("packet_src_channel")?);
+            let to = *self.routes.get(&(side, port.clone(), channel.clone())).ok_or_else(|| {
+                anyhow!("packet sent on {port}/{channel} of {side:?}, a channel the bench did not open")
+            })?;
             let packet: IbcPacket = from_json(self.chain(side).ibc_query(MockIbcQuery::SendPacket {
                 channel_id: channel,
-                port_id: attr("packet_src_port")?,
+                port_id: port,
                 sequence: attr("packet_sequence")?.parse()?,
             })?)?;
+            if packet.src.port_id == ics20::PORT {
+                let data: ics20::FungibleTokenPacketData = from_json(&packet.data)?;
+                self.ics20_sent.push(Ics20Sent {
+                    side,
+                    channel: packet.src.channel_id.clone(),
+                    sender: data.sender,
+                    receiver: data.receiver,
+                    denom: data.denom,
+                    amount: data.amount.parse()?,
+                    memo: data.memo,
+                    sequence: packet.sequence,
+                });
+            }
             self.in_flight.push(InFlight { from: side, to, packet, state: PacketState::Sent });
         }
         Ok(())
@@ -491,16 +455,22 @@ impl Chains {
         (0..self.in_flight.len()).filter(|&i| self.in_flight[i].on_link(source)).collect()
     }
 
-    fn index_of(&self, from: Side, channel: &str, sequence: u64) -> Result<usize> {
+    fn index_of(&self, from: Side, port: &str, channel: &str, sequence: u64) -> Result<usize> {
         self.in_flight
             .iter()
-            .position(|p| p.from == from && p.packet.src.channel_id == channel && p.packet.sequence == sequence)
-            .ok_or_else(|| anyhow!("no packet {sequence} from {from:?} on {channel} in flight"))
+            .position(|p| {
+                p.from == from
+                    && p.packet.src.port_id == port
+                    && p.packet.src.channel_id == channel
+                    && p.packet.sequence == sequence
+            })
+            .ok_or_else(|| anyhow!("no packet {sequence} from {from:?} on {port}/{channel} in flight"))
     }
 
     /// Deliver a held packet to its destination (receive only). The destination's ack is
-    /// held until [`Self::settle`]. If the destination's clock is past the packet's timeout,
-    /// the packet is marked timed out instead.
+    /// held until [`Self::settle`]. If the destination's clock (its block time or height) is at
+    /// or past the packet's timeout, the receiver does not run and the packet is marked timed
+    /// out instead (on a real chain that `MsgRecvPacket` fails and writes no receipt).
     pub fn deliver(&mut self, index: usize) -> Result<PacketState> {
         let flight = self.in_flight.get(index).cloned().ok_or_else(|| anyhow!("no packet {index}"))?;
         if flight.state != PacketState::Sent {
@@ -559,9 +529,9 @@ impl Chains {
         Ok(state)
     }
 
-    /// Relay packet `sequence` sent by `from` on `channel`, wherever it is in the queue.
-    pub fn relay_sequence(&mut self, from: Side, channel: &str, sequence: u64) -> Result<PacketState> {
-        let index = self.index_of(from, channel, sequence)?;
+    /// Relay packet `sequence` sent by `from` on `port`/`channel`, wherever it is in the queue.
+    pub fn relay_sequence(&mut self, from: Side, port: &str, channel: &str, sequence: u64) -> Result<PacketState> {
+        let index = self.index_of(from, port, channel, sequence)?;
         self.relay(index)
     }
 
@@ -597,15 +567,26 @@ impl Chains {
         Ok(count)
     }
 
-    /// Let packet `index` time out: move every clock (time passes on all chains) until the
-    /// destination is past the packet's timeout, deliver (which the destination refuses)
+    /// Let packet `index` time out: move every clock until the destination is past the
+    /// packet's timeout, deliver (which the destination refuses without running the receiver)
     /// and tell the sender.
+    ///
+    /// Only the destination's clock decides: [`Self::deliver`] compares the packet's deadline
+    /// with the destination's block time (ibc-go's `RecvPacket`: `selfTimestamp >= timeout`),
+    /// and [`Self::settle`] takes a timeout only after such a refused delivery, the bench's
+    /// stand-in for `MsgTimeout`'s proof of non-receipt at a destination header past the
+    /// deadline. The sender's clock plays no part in it. All clocks move because on real chains
+    /// block times follow wall time: the destination cannot be the whole timeout ahead of the
+    /// sender (or of any other chain), and a test that moved only the destination would build
+    /// a state no network reaches (e.g. the sender re-sending with a deadline the destination
+    /// has already passed). A test that needs chains' clocks apart moves them with
+    /// [`Self::advance`].
     pub fn time_out(&mut self, index: usize) -> Result<AppResponse> {
         let flight = self.in_flight.get(index).cloned().ok_or_else(|| anyhow!("no packet {index}"))?;
         let deadline = flight.packet.timeout.timestamp().ok_or_else(|| anyhow!("packet has no timestamp timeout"))?;
         let now = self.chain(flight.to).block_info().time;
         if now < deadline {
-            self.advance_all(deadline.seconds() - now.seconds());
+            self.advance_all((deadline.nanos() - now.nanos()).div_ceil(1_000_000_000));
         }
         match self.deliver(index)? {
             PacketState::TimedOut => self.settle(index),
@@ -706,15 +687,4 @@ fn connect(source: &mut Chain, target: &mut Chain) -> Result<(String, String)> {
     let dst = event_attr(&create(target, source_id, None, Some(src.clone()))?, "connection_open", "connection_id")?;
     create(source, target_id, Some(src.clone()), Some(dst.clone()))?;
     Ok((src, dst))
-}
-
-/// The ICS-20 packet data (`FungibleTokenPacketData`) of a transfer.
-fn cw20_ics20_packet(sent: &Ics20Sent) -> serde_json::Value {
-    serde_json::json!({
-        "amount": sent.amount.to_string(),
-        "denom": sent.denom,
-        "receiver": sent.receiver,
-        "sender": sent.sender,
-        "memo": sent.memo,
-    })
 }

@@ -139,36 +139,53 @@ fn an_out_of_order_update_during_a_seize_is_ignored() {
     suite.settle_and_check().unwrap();
 }
 
+/// The vault's `MsgTransfer` escrows the seized coins on the source; the bench's transfer
+/// module carries the packet and mints the voucher on the target (docs/real-chain.md, story 4a).
 #[test]
-fn seize_to_an_ics20_forward_moves_the_coins_into_transfer_escrow() {
+fn seize_to_an_ics20_forward_escrows_on_the_source_and_mints_the_voucher_on_the_target() {
     let mut suite = funded(1_000);
-    let recipient = SeizeRecipient::Ics20 {
-        channel: "channel-99".to_string(),
-        receiver: suite.chains.addr(Side::Target, "keeper").to_string(),
-        memo: String::new(),
-    };
+    let keeper = suite.chains.addr(Side::Target, "keeper");
+    let recipient = suite.ics20_recipient(keeper.as_str(), "");
     let id = suite.seize("alice", Suite::atom(), 250, recipient).unwrap();
     suite.settle_and_check().unwrap();
     assert_eq!(suite.seize_outcome(id).unwrap().as_deref(), Some("success"));
-    let escrow = isthmus_ibc_bench::ics20::escrow_address(suite.chains.sources[0].chain.api()).unwrap();
+    let (source_channel, target_channel) = suite.transfer_channel().clone();
+    let escrow = suite.chains.transfer_escrow(Side::FIRST_SOURCE, &source_channel).unwrap();
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &escrow, ATOM).unwrap(), 250);
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.vault, ATOM).unwrap(), 750);
+    // ATOM over the target's `channel-0`: ibc-go's denom, the same as on Osmosis.
+    let voucher = isthmus_ibc_bench::ics20::voucher_denom(&target_channel, ATOM);
+    assert_eq!(voucher, "ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2");
+    assert_eq!(suite.native_balance(Side::Target, &keeper, &voucher).unwrap(), 250);
+    let sent = &suite.chains.ics20_sent()[0];
+    assert_eq!((sent.sender.as_str(), sent.receiver.as_str()), (suite.vault.as_str(), keeper.as_str()));
 }
 
+/// Mirror of docs/real-chain.md step 3f-2: a seize delivered over a transfer channel that does not
+/// exist. ibc-go v11 fails the `MsgTransfer` with `clientv2` code 35 ("counterparty not found"),
+/// which wasmd redacts in the vault's reply; the vault turns it into an error ack and restores
+/// the position. Before the bench knew its transfer channels, the transfer succeeded and the coins
+/// vanished into an escrow.
 #[test]
-fn failed_delivery_becomes_an_error_ack_and_restores_the_position() {
+fn a_seize_over_a_transfer_channel_that_does_not_exist_becomes_an_error_ack_and_moves_nothing() {
     let mut suite = funded(1_000);
-    // The bench's transfer module refuses a channel that is not `channel-N`.
-    let recipient = SeizeRecipient::Ics20 {
-        channel: "not-a-channel".to_string(),
-        receiver: "somebody".to_string(),
-        memo: String::new(),
-    };
+    let keeper = suite.chains.addr(Side::Target, "keeper").to_string();
+    let recipient = SeizeRecipient::Ics20 { channel: "channel-999".into(), receiver: keeper, memo: String::new() };
     let id = suite.seize("alice", Suite::atom(), 250, recipient).unwrap();
     suite.settle_and_check().unwrap();
-    assert!(suite.seize_outcome(id).unwrap().unwrap().contains("delivery failed"));
+    assert_eq!(
+        suite.seize_outcome(id).unwrap().as_deref(),
+        Some(format!("seize {id}: delivery failed: codespace: clientv2, code: 35").as_str())
+    );
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 1_000);
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.vault, ATOM).unwrap(), 1_000);
+    let e = suite.engine_position("alice", &Suite::atom()).unwrap();
+    assert_eq!((e.reported.u128(), e.reserved.u128()), (1_000, 0));
+    for channel in ["channel-999", suite.transfer_channel().0.as_str()] {
+        let escrow = suite.chains.transfer_escrow(Side::FIRST_SOURCE, channel).unwrap();
+        assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &escrow, ATOM).unwrap(), 0);
+    }
+    assert!(suite.chains.ics20_sent().is_empty());
 }
 
 #[test]
@@ -177,8 +194,7 @@ fn seize_of_a_cw20_through_ics20_is_refused() {
     suite.deposit_cw20("alice", 500).unwrap();
     suite.settle_and_check().unwrap();
     let stk = suite.stk();
-    let recipient =
-        SeizeRecipient::Ics20 { channel: "channel-0".to_string(), receiver: "x".to_string(), memo: String::new() };
+    let recipient = suite.ics20_recipient("x", "");
     let id = suite.seize("alice", stk, 100, recipient).unwrap();
     suite.settle_and_check().unwrap();
     assert!(suite.seize_outcome(id).unwrap().unwrap().contains("only native assets"));
@@ -325,28 +341,46 @@ fn check_conservation_with_refunds(suite: &Suite, claimable: u128) {
     suite.check_no_over_credit().unwrap();
 }
 
+/// The index of the one ICS-20 packet in flight.
+fn ics20_packet(suite: &Suite) -> usize {
+    let transfers: Vec<usize> = (0..suite.chains.in_flight().len())
+        .filter(|&i| suite.chains.in_flight()[i].packet.src.port_id == isthmus_ibc_bench::ics20::PORT)
+        .collect();
+    assert_eq!(transfers.len(), 1, "one ICS-20 packet in flight");
+    transfers[0]
+}
+
+fn seize_refund_of(suite: &Suite, receiver: &str) -> u128 {
+    let r: isthmus_protocol::vault::SeizeRefundResponse = suite.chains.sources[0]
+        .chain
+        .wrap()
+        .query_wasm_smart(
+            &suite.vault,
+            &isthmus_protocol::vault::QueryMsg::SeizeRefund { receiver: receiver.to_string(), asset: Suite::atom() },
+        )
+        .unwrap();
+    r.amount.u128()
+}
+
 /// Issue 8, 6(e). A seize delivered by ICS-20 is refused by the far chain and refunded to the
 /// vault by the transfer module. Before the fix the vault never learned of it (the coins sat
 /// above its books until an admin swept them by hand). Now the delivery asks for an IBC source
 /// callback; the refund is credited to the delivery's receiver, who claims it here with the
-/// same key, and the admin cannot sweep it.
+/// same key, and the admin cannot sweep it. As in docs/real-chain.md step 4b, the receiver is the
+/// keeper's key under another chain's prefix, which the target's transfer module cannot decode.
 #[test]
 fn a_refunded_ics20_seize_delivery_is_credited_to_its_receiver_who_claims_it_with_the_same_key() {
     use collateral_vault::ContractError as VaultError;
-    use isthmus_ibc_bench::Ics20Refusal;
-    use isthmus_protocol::vault::{ExecuteMsg as VaultMsg, QueryMsg as VaultQuery, SeizeRefundResponse};
+    use isthmus_protocol::vault::ExecuteMsg as VaultMsg;
     use isthmus_tests::errors::assert_contract_error;
 
     let mut suite = funded(1_000);
-    let receiver = suite.chains.addr(Side::Target, "keeper").to_string();
-    let recipient = SeizeRecipient::Ics20 {
-        channel: "channel-99".to_string(),
-        receiver: receiver.clone(),
-        memo: r#"{"note":"for the keeper"}"#.to_string(),
-    };
+    let receiver = cw_multi_test::MockApiBech32::new("osmo").addr_make("keeper").to_string();
+    let recipient = suite.ics20_recipient(&receiver, r#"{"note":"for the keeper"}"#);
     let id = suite.seize("alice", Suite::atom(), 250, recipient).unwrap();
     suite.check_invariants().unwrap();
-    suite.settle_and_check().unwrap();
+    suite.chains.relay(0).unwrap(); // the seize: the vault sends the transfer and acks success
+    suite.check_invariants().unwrap();
     assert_eq!(suite.seize_outcome(id).unwrap().as_deref(), Some("success"));
     let sent = suite.chains.ics20_sent()[0].clone();
     assert_eq!(
@@ -358,21 +392,15 @@ fn a_refunded_ics20_seize_delivery_is_credited_to_its_receiver_who_claims_it_wit
     );
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.vault, ATOM).unwrap(), 750);
 
-    let refund_of = |suite: &Suite| -> u128 {
-        let r: SeizeRefundResponse = suite.chains.sources[0]
-            .chain
-            .wrap()
-            .query_wasm_smart(
-                &suite.vault,
-                &VaultQuery::SeizeRefund { receiver: receiver.clone(), asset: Suite::atom() },
-            )
-            .unwrap();
-        r.amount.u128()
-    };
-    let events = suite.chains.refuse_ics20(0, Ics20Refusal::ErrorAck("receiver refused".into())).unwrap();
-    assert!(events.iter().any(|e| e.attributes.iter().any(|a| a.value == "seize_delivery_refunded")));
+    // The target refuses the receiver (ibc-go's redacted error ack); the ack refunds the vault
+    // from the escrow and runs its source callback.
+    let transfer = ics20_packet(&suite);
+    let PacketState::Acknowledged(ack) = suite.chains.deliver(transfer).unwrap() else { panic!("no ack") };
+    assert_eq!(ack.as_slice(), br#"{"error":"ABCI code: 5: error handling packet: see events for details"}"#);
+    let response = suite.chains.settle(transfer).unwrap();
+    assert!(response.events.iter().any(|e| e.attributes.iter().any(|a| a.value == "seize_delivery_refunded")));
     check_conservation_with_refunds(&suite, 250);
-    assert_eq!(refund_of(&suite), 250);
+    assert_eq!(seize_refund_of(&suite, &receiver), 250);
     let v = suite.vault_position("alice", &Suite::atom()).unwrap();
     assert_eq!((v.available.u128(), v.seq), (750, 2), "alice's position stays seized");
 
@@ -398,7 +426,7 @@ fn a_refunded_ics20_seize_delivery_is_credited_to_its_receiver_who_claims_it_wit
     suite.check_invariants().unwrap();
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &keeper_here, ATOM).unwrap(), 250);
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.vault, ATOM).unwrap(), 750);
-    assert_eq!(refund_of(&suite), 0);
+    assert_eq!(seize_refund_of(&suite, &receiver), 0);
     assert_contract_error(
         suite.vault_execute(&keeper_here, &claim(None)),
         VaultError::NoSeizeRefund { receiver: receiver.clone(), asset: Suite::atom().to_string() },
@@ -406,16 +434,34 @@ fn a_refunded_ics20_seize_delivery_is_credited_to_its_receiver_who_claims_it_wit
     suite.settle_and_check().unwrap();
 }
 
+/// 6(e) with a timeout: the transfer module refunds the vault on the timeout and the vault's
+/// source callback credits the receiver. (cw-multi-test runs source callbacks for acks only; the
+/// bench's transfer module runs it for timeouts, as ibc-go's callbacks middleware does.)
+#[test]
+fn an_ics20_seize_delivery_that_times_out_is_credited_to_its_receiver() {
+    let mut suite = funded(1_000);
+    let receiver = suite.chains.addr(Side::Target, "keeper").to_string();
+    let recipient = suite.ics20_recipient(&receiver, "");
+    let id = suite.seize("alice", Suite::atom(), 250, recipient).unwrap();
+    suite.chains.relay(0).unwrap();
+    assert_eq!(suite.seize_outcome(id).unwrap().as_deref(), Some("success"));
+    let response = suite.chains.time_out(ics20_packet(&suite)).unwrap();
+    assert!(response.events.iter().any(|e| e.attributes.iter().any(|a| a.value == "seize_delivery_refunded")));
+    check_conservation_with_refunds(&suite, 250);
+    assert_eq!(seize_refund_of(&suite, &receiver), 250);
+    let escrow = suite.chains.transfer_escrow(Side::FIRST_SOURCE, &suite.transfer_channel().0).unwrap();
+    assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &escrow, ATOM).unwrap(), 0);
+    let voucher = isthmus_ibc_bench::ics20::voucher_denom(&suite.transfer_channel().1, ATOM);
+    assert_eq!(suite.native_balance(Side::Target, &suite.chains.addr(Side::Target, "keeper"), &voucher).unwrap(), 0);
+}
+
 /// 6(e): a keeper's memo that would take over the callback is refused with an error ack, and
 /// the seize rolls back.
 #[test]
 fn a_seize_memo_that_sets_its_own_source_callback_is_refused() {
     let mut suite = funded(1_000);
-    let recipient = SeizeRecipient::Ics20 {
-        channel: "channel-99".to_string(),
-        receiver: suite.chains.addr(Side::Target, "keeper").to_string(),
-        memo: r#"{"src_callback":{"address":"somebody-else"}}"#.to_string(),
-    };
+    let keeper = suite.chains.addr(Side::Target, "keeper").to_string();
+    let recipient = suite.ics20_recipient(&keeper, r#"{"src_callback":{"address":"somebody-else"}}"#);
     let id = suite.seize("alice", Suite::atom(), 250, recipient).unwrap();
     suite.settle_and_check().unwrap();
     assert_eq!(
