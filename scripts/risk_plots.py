@@ -36,42 +36,47 @@ def bad_debt_vs_delay(cells, out):
     for c in cells:
         if c["sweep"] == "delay":
             l = labels(c)
-            lines[l["crash"]].append((float(l["relay_mean"]), float(c["bad_debt_mean_usdc"])))
+            key = (l.get("market", "turbulent"), l["crash"])
+            lines[key].append((float(l["relay_mean"]), float(c["bad_debt_mean_usdc"])))
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for crash, points in sorted(lines.items()):
+    for (market, crash), points in sorted(lines.items()):
         points.sort()
-        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=f"crash {float(crash):.0%}")
+        style = "-" if market == "turbulent" else ":"
+        ax.plot([p[0] for p in points], [p[1] for p in points], style, marker="o",
+                label=f"{market}, crash {float(crash):.0%}")
     ax.axvline(SEIZE_LATENCY, color="grey", linestyle="--", label="seize latency (600 s)")
     ax.set_xscale("log")
     ax.set_xlabel("mean relay delay per hop (s)")
     ax.set_ylabel("mean bad debt (USDC)")
-    ax.set_title("Bad debt vs relay delay (turbulent market after the crash)")
-    ax.legend()
+    ax.set_title("Bad debt vs relay delay, by crash size")
+    ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(out / "bad_debt_vs_delay.png", dpi=120)
     plt.close(fig)
 
 
 def frontier(cells, out):
-    grid = defaultdict(dict)
+    grids = defaultdict(lambda: defaultdict(dict))
     for c in cells:
         if c["sweep"] == "delay":
             l = labels(c)
-            grid[float(l["relay_mean"])][float(l["crash"])] = float(c["bad_debt_mean_usdc"])
-    delays = sorted(grid)
-    safe = []
-    for d in delays:
-        ok = [crash for crash, bad in grid[d].items() if bad == 0.0]
-        safe.append(max(ok) if ok else 0.0)
+            market = l.get("market", "turbulent")
+            grids[market][float(l["relay_mean"])][float(l["crash"])] = float(c["bad_debt_mean_usdc"])
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    ax.step(delays, safe, where="mid", marker="o")
-    ax.fill_between(delays, safe, step="mid", alpha=0.2, label="no bad debt")
+    for market, grid in sorted(grids.items()):
+        delays = sorted(grid)
+        safe = []
+        for d in delays:
+            ok = [crash for crash, bad in grid[d].items() if bad == 0.0]
+            safe.append(max(ok) if ok else 0.0)
+        ax.step(delays, safe, where="mid", marker="o", label=f"{market} market")
+        ax.fill_between(delays, safe, step="mid", alpha=0.15)
     ax.axvline(SEIZE_LATENCY, color="grey", linestyle="--", label="seize latency (600 s)")
     ax.set_xscale("log")
     ax.set_ylim(0, 0.6)
     ax.set_xlabel("mean relay delay per hop (s)")
-    ax.set_ylabel("largest crash with zero bad debt")
-    ax.set_title("Frontier where bad debt starts (turbulent market)")
+    ax.set_ylabel("largest crash with zero bad debt (of 20/30/40/50%)")
+    ax.set_title("Frontier where bad debt starts (shaded: no bad debt)")
     ax.legend()
     fig.tight_layout()
     fig.savefig(out / "frontier.png", dpi=120)

@@ -53,21 +53,29 @@ pub fn headline_cases(size: Size) -> Vec<Case> {
         .collect()
 }
 
-/// Bad debt against relay delay, for several crash sizes, in a turbulent market.
+/// Bad debt against relay delay, for several crash sizes, in the headline's calm market and
+/// in a turbulent one.
 pub fn delay_cases(size: Size) -> Vec<Case> {
     let (delays, crashes, seeds): (&[f64], &[f64], u64) = match size {
         Size::Quick => (&[55.0, 1_200.0], &[0.3, 0.5], 1),
         Size::Full => (&[10.0, 30.0, 55.0, 120.0, 300.0, 600.0, 1_200.0, 2_400.0], &[0.2, 0.3, 0.4, 0.5], 6),
     };
     let mut out = vec![];
-    for &crash in crashes {
-        for &relay_mean in delays {
-            for seed in 1..=seeds {
-                out.push(Case {
-                    sweep: "delay",
-                    labels: vec![("crash", format!("{crash:.2}")), ("relay_mean", format!("{relay_mean:.0}"))],
-                    scenario: turbulent(Scenario { seed, crash, relay_mean, ..Scenario::default() }),
-                });
+    for market in ["calm", "turbulent"] {
+        for &crash in crashes {
+            for &relay_mean in delays {
+                for seed in 1..=seeds {
+                    let base = Scenario { seed, crash, relay_mean, ..Scenario::default() };
+                    out.push(Case {
+                        sweep: "delay",
+                        labels: vec![
+                            ("market", market.into()),
+                            ("crash", format!("{crash:.2}")),
+                            ("relay_mean", format!("{relay_mean:.0}")),
+                        ],
+                        scenario: if market == "calm" { base } else { turbulent(base) },
+                    });
+                }
             }
         }
     }
