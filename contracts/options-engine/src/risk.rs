@@ -234,6 +234,31 @@ pub fn account_margin_with(
     mode: Freshness,
     usable_override: Option<&UsableOverride>,
 ) -> ContractResult<MarginBreakdown> {
+    margin_of(storage, now, account_id, account, mode, usable_override, true)
+}
+
+/// The margin a liquidation is sized on: lenient prices and **no per-source cap**. The cap
+/// bounds new risk only; sizing a liquidation on the capped initial margin would let anyone
+/// who dilutes a capped source (a large deposit there lowers its factor) make honest accounts
+/// lose more of their book than their risk warrants (docs/security.md, "Blast radius").
+pub fn account_margin_for_liquidation(
+    storage: &dyn Storage,
+    now: u64,
+    account_id: &str,
+    account: &Account,
+) -> ContractResult<MarginBreakdown> {
+    margin_of(storage, now, account_id, account, Freshness::Lenient, None, false)
+}
+
+fn margin_of(
+    storage: &dyn Storage,
+    now: u64,
+    account_id: &str,
+    account: &Account,
+    mode: Freshness,
+    usable_override: Option<&UsableOverride>,
+    capped: bool,
+) -> ContractResult<MarginBreakdown> {
     let risk = RISK.load(storage)?;
     let quote = QUOTE.load(storage)?;
     let rate = to_fixed(risk.rate)?;
@@ -246,7 +271,8 @@ pub fn account_margin_with(
     let config = CONFIG.load(storage)?;
     let max_staleness_seconds = config.max_staleness_seconds;
     let cap_ctx = source_cap::Context { now, mode, risk: &risk, quote_decimals: quote.decimals, max_staleness_seconds };
-    let factors = cap_factors(storage, &cap_ctx, config.capped_sources, usable_override)?;
+    let capped_sources = if capped { config.capped_sources } else { 0 };
+    let factors = cap_factors(storage, &cap_ctx, capped_sources, usable_override)?;
     let ctx =
         CollateralContext { now, mode, risk: &risk, max_staleness_seconds, usable_override, factors: factors.as_ref() };
     let collateral = collateral_of(storage, &ctx, account_id, &underlyings)?;

@@ -6,9 +6,15 @@
 //!
 //! ```text
 //! total     = Σ_s raw(s)
-//! limit(s)  = min(max_value(s), ⌊max_share(s) · total⌋)
+//! others(s) = total − raw(s)
+//! limit(s)  = min(max_value(s), ⌊max_share(s) / (1 − max_share(s)) · others(s)⌋)
 //! factor(s) = min(1, ⌊limit(s) / (raw(s) + n(s))⌋)      (1 when uncapped or raw(s) + n(s) = 0)
 //! ```
+//!
+//! The share is measured against the *other* sources: counted from `s` at its limit, `s` is
+//! `max_share` of what backs risk (`limit / (limit + others)`). A source that reports more
+//! collateral (a captured chain forging updates) therefore does not raise its own limit; with
+//! `max_share(s) = 1` only `max_value(s)` bounds it.
 //!
 //! with `n(s)` the number of its assets with a non-zero value: each such value was floored, so
 //! the exact value is below `raw(s) + n(s)`, and dividing by it keeps the sum bound exact. Each
@@ -26,10 +32,20 @@ use crate::remote_book::{SourceAssetTotals, SOURCE_TOTALS};
 use crate::state::market::COLLATERAL_RISK;
 use crate::state::{SourceCap, COLLATERAL_ASSETS, MAX_ASSETS_PER_SOURCE, MAX_SOURCES, SOURCES, SOURCE_CAPS};
 
-/// `min(max_value, ⌊max_share · total⌋)`.
-pub fn limit(cap: &SourceCap, total: Uint128) -> ContractResult<Uint128> {
-    let by_share = total.checked_multiply_ratio(cap.max_share.atomics(), Decimal::one().atomics())?;
-    Ok(cap.max_value.map_or(by_share, |v| v.min(by_share)))
+/// `min(max_value, ⌊max_share / (1 − max_share) · others⌋)`, `others` the value of every other
+/// source; the share term is absent at `max_share = 1`, and saturates if it overflows (a limit
+/// above any value is no limit).
+pub fn limit(cap: &SourceCap, others: Uint128) -> ContractResult<Option<Uint128>> {
+    let by_share = if cap.max_share >= Decimal::one() {
+        None
+    } else {
+        let rest = Decimal::one() - cap.max_share;
+        Some(others.checked_multiply_ratio(cap.max_share.atomics(), rest.atomics()).unwrap_or(Uint128::MAX))
+    };
+    Ok(match (by_share, cap.max_value) {
+        (Some(share), Some(value)) => Some(share.min(value)),
+        (share, value) => share.or(value),
+    })
 }
 
 /// `min(1, ⌊limit / (raw + valued_assets)⌋)` at `Decimal` precision, rounded down; 1 without a
@@ -84,7 +100,10 @@ pub struct Values {
 impl Values {
     /// `limit(s)`, `None` for an uncapped source.
     pub fn limit_of(&self, s: &SourceValue) -> ContractResult<Option<Uint128>> {
-        s.cap.as_ref().map(|c| limit(c, self.total)).transpose()
+        match &s.cap {
+            Some(cap) => limit(cap, self.total.saturating_sub(s.raw)),
+            None => Ok(None),
+        }
     }
 
     pub fn factor_of(&self, s: &SourceValue) -> ContractResult<Decimal> {

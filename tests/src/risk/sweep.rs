@@ -119,7 +119,7 @@ pub fn haircut_cases(size: Size) -> Vec<Case> {
 
 /// One chain goes dark at the crash and never comes back, under several per-source caps; a
 /// run with no dark chain is the baseline the loss is measured against. Traders keep 80% of
-/// their collateral value on the first chain, so that a cap below 80% binds there.
+/// their collateral value on the first chain, so that a share cap binds there.
 pub fn cap_cases(size: Size) -> Vec<Case> {
     let (shares, seeds): (&[f64], u64) = match size {
         Size::Quick => (&[1.0, 0.6], 1),

@@ -207,3 +207,42 @@ fn the_engine_registers_at_most_sixteen_sources_and_eight_assets_per_source() {
     // Changing a listed asset is still allowed.
     suite.engine_execute(&admin, &list("denom0".into())).unwrap();
 }
+
+/// A cap bounds new risk only: it never sizes a liquidation. Before the fix, liquidations
+/// were sized on the capped initial margin, so anyone could dilute a capped source (a large
+/// deposit there lowers its factor) and make honest accounts lose more of their book.
+#[test]
+fn a_cap_does_not_change_how_much_a_liquidation_closes() {
+    let liquidated = |cap: Option<u128>| {
+        let mut suite = SuiteBuilder::new().with_controller().build().unwrap();
+        let listed = suite.open_market(1_000_000_000_000).unwrap();
+        suite.list_atom_collateral().unwrap();
+        suite.deposit_atom("alice", 100_000_000).unwrap();
+        suite.settle_and_check().unwrap();
+        // As many puts as the initial margin allows, then a fall just below maintenance: a
+        // liquidation closes only part of the book, sized on the initial margin.
+        while suite.trade("alice", &[(listed.put_10, -10)], i128::MAX).is_ok() {}
+        let mut price = Decimal::from_ratio(10u128, 1u128);
+        while !suite.margin("alice").unwrap().liquidatable {
+            price -= Decimal::percent(5);
+            suite.chains.advance_all(30);
+            suite.push_price("ATOM", price).unwrap();
+            suite.push_vol("ATOM", listed.expiry, Decimal::percent(60)).unwrap();
+        }
+        if let Some(value) = cap {
+            set_cap(&mut suite, "admin", Decimal::one(), Some(value)).unwrap();
+            assert!(health(&suite).factor < Decimal::percent(1));
+        }
+        let before = suite.margin("alice").unwrap();
+        let account = suite.account("alice");
+        suite.engine_as("keeper", &engine::ExecuteMsg::Liquidate { account }, &[]).unwrap();
+        suite.check_all().unwrap();
+        let after = suite.engine_account("alice").unwrap();
+        assert!(!after.positions.is_empty(), "a partial liquidation");
+        (before.maintenance_margin, after)
+    };
+    let (uncapped_mm, uncapped) = liquidated(None);
+    let (capped_mm, capped) = liquidated(Some(1_000_000));
+    assert_eq!(capped_mm, uncapped_mm, "maintenance ignores the cap");
+    assert_eq!(capped, uncapped, "the same positions closed, the same cash left");
+}

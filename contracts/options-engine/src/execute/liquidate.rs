@@ -15,7 +15,7 @@ use isthmus_protocol::engine::{ClosedPosition, LiquidationRecord};
 
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::{self, to_fixed, Freshness};
-use crate::risk::account_margin;
+use crate::risk::account_margin_for_liquidation;
 use crate::settlement::settle_account;
 use crate::state::market::{
     liquidations, Account, ACCOUNTS, ACCOUNT_RESERVATIONS, NEXT_LIQUIDATION_ID, POOL, POOL_POSITIONS, PRICES, QUOTE,
@@ -132,7 +132,7 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
     let stored = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
     let mut account = stored.clone();
     settle_account(deps.storage, &account_id, &mut account)?;
-    let before = account_margin(deps.storage, now, &account_id, &account, Freshness::Lenient)?;
+    let before = account_margin_for_liquidation(deps.storage, now, &account_id, &account)?;
     if !before.is_liquidatable() {
         return Err(ContractError::NotLiquidatable {
             account: account_id,
@@ -159,7 +159,7 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
             close_in_memory(account, series_id, q, per_contract, penalty_rate, quote.decimals)
         };
         let whole = close_all(&account, quantity)?;
-        let after_whole = account_margin(deps.storage, now, &account_id, &whole.account_after, Freshness::Lenient)?;
+        let after_whole = account_margin_for_liquidation(deps.storage, now, &account_id, &whole.account_after)?;
         let mut chosen = (whole, after_whole);
         if chosen.1.meets_initial_margin() && quantity.unsigned_abs() > 1 {
             let deficit = margin.initial_margin.saturating_sub(margin.equity_initial);
@@ -167,7 +167,7 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
             let part = partial_quantity(quantity, deficit, surplus);
             if part != quantity {
                 let partial = close_all(&account, part)?;
-                let after = account_margin(deps.storage, now, &account_id, &partial.account_after, Freshness::Lenient)?;
+                let after = account_margin_for_liquidation(deps.storage, now, &account_id, &partial.account_after)?;
                 if after.meets_initial_margin() {
                     chosen = (partial, after);
                 }

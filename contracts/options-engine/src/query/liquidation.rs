@@ -7,7 +7,7 @@ use isthmus_protocol::engine::{LiquidatableAccount, LiquidatableResponse, SeizeQ
 
 use crate::error::ContractError;
 use crate::oracle::Freshness;
-use crate::risk::account_margin;
+use crate::risk::account_margin_for_liquidation;
 use crate::state::market::{ACCOUNTS, PRICES, QUOTE, RISK, SYMBOLS};
 use crate::state::{page_limit, remote_key, remote_positions, AUTHORIZED_OWNERS, COLLATERAL_ASSETS};
 
@@ -36,7 +36,7 @@ pub fn seize_quote(
     // Debt alone is a loan against collateral; a keeper may seize only from an account
     // below maintenance margin (docs/protocol.md §7: liquidation), never from a healthy one.
     let margin =
-        account_margin(deps.storage, env.block.time.seconds(), &account, &state, Freshness::Lenient).map_err(err)?;
+        account_margin_for_liquidation(deps.storage, env.block.time.seconds(), &account, &state).map_err(err)?;
     if !margin.is_liquidatable() {
         return Err(err(ContractError::NotLiquidatable {
             account,
@@ -98,7 +98,9 @@ pub fn liquidatable(
     for (id, _) in examined {
         // An account whose margin cannot be computed right now (no price at all) is skipped.
         let Ok(account) = crate::settlement::settled_view(deps.storage, &id) else { continue };
-        let Ok(m) = account_margin(deps.storage, now, &id, &account, Freshness::Lenient) else { continue };
+        // Maintenance ignores the per-source cap, so the uncapped evaluation decides exactly
+        // the same and reads no source totals.
+        let Ok(m) = account_margin_for_liquidation(deps.storage, now, &id, &account) else { continue };
         if m.is_liquidatable() || account.cash.is_negative() {
             accounts.push(LiquidatableAccount {
                 account: id,

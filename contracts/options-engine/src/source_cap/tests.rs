@@ -11,11 +11,15 @@ fn cap(share: u64, value: Option<u128>) -> SourceCap {
 
 #[test]
 fn limits_and_factors_round_down() {
-    let t = Uint128::new(1_000_001);
-    // ⌊0.25 × 1,000,001⌋ = 250,000; the absolute cap wins when lower
-    assert_eq!(limit(&cap(25, None), t).unwrap(), Uint128::new(250_000));
-    assert_eq!(limit(&cap(25, Some(7)), t).unwrap(), Uint128::new(7));
-    assert_eq!(limit(&cap(100, Some(2_000_000)), t).unwrap(), t);
+    // The other sources hold 1,000,001: a 25% share may back ⌊0.25 / 0.75 × 1,000,001⌋ =
+    // 333,333 (then 25% of 1,333,334); the absolute cap wins when lower.
+    let others = Uint128::new(1_000_001);
+    assert_eq!(limit(&cap(25, None), others).unwrap(), Some(Uint128::new(333_333)));
+    assert_eq!(limit(&cap(25, Some(7)), others).unwrap(), Some(Uint128::new(7)));
+    assert_eq!(limit(&cap(100, Some(2_000_000)), others).unwrap(), Some(Uint128::new(2_000_000)));
+    assert_eq!(limit(&cap(100, None), others).unwrap(), None);
+    // Nothing elsewhere: a share cap lets the source back nothing new.
+    assert_eq!(limit(&cap(50, None), Uint128::zero()).unwrap(), Some(Uint128::zero()));
     // uncapped, nothing to value, or a limit at or above raw + n: counts in full
     assert_eq!(factor(None, Uint128::new(5), 1), Decimal::one());
     assert_eq!(factor(Some(Uint128::zero()), Uint128::zero(), 0), Decimal::one());
@@ -109,7 +113,7 @@ fn initial_value_counted_from_a_source_never_exceeds_its_limit() {
         } else {
             cap(100, Some(u128::from(next(raw.u128() as u64 + 2))))
         };
-        let lim = limit(&c, raw + other).unwrap();
+        let lim = limit(&c, other).unwrap().unwrap_or(Uint128::MAX);
         let f = factor(Some(lim), raw, valued);
         let mut counted = 0i128;
         for acc in &amounts {
@@ -276,8 +280,9 @@ mod from_storage {
         assert_eq!(values_of(osmo), [Uint128::zero(), expected(300_000_000, 1, 0)]);
         assert_eq!((quiet.raw, quiet.valued_assets), (Uint128::zero(), 0));
         assert_eq!(v.total, hub.raw + osmo.raw);
-        // hub: ⌊0.5 × total⌋, factor ⌊limit / (raw + 2)⌋; the others are not capped
-        let limit = v.total.mul_floor(Decimal::percent(50));
+        // hub at 50%: ⌊0.5 / 0.5 × others⌋ = the other sources' value, factor
+        // ⌊limit / (raw + 2)⌋; the others are not capped
+        let limit = osmo.raw + quiet.raw;
         assert_eq!(v.limit_of(hub).unwrap(), Some(limit));
         let f = Decimal::from_ratio(limit, hub.raw + Uint128::new(2));
         assert_eq!(v.factor_of(hub).unwrap(), f);
@@ -312,5 +317,19 @@ mod from_storage {
         assert!(!v.complete);
         let factors = v.factors().unwrap();
         assert_eq!((factors.of("hub"), factors.of("osmo")), (Decimal::zero(), Decimal::one()));
+    }
+}
+
+/// A source that reports more collateral (a captured chain forging updates) does not raise
+/// its own limit: the share is measured against the other sources only.
+#[test]
+fn a_source_reporting_more_does_not_raise_its_own_limit() {
+    let c = cap(20, None);
+    let others = Uint128::new(800_000);
+    let honest = limit(&c, others).unwrap().unwrap();
+    assert_eq!(honest, Uint128::new(200_000));
+    for raw in [Uint128::new(200_000), Uint128::new(10u128.pow(12)), Uint128::MAX - Uint128::new(10)] {
+        let counted = initial_amount(raw, factor(Some(honest), raw, 1));
+        assert!(counted <= honest, "raw {raw}: counted {counted} > {honest}");
     }
 }
