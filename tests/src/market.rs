@@ -91,6 +91,19 @@ impl Suite {
         Ok(Listed { expiry, call_10: ids[0], put_10: ids[1], call_11: ids[2] })
     }
 
+    /// ATOM falls from 10 in steps of 0.05 (30 s apart, vol kept at 60%) until `name` is
+    /// liquidatable: an account just under its maintenance margin. Returns the price.
+    pub fn fall_until_liquidatable(&mut self, name: &str, listed: &Listed) -> Result<Decimal> {
+        let mut price = Decimal::from_ratio(10u128, 1u128);
+        while !self.margin(name)?.liquidatable {
+            price = price.checked_sub(Decimal::percent(5))?;
+            self.chains.advance_all(30);
+            self.push_price("ATOM", price)?;
+            self.push_vol("ATOM", listed.expiry, Decimal::percent(60))?;
+        }
+        Ok(price)
+    }
+
     pub fn deposit_cash(&mut self, name: &str, amount: u128) -> Result<AppResponse> {
         self.engine_as(name, &engine::ExecuteMsg::DepositCash {}, &[coin(amount, USDC)])
     }

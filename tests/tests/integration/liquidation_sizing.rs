@@ -87,13 +87,7 @@ fn a_slightly_unhealthy_account_loses_a_small_part_of_its_riskiest_position() {
     }
     assert!(written >= 20, "wrote {written}");
     // A small fall: alice ends just under her maintenance margin.
-    let mut price = Decimal::from_ratio(10u128, 1u128);
-    while !suite.margin("alice").unwrap().liquidatable {
-        price -= Decimal::percent(5);
-        suite.chains.advance_all(30);
-        suite.push_price("ATOM", price).unwrap();
-        suite.push_vol("ATOM", listed.expiry, Decimal::percent(60)).unwrap();
-    }
+    suite.fall_until_liquidatable("alice", &listed).unwrap();
     let r = liquidate(&mut suite, "alice").unwrap();
     suite.check_all().unwrap();
     let rec = record(&suite, &r);

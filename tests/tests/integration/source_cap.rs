@@ -222,13 +222,7 @@ fn a_cap_does_not_change_how_much_a_liquidation_closes() {
         // As many puts as the initial margin allows, then a fall just below maintenance: a
         // liquidation closes only part of the book, sized on the initial margin.
         while suite.trade("alice", &[(listed.put_10, -10)], i128::MAX).is_ok() {}
-        let mut price = Decimal::from_ratio(10u128, 1u128);
-        while !suite.margin("alice").unwrap().liquidatable {
-            price -= Decimal::percent(5);
-            suite.chains.advance_all(30);
-            suite.push_price("ATOM", price).unwrap();
-            suite.push_vol("ATOM", listed.expiry, Decimal::percent(60)).unwrap();
-        }
+        suite.fall_until_liquidatable("alice", &listed).unwrap();
         if let Some(value) = cap {
             set_cap(&mut suite, "admin", Decimal::one(), Some(value)).unwrap();
             assert!(health(&suite).factor < Decimal::percent(1));
