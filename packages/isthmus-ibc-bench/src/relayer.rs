@@ -324,17 +324,7 @@ impl Chains {
         counterparty_port: &str,
         counterparty_channel: &str,
     ) -> Result<()> {
-        self.chain_mut(side).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::CloseChannel {
-            port_id: port.to_string(),
-            channel_id: channel.to_string(),
-            init: true,
-        }))?;
-        self.chain_mut(peer).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::CloseChannel {
-            port_id: counterparty_port.to_string(),
-            channel_id: counterparty_channel.to_string(),
-            init: false,
-        }))?;
-        Ok(())
+        self.close_ends(true, side, peer, (port, channel), (counterparty_port, counterparty_channel))
     }
 
     /// A channel closed by the counterparty (or by the chain): `ChanCloseConfirm` reaches
@@ -348,11 +338,24 @@ impl Chains {
         counterparty_port: &str,
         counterparty_channel: &str,
     ) -> Result<()> {
-        for (chain, port, channel) in [(side, port, channel), (peer, counterparty_port, counterparty_channel)] {
+        self.close_ends(false, side, peer, (port, channel), (counterparty_port, counterparty_channel))
+    }
+
+    /// `side`'s end closes first (`ChanCloseInit` if `init`, else `ChanCloseConfirm`), then
+    /// `peer`'s (`ChanCloseConfirm`).
+    fn close_ends(
+        &mut self,
+        init: bool,
+        side: Side,
+        peer: Side,
+        first: (&str, &str),
+        second: (&str, &str),
+    ) -> Result<()> {
+        for (chain, (port, channel), init) in [(side, first, init), (peer, second, false)] {
             self.chain_mut(chain).sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::CloseChannel {
                 port_id: port.to_string(),
                 channel_id: channel.to_string(),
-                init: false,
+                init,
             }))?;
         }
         Ok(())

@@ -178,17 +178,9 @@ fn cw20_withdrawal_pays_tokens() {
 /// The counterparty closed the collateral channel (ChanCloseConfirm reaches both ends, as
 /// after a `ChanCloseInit` on the engine's side).
 fn close_collateral_channel(suite: &mut Suite) {
-    use cw_multi_test::ibc::IbcPacketRelayingMsg;
-    use cw_multi_test::SudoMsg;
     let (vc, ec) = suite.collateral_channel().clone();
     let (vp, ep) = (suite.vault_port(), suite.engine_port());
-    for (side, port, channel) in [(Side::Target, ep, ec), (Side::FIRST_SOURCE, vp, vc)] {
-        suite
-            .chains
-            .chain_mut(side)
-            .sudo(SudoMsg::Ibc(IbcPacketRelayingMsg::CloseChannel { port_id: port, channel_id: channel, init: false }))
-            .unwrap();
-    }
+    suite.chains.confirm_close(Side::Target, Side::FIRST_SOURCE, &ep, &ec, &vp, &vc).unwrap();
 }
 
 fn resolve(suite: &mut Suite, request_id: u64) -> anyhow::Result<cw_multi_test::AppResponse> {
