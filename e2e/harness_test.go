@@ -102,6 +102,7 @@ type Env struct {
 	A, B       *Source
 	T          *wasmibctesting.WasmTestChain
 	Engine     string
+	Lens       string // every view of the engine's state (docs/architecture.md, "The lens")
 	Controller string
 	Users      map[string]*User
 	CodeIDs    map[string]map[string]uint64 // chain id -> contract -> code id
@@ -336,6 +337,8 @@ func NewEnv(t *testing.T) *Env {
 		"max_in_flight_per_source":  8,
 	})
 	e.MustExec(e.T, nil, e.Engine, M{"update_config": M{"controller": e.Controller}})
+	lensCode := e.store(e.T, "options_lens")
+	e.Lens = e.instantiate(e.T, lensCode, "isthmus-lens", M{"engine": e.Engine})
 
 	// Source chains: a cw20 token and a vault each.
 	for _, s := range e.Sources() {

@@ -87,7 +87,7 @@ func (e *Env) VaultPos(s *Source, owner string, asset AssetInfo) VaultPosition {
 }
 
 func (e *Env) Replica(s *Source, owner string, asset AssetInfo) RemotePosition {
-	return Query[RemotePosition](e.t, e.T, e.Engine, M{"remote_position": M{"source_id": s.ID, "owner": owner, "asset": asset}})
+	return Query[RemotePosition](e.t, e.T, e.Lens, M{"remote_position": M{"source_id": s.ID, "owner": owner, "asset": asset}})
 }
 
 func (e *Env) Account(name string) EngineAccount {
@@ -95,10 +95,14 @@ func (e *Env) Account(name string) EngineAccount {
 }
 
 func (e *Env) Margin(name string) Margin {
-	return Query[Margin](e.t, e.T, e.Engine, M{"margin": M{"account": e.U(name).String()}})
+	q := M{"margin": M{"account": e.U(name).String()}}
+	m := Query[Margin](e.t, e.T, e.Engine, q)
+	// The lens answers from the engine's storage, through real raw queries: the same margin.
+	require.Equal(e.t, m, Query[Margin](e.t, e.T, e.Lens, q), "lens margin")
+	return m
 }
 
-func (e *Env) Pool() Pool { return Query[Pool](e.t, e.T, e.Engine, M{"pool": M{}}) }
+func (e *Env) Pool() Pool { return Query[Pool](e.t, e.T, e.Lens, M{"pool": M{}}) }
 
 func (e *Env) Funds() Funds { return Query[Funds](e.t, e.T, e.Controller, M{"funds": M{}}) }
 
@@ -326,7 +330,7 @@ func (e *Env) CheckSettled(step string) {
 	}
 	res := Query[struct {
 		Reservations []any `json:"reservations"`
-	}](t, e.T, e.Engine, M{"reservations": M{"limit": 30}})
+	}](t, e.T, e.Lens, M{"reservations": M{"limit": 30}})
 	require.Empty(t, res.Reservations, "after %s: reservations open", step)
 	require.Zero(t, e.Funds().Escrow.Int(), "after %s: escrow left", step)
 }

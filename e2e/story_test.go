@@ -37,7 +37,7 @@ func TestConformance(t *testing.T) {
 
 	step("1_deploy_and_handshake", func(t *testing.T) {
 		// Code ids: on every chain the codes were stored in order, starting at 1.
-		require.Equal(t, map[string]uint64{"options_engine": 1, "liquidation_controller": 2}, e.CodeIDs[e.T.ChainID])
+		require.Equal(t, map[string]uint64{"options_engine": 1, "liquidation_controller": 2, "options_lens": 3}, e.CodeIDs[e.T.ChainID])
 		for _, s := range e.Sources() {
 			require.Equal(t, map[string]uint64{"cw20_base": 1, "collateral_vault": 2}, e.CodeIDs[s.Chain.ChainID])
 		}
@@ -69,7 +69,7 @@ func TestConformance(t *testing.T) {
 			require.Equal(t, s.Seize.EndpointA.ChannelID, *vc.ControllerChannel)
 			src := Query[struct {
 				ChannelID *string `json:"channel_id"`
-			}](t, e.T, e.Engine, M{"source": M{"source_id": s.ID}})
+			}](t, e.T, e.Lens, M{"source": M{"source_id": s.ID}})
 			require.Equal(t, s.Coll.EndpointB.ChannelID, *src.ChannelID)
 			cs := Query[struct {
 				Sources []struct {

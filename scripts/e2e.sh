@@ -20,7 +20,7 @@ lower() { "$WASM_OPT" --enable-bulk-memory --enable-sign-ext --enable-nontrappin
   --llvm-memory-copy-fill-lowering --signext-lowering "$1" -o "$2"; }
 
 if [[ ! -f artifacts/collateral_vault.wasm || ! -f artifacts/options_engine.wasm \
-   || ! -f artifacts/liquidation_controller.wasm ]]; then
+   || ! -f artifacts/liquidation_controller.wasm || ! -f artifacts/options_lens.wasm ]]; then
   echo "e2e: building the contract artifacts"
   bash scripts/setup.sh
   bash scripts/build_wasm.sh

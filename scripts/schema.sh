@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-CONTRACTS=(collateral-vault options-engine liquidation-controller)
+CONTRACTS=(collateral-vault options-engine liquidation-controller options-lens)
 out_root="$ROOT/schema"
 if [[ "${1:-}" == "--check" ]]; then
   out_root=$(mktemp -d)

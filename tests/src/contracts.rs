@@ -38,6 +38,21 @@ pub fn options_engine() -> Box<dyn Contract<Empty>> {
     ))
 }
 
+/// The lens: views of the engine's state (no execute, no IBC).
+pub fn options_lens() -> Box<dyn Contract<Empty>> {
+    use options_lens::contract as c;
+    Box::new(ContractWrapper::new(no_execute, c::instantiate, c::query).with_migrate(c::migrate))
+}
+
+fn no_execute(
+    _deps: cosmwasm_std::DepsMut,
+    _env: cosmwasm_std::Env,
+    _info: cosmwasm_std::MessageInfo,
+    _msg: Empty,
+) -> cosmwasm_std::StdResult<cosmwasm_std::Response> {
+    Err(cosmwasm_std::StdError::generic_err("the lens has no execute messages"))
+}
+
 pub fn liquidation_controller() -> Box<dyn Contract<Empty>> {
     use liquidation_controller::contract as c;
     wasmd_replies(Box::new(

@@ -125,8 +125,8 @@ impl Suite {
         let reservations = self.reservations()?;
         for (source, deployment) in self.sources.iter().enumerate() {
             let health: engine::SourceHealthResponse = self.chains.target.wrap().query_wasm_smart(
-                &self.engine,
-                &engine::QueryMsg::SourceHealth { source_id: deployment.source_id().to_string() },
+                &self.lens,
+                &isthmus_protocol::lens::QueryMsg::SourceHealth { source_id: deployment.source_id().to_string() },
             )?;
             for row in &health.assets {
                 let (mut reported, mut reserved, mut usable) = (0u128, 0u128, 0u128);

@@ -91,6 +91,24 @@ impl Suite {
         Ok(Listed { expiry, call_10: ids[0], put_10: ids[1], call_11: ids[2] })
     }
 
+    /// The slightly unhealthy put writer: on a fresh market with ATOM listed as collateral,
+    /// `name` deposits 100 ATOM and writes 10-strike puts in steps of 10 for as long as its
+    /// initial margin allows, then ATOM falls until it is liquidatable. Returns the market and
+    /// the contracts written.
+    pub fn put_writer_just_liquidatable(&mut self, name: &str) -> Result<(Listed, i64)> {
+        let listed = self.open_market(1_000_000_000_000)?;
+        self.list_atom_collateral()?;
+        self.deposit_atom(name, 100_000_000)?;
+        self.settle_and_check()?;
+        let mut written = 0;
+        while self.trade(name, &[(listed.put_10, -10)], i128::MAX).is_ok() {
+            written += 10;
+        }
+        anyhow::ensure!(written >= 20, "wrote only {written}");
+        self.fall_until_liquidatable(name, &listed)?;
+        Ok((listed, written))
+    }
+
     /// ATOM falls from 10 in steps of 0.05 (30 s apart, vol kept at 60%) until `name` is
     /// liquidatable: an account just under its maintenance margin. Returns the price.
     pub fn fall_until_liquidatable(&mut self, name: &str, listed: &Listed) -> Result<Decimal> {
@@ -127,8 +145,8 @@ impl Suite {
         let legs =
             legs.iter().map(|(series_id, quantity)| TradeLeg { series_id: *series_id, quantity: *quantity }).collect();
         Ok(self.chains.target.wrap().query_wasm_smart(
-            &self.engine,
-            &engine::QueryMsg::SimulateTrade {
+            &self.lens,
+            &isthmus_protocol::lens::QueryMsg::SimulateTrade {
                 account: self.target_user(name).to_string(),
                 legs,
                 max_cost: max_cost.map(Int128::new),
@@ -151,7 +169,7 @@ impl Suite {
     }
 
     pub fn pool(&self) -> Result<engine::PoolResponse> {
-        Ok(self.chains.target.wrap().query_wasm_smart(&self.engine, &engine::QueryMsg::Pool {})?)
+        Ok(self.chains.target.wrap().query_wasm_smart(&self.lens, &isthmus_protocol::lens::QueryMsg::Pool {})?)
     }
 
     /// Invariant 3: the quote tokens held by the engine and the controller equal the sum of
@@ -245,8 +263,8 @@ impl Suite {
         let mut out: Vec<engine::PoolRequest> = vec![];
         loop {
             let page: engine::PoolRequestsResponse = self.chains.target.wrap().query_wasm_smart(
-                &self.engine,
-                &engine::QueryMsg::PoolRequests {
+                &self.lens,
+                &isthmus_protocol::lens::QueryMsg::PoolRequests {
                     lp: None,
                     start_after: out.last().map(|r| r.request_id),
                     limit: Some(30),
@@ -412,13 +430,13 @@ impl Suite {
             let asset = deployment.native();
             let usable = self.engine_position_on(source, name, &asset)?.usable.u128();
             let price: engine::PriceResponse = self.chains.target.wrap().query_wasm_smart(
-                &self.engine,
-                &engine::QueryMsg::Price { symbol: deployment.profile.symbol.into() },
+                &self.lens,
+                &isthmus_protocol::lens::QueryMsg::Price { symbol: deployment.profile.symbol.into() },
             )?;
             let value = Uint128::new(usable).mul_floor(price.price).u128();
             let state: engine::SourceResponse = self.chains.target.wrap().query_wasm_smart(
-                &self.engine,
-                &engine::QueryMsg::Source { source_id: deployment.source_id().into() },
+                &self.lens,
+                &isthmus_protocol::lens::QueryMsg::Source { source_id: deployment.source_id().into() },
             )?;
             let slow = state.staleness_seconds.is_none_or(|s| s > seize_latency_seconds);
             if value > 0 {

@@ -187,6 +187,8 @@ pub struct Suite {
     pub cw20: Addr,
     pub source_admin: Addr,
     pub engine: Addr,
+    /// The lens over the engine: every view query goes there (docs/architecture.md).
+    pub lens: Addr,
     pub controller: Addr,
     pub injector: Addr,
     pub target_admin: Addr,
@@ -289,6 +291,15 @@ impl SuiteBuilder {
             "controller",
             None,
         )?;
+        let lens_code = chains.target.store_code(contracts::options_lens());
+        let lens = chains.target.instantiate_contract(
+            lens_code,
+            target_admin.clone(),
+            &isthmus_protocol::lens::InstantiateMsg { engine: engine.to_string() },
+            &[],
+            "lens",
+            None,
+        )?;
         let injector = chains.target.instantiate_contract(
             injector_code,
             target_admin.clone(),
@@ -356,6 +367,7 @@ impl SuiteBuilder {
             cw20: first.cw20,
             source_admin: first.admin,
             engine,
+            lens,
             controller,
             injector,
             target_admin,
@@ -758,8 +770,8 @@ impl Suite {
         asset: &AssetInfo,
     ) -> Result<engine::RemotePositionResponse> {
         Ok(self.chains.target.wrap().query_wasm_smart(
-            &self.engine,
-            &engine::QueryMsg::RemotePosition {
+            &self.lens,
+            &isthmus_protocol::lens::QueryMsg::RemotePosition {
                 source_id: self.sources[source].source_id().to_string(),
                 owner: owner.to_string(),
                 asset: asset.clone(),
@@ -800,11 +812,10 @@ impl Suite {
     }
 
     pub fn reservations(&self) -> Result<Vec<engine::ReservationResponse>> {
-        let r: engine::ReservationsResponse = self
-            .chains
-            .target
-            .wrap()
-            .query_wasm_smart(&self.engine, &engine::QueryMsg::Reservations { start_after: None, limit: Some(30) })?;
+        let r: engine::ReservationsResponse = self.chains.target.wrap().query_wasm_smart(
+            &self.lens,
+            &isthmus_protocol::lens::QueryMsg::Reservations { start_after: None, limit: Some(30) },
+        )?;
         Ok(r.reservations)
     }
 

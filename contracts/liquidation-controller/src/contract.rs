@@ -82,7 +82,7 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Response> {
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Response> {
-    Ok(isthmus_protocol::version::migrate(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)??)
+    Ok(isthmus_protocol::version::migrate(deps.storage, CONTRACT_NAME, CONTRACT_VERSION, "0.0.0")??)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]

@@ -19,6 +19,9 @@ use crate::state::{Config, CONFIG};
 
 pub const CONTRACT_NAME: &str = "crates.io:isthmus-options-engine";
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The oldest engine whose state this code reads: 0.2.0 replaced JSON values with the compact
+/// encoding (docs/storage.md), so an engine of 0.1.x cannot migrate to it.
+pub const OLDEST_READABLE_VERSION: &str = "0.2.0";
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(deps: DepsMut, _env: Env, info: MessageInfo, msg: InstantiateMsg) -> ContractResult<Response> {
@@ -130,7 +133,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Response> {
-    Ok(isthmus_protocol::version::migrate(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)??)
+    Ok(isthmus_protocol::version::migrate(deps.storage, CONTRACT_NAME, CONTRACT_VERSION, OLDEST_READABLE_VERSION)??)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]

@@ -17,13 +17,13 @@
 //! only out of `L`.
 
 use cosmwasm_std::{Int128, Storage, Uint128};
-use cw_storage_plus::Item;
+use isthmus_store::Cell;
 
 use crate::error::ContractResult;
 use crate::state::market::{Account, ACCOUNTS, POOL};
 
 /// `D`: the sum of every account's debt, quote base units.
-pub const RECEIVABLE: Item<Uint128> = Item::new("receivable");
+pub const RECEIVABLE: Cell<Uint128> = Cell::new("receivable");
 
 /// The debt part of a signed cash balance.
 pub fn debt_of(cash: Int128) -> Uint128 {

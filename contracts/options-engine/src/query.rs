@@ -2,22 +2,53 @@ use cosmwasm_std::{to_json_binary, Binary, Deps, Env, Order, StdError, StdResult
 use cw_storage_plus::Bound;
 use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::engine::{
-    AccountCollateralResponse, CollateralAssetResponse, CollateralAssetsResponse, ConfigResponse, QueryMsg,
-    RemotePositionResponse, ReservationResponse, ReservationsResponse, SourceResponse, SourcesResponse,
+    AccountCollateralResponse, CollateralAssetResponse, CollateralAssetsResponse, ConfigResponse, RawRangeResponse,
+    RemotePositionResponse, ReservationResponse, ReservationsResponse, SourceResponse, SourcesResponse, RAW_RANGE_MAX,
 };
+use isthmus_protocol::{engine, lens};
 
 use crate::state::{
-    page_limit, remote_key, remote_positions, RemotePosition, Reservation, Source, COLLATERAL_ASSETS, CONFIG,
-    RESERVATIONS, SOURCES,
+    page_limit, remote_key, RemotePosition, Reservation, Source, COLLATERAL_ASSETS, CONFIG, REMOTE_BY_ACCOUNT,
+    REMOTE_POSITIONS, RESERVATIONS, SOURCES,
 };
 
 pub mod liquidation;
 pub mod market;
 pub mod source_health;
 
-pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
+/// The engine's own queries (`engine::QueryMsg`): what contracts ask on chain, and raw pages of
+/// storage for the lens.
+pub fn query(deps: Deps, env: Env, msg: engine::QueryMsg) -> StdResult<Binary> {
+    use engine::QueryMsg;
+    match msg {
+        QueryMsg::Config {} => to_json_binary(&config(deps)?),
+        QueryMsg::Account { account } => to_json_binary(&market::account(deps, &env, account)?),
+        QueryMsg::Margin { account } => to_json_binary(&market::margin(deps, &env, account)?),
+        QueryMsg::SeizeQuote { account, source_id, owner, asset, repay } => {
+            to_json_binary(&liquidation::seize_quote(deps, &env, account, source_id, owner, asset, repay)?)
+        }
+        QueryMsg::RawRange { start, end, descending, limit } => {
+            let order = if descending { Order::Descending } else { Order::Ascending };
+            let limit = limit.unwrap_or(RAW_RANGE_MAX).min(RAW_RANGE_MAX) as usize;
+            let entries = deps
+                .storage
+                .range(start.as_deref(), end.as_deref(), order)
+                .take(limit)
+                .map(|(k, v)| (Binary::new(k), Binary::new(v)))
+                .collect();
+            to_json_binary(&RawRangeResponse { entries })
+        }
+    }
+}
+
+/// Every view of the engine's state (`lens::QueryMsg`), answered by the lens contract from the
+/// engine's storage (docs/architecture.md, "The lens"). `deps.storage` is the engine's
+/// storage: its own in the engine's tests, read over queries in the lens.
+pub fn views(deps: Deps, env: Env, msg: lens::QueryMsg) -> StdResult<Binary> {
+    use lens::QueryMsg;
     let now = env.block.time;
     match msg {
+        QueryMsg::Lens {} => Err(StdError::generic_err("the lens answers `lens` itself")),
         QueryMsg::Price { symbol } => to_json_binary(&market::price(deps, &env, symbol)?),
         QueryMsg::Vol { underlying, expiry } => to_json_binary(&market::vol(deps, underlying, expiry)?),
         QueryMsg::SettlementPrice { underlying, expiry } => {
@@ -55,20 +86,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
             to_json_binary(&liquidation::liquidatable(deps, &env, start_after, limit)?)
         }
         QueryMsg::RiskParams {} => to_json_binary(&crate::state::market::RISK.load(deps.storage)?),
-        QueryMsg::Config {} => {
-            let c = CONFIG.load(deps.storage)?;
-            let quote = crate::state::market::QUOTE.load(deps.storage)?;
-            to_json_binary(&ConfigResponse {
-                owner: c.owner,
-                risk_manager: c.risk_manager,
-                guardian: c.guardian,
-                controller: c.controller,
-                max_staleness_seconds: c.max_staleness_seconds,
-                paused: c.paused,
-                quote_denom: quote.denom,
-                quote_decimals: quote.decimals,
-            })
-        }
+        QueryMsg::Config {} => to_json_binary(&config(deps)?),
         QueryMsg::Source { source_id } => {
             let source = SOURCES.may_load(deps.storage, &source_id)?.ok_or_else(|| StdError::not_found("source"))?;
             to_json_binary(&source_response(deps, now, source_id, source)?)
@@ -108,13 +126,11 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
         }
         QueryMsg::AccountCollateral { account, start_after, limit } => {
             let start = start_after.map(|(s, o, a)| Bound::exclusive((s, o, a.key())));
-            let positions = remote_positions()
-                .idx
-                .account
+            let positions = REMOTE_BY_ACCOUNT
                 .prefix(account.clone())
-                .range(deps.storage, start, None, Order::Ascending)
+                .keys(deps.storage, start, None, Order::Ascending)
                 .take(page_limit(limit))
-                .map(|item| item.and_then(|(_, p)| position_response(deps, now, p)))
+                .map(|key| position_response(deps, now, REMOTE_POSITIONS.load(deps.storage, key?)?))
                 .collect::<StdResult<_>>()?;
             to_json_binary(&AccountCollateralResponse { account, positions })
         }
@@ -131,6 +147,21 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
             to_json_binary(&ReservationsResponse { reservations })
         }
     }
+}
+
+fn config(deps: Deps) -> StdResult<ConfigResponse> {
+    let c = CONFIG.load(deps.storage)?;
+    let quote = crate::state::market::QUOTE.load(deps.storage)?;
+    Ok(ConfigResponse {
+        owner: c.owner,
+        risk_manager: c.risk_manager,
+        guardian: c.guardian,
+        controller: c.controller,
+        max_staleness_seconds: c.max_staleness_seconds,
+        paused: c.paused,
+        quote_denom: quote.denom,
+        quote_decimals: quote.decimals,
+    })
 }
 
 fn source_response(deps: Deps, now: Timestamp, source_id: String, s: Source) -> StdResult<SourceResponse> {
@@ -170,7 +201,7 @@ fn remote_position(
     owner: String,
     asset: AssetInfo,
 ) -> StdResult<RemotePositionResponse> {
-    match remote_positions().may_load(deps.storage, remote_key(&source_id, &owner, &asset))? {
+    match REMOTE_POSITIONS.may_load(deps.storage, remote_key(&source_id, &owner, &asset))? {
         Some(p) => position_response(deps, now, p),
         None => Ok(RemotePositionResponse {
             source_id,

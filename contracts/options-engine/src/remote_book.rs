@@ -6,17 +6,15 @@
 //! flight per account and per source. The per-source exposure cap and the health query read
 //! these totals (docs/protocol.md §6); a reader checks this file to trust them.
 
-use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Storage, Uint128};
-use cw_storage_plus::Map;
+use isthmus_store::{codec_struct, Table};
 
 use crate::error::ContractResult;
 use crate::state::market::ACCOUNT_RESERVATIONS;
-use crate::state::{remote_positions, RemoteKey, RemotePosition, Reservation};
+use crate::state::{RemoteKey, RemotePosition, Reservation, REMOTE_BY_ACCOUNT, REMOTE_POSITIONS};
 
 /// Sums over the replicated positions of one `(source, asset)`.
-#[cw_serde]
-#[derive(Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SourceAssetTotals {
     /// `Σ reported`.
     pub reported: Uint128,
@@ -27,15 +25,17 @@ pub struct SourceAssetTotals {
     /// reported (a vault state that overtook a seize's acknowledgement).
     pub usable: Uint128,
 }
+codec_struct!(SourceAssetTotals { reported, reserved, usable });
 
 /// `(source_id, asset key)` -> totals; written only by [`save`].
-pub const SOURCE_TOTALS: Map<(&str, &str), SourceAssetTotals> = Map::new("source_totals");
+pub const SOURCE_TOTALS: Table<(&str, &str), SourceAssetTotals> = Table::new("source_totals");
 /// Open reservations (seizes in flight) per source; written only by the reservation hooks.
-pub const SOURCE_RESERVATIONS: Map<&str, u32> = Map::new("source_reservations");
+pub const SOURCE_RESERVATIONS: Table<&str, u32> = Table::new("source_reservations");
 
 /// Store `after` at `key`, which held `before` (`None`: a new position), and move the totals of
 /// its `(source, asset)` by the difference, with checked arithmetic: subtract what `before`
-/// contributed, add what `after` contributes.
+/// contributed, add what `after` contributes. The account index follows the position's
+/// account (written only when that changes).
 pub fn save(
     storage: &mut dyn Storage,
     key: RemoteKey,
@@ -53,7 +53,13 @@ pub fn save(
     totals.reserved = totals.reserved.checked_add(after.reserved)?;
     totals.usable = totals.usable.checked_add(after.usable())?;
     SOURCE_TOTALS.save(storage, (source_id, asset_key), &totals)?;
-    remote_positions().save(storage, key, after)?;
+    if before.map(|b| &b.account) != Some(&after.account) {
+        if let Some(b) = before {
+            REMOTE_BY_ACCOUNT.remove(storage, (b.account.clone(), key.clone()));
+        }
+        REMOTE_BY_ACCOUNT.save(storage, (after.account.clone(), key.clone()), &())?;
+    }
+    REMOTE_POSITIONS.save(storage, key, after)?;
     Ok(())
 }
 
@@ -87,10 +93,14 @@ mod tests {
     use crate::state::remote_key;
 
     fn position(owner: &str, asset: &str, reported: u128, reserved: u128) -> RemotePosition {
+        bound_to("acct", owner, asset, reported, reserved)
+    }
+
+    fn bound_to(account: &str, owner: &str, asset: &str, reported: u128, reserved: u128) -> RemotePosition {
         RemotePosition {
             source_id: "hub".into(),
             owner: owner.into(),
-            account: "acct".into(),
+            account: account.into(),
             asset: AssetInfo::Native(asset.into()),
             reported: Uint128::new(reported),
             reserved: Uint128::new(reserved),
@@ -103,7 +113,7 @@ mod tests {
     /// Recomputes the totals from the positions, independently of `save`.
     fn recomputed(storage: &dyn Storage, asset: &str) -> SourceAssetTotals {
         let mut t = SourceAssetTotals::default();
-        for item in remote_positions().range(storage, None, None, Order::Ascending) {
+        for item in REMOTE_POSITIONS.range(storage, None, None, Order::Ascending) {
             let (_, p) = item.unwrap();
             if p.asset.key() == AssetInfo::Native(asset.into()).key() {
                 t.reported += p.reported;
@@ -114,8 +124,30 @@ mod tests {
         t
     }
 
+    /// The account index, recomputed from the positions: `(account, key)` pairs in order.
+    fn index_recomputed(storage: &dyn Storage) -> Vec<(String, RemoteKey)> {
+        let mut pairs: Vec<(String, RemoteKey)> = REMOTE_POSITIONS
+            .range(storage, None, None, Order::Ascending)
+            .map(|item| item.map(|(k, p)| (p.account, k)))
+            .collect::<cosmwasm_std::StdResult<_>>()
+            .unwrap();
+        pairs.sort();
+        pairs
+    }
+
+    fn index_stored(storage: &dyn Storage) -> Vec<(String, RemoteKey)> {
+        let mut pairs: Vec<(String, RemoteKey)> = REMOTE_BY_ACCOUNT
+            .keys(storage, None, None, Order::Ascending)
+            .collect::<cosmwasm_std::StdResult<_>>()
+            .unwrap();
+        pairs.sort();
+        pairs
+    }
+
     /// A pseudo-random walk of writes (new positions, reports, reservations, a reservation
-    /// above the reported amount) keeps the totals equal to the sums over the positions.
+    /// above the reported amount, a position re-bound to another account) keeps the totals
+    /// equal to the sums over the positions, and the account index equal to the positions'
+    /// accounts.
     #[test]
     fn totals_follow_every_write() {
         let mut storage = MockStorage::new();
@@ -130,9 +162,11 @@ mod tests {
             let owner = ["a", "b", "c", "d"][next(4) as usize];
             let asset = ["uatom", "uosmo"][next(2) as usize];
             let key = remote_key("hub", owner, &AssetInfo::Native(asset.into()));
-            let before = remote_positions().may_load(&storage, key.clone()).unwrap();
-            let after = position(owner, asset, u128::from(next(1_000)), u128::from(next(300)));
+            let before = REMOTE_POSITIONS.may_load(&storage, key.clone()).unwrap();
+            let account = ["acct", "other"][next(2) as usize];
+            let after = bound_to(account, owner, asset, u128::from(next(1_000)), u128::from(next(300)));
             save(&mut storage, key, before.as_ref(), &after).unwrap();
+            assert_eq!(index_stored(&storage), index_recomputed(&storage));
             for asset in ["uatom", "uosmo"] {
                 let asset_key = AssetInfo::Native(asset.into()).key();
                 let stored = SOURCE_TOTALS.may_load(&storage, ("hub", &asset_key)).unwrap().unwrap_or_default();
@@ -143,7 +177,7 @@ mod tests {
         let key = remote_key("hub", "z", &AssetInfo::Native("uatom".into()));
         let ghost = position("z", "uatom", u128::MAX, 0);
         assert!(save(&mut storage, key.clone(), Some(&ghost), &ghost).is_err());
-        assert!(remote_positions().may_load(&storage, key).unwrap().is_none());
+        assert!(REMOTE_POSITIONS.may_load(&storage, key).unwrap().is_none());
     }
 
     #[test]

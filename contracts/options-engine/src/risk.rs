@@ -13,7 +13,7 @@ use crate::error::{ContractError, ContractResult};
 use crate::oracle::{self, to_fixed, Freshness};
 use crate::source_cap::{self, Factors};
 use crate::state::market::{Account, CollateralRisk, COLLATERAL_RISK, QUOTE, RISK, SERIES};
-use crate::state::{remote_positions, RemoteKey, COLLATERAL_ASSETS, CONFIG, SOURCES};
+use crate::state::{RemoteKey, COLLATERAL_ASSETS, CONFIG, REMOTE_POSITIONS, SOURCES};
 
 pub fn margin_err(e: isthmus_margin::MarginError) -> ContractError {
     ContractError::Margin(e.to_string())
@@ -197,7 +197,7 @@ fn cap_factors(
         return Ok(None);
     }
     let before = match usable_override {
-        Some(o) => remote_positions().may_load(storage, o.key.clone())?.map(|p| p.usable()).unwrap_or_default(),
+        Some(o) => REMOTE_POSITIONS.may_load(storage, o.key.clone())?.map(|p| p.usable()).unwrap_or_default(),
         None => Uint128::zero(),
     };
     let adjust = usable_override.map(|o| source_cap::Adjustment {

@@ -1,12 +1,15 @@
+//! The engine's state. Values are stored in the compact encoding of `isthmus-store`
+//! (docs/storage.md): each type's layout is its field order in the `codec_struct!` below it.
+
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Timestamp, Uint128};
-use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 use isthmus_protocol::asset::AssetInfo;
 use isthmus_source_registry::SourceRegistry;
+use isthmus_store::{codec_struct, Cell, Table};
 
 use crate::error::ContractResult;
 
-#[cw_serde]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     pub owner: Addr,
     pub risk_manager: Addr,
@@ -16,12 +19,12 @@ pub struct Config {
     pub paused: bool,
     /// Sources with an exposure cap in [`SOURCE_CAPS`]. Kept here, in the item every margin
     /// evaluation loads anyway, so that an engine without caps reads nothing more
-    /// (docs/protocol.md §6, "Per-source exposure cap"). Absent in older state: no cap.
-    #[serde(default)]
+    /// (docs/protocol.md §6, "Per-source exposure cap").
     pub capped_sources: u32,
 }
+codec_struct!(Config { owner, risk_manager, guardian, controller, max_staleness_seconds, paused, capped_sources });
 
-pub const CONFIG: Item<Config> = Item::new("config");
+pub const CONFIG: Cell<Config> = Cell::new("config");
 
 /// Most sources the engine registers: the per-source cap values every source's collateral
 /// in one margin evaluation, so the set must be bounded.
@@ -32,15 +35,16 @@ pub const MAX_ASSETS_PER_SOURCE: usize = 8;
 /// A source's exposure cap (docs/protocol.md §6): its collateral may back at most
 /// `min(max_value, ⌊max_share × total⌋)` of initial margin across all accounts. Stored only for
 /// capped sources; an absent entry is `max_share = 1`, `max_value = None` (no cap).
-#[cw_serde]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SourceCap {
     /// Largest share, in (0, 1], of the value of every source's usable collateral.
     pub max_share: cosmwasm_std::Decimal,
     /// Largest value in quote base units; `None`: no absolute cap.
     pub max_value: Option<Uint128>,
 }
+codec_struct!(SourceCap { max_share, max_value });
 
-pub const SOURCE_CAPS: Map<&str, SourceCap> = Map::new("source_caps");
+pub const SOURCE_CAPS: Table<&str, SourceCap> = Table::new("source_caps");
 
 /// The engine's state of a registered source (docs/protocol.md §1): when it last heard from it.
 #[cw_serde]
@@ -61,18 +65,19 @@ impl SourceState {
 pub const SOURCES: SourceRegistry<SourceState> = SourceRegistry::new();
 pub type Source = isthmus_source_registry::Source<SourceState>;
 
-#[cw_serde]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CollateralAsset {
     pub asset: AssetInfo,
     pub symbol: String,
     pub decimals: u8,
     pub enabled: bool,
 }
+codec_struct!(CollateralAsset { asset, symbol, decimals, enabled });
 
-pub const COLLATERAL_ASSETS: Map<(&str, &str), CollateralAsset> = Map::new("collateral_assets");
+pub const COLLATERAL_ASSETS: Table<(&str, &str), CollateralAsset> = Table::new("collateral_assets");
 
 /// The engine's replica of one vault position.
-#[cw_serde]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RemotePosition {
     pub source_id: String,
     pub owner: String,
@@ -86,10 +91,10 @@ pub struct RemotePosition {
     pub updated_at: Timestamp,
     /// Set when an expired reservation lowered `reported` on the assumption that its seize
     /// happened: the next vault state with `seq >= self.seq` is applied (at an equal `seq` the
-    /// seize did not happen, since a seize bumps the vault's `seq`). Absent in older state.
-    #[serde(default)]
+    /// seize did not happen, since a seize bumps the vault's `seq`).
     pub unconfirmed: bool,
 }
+codec_struct!(RemotePosition { source_id, owner, account, asset, reported, reserved, seq, updated_at, unconfirmed });
 
 impl RemotePosition {
     /// Whether a vault state at `seq` replaces the replica: only a newer one, or the same one
@@ -110,28 +115,15 @@ pub fn remote_key(source_id: &str, owner: &str, asset: &AssetInfo) -> RemoteKey 
     (source_id.to_string(), owner.to_string(), asset.key())
 }
 
-pub struct RemoteIndexes<'a> {
-    pub account: MultiIndex<'a, String, RemotePosition, RemoteKey>,
-}
-
-impl IndexList<RemotePosition> for RemoteIndexes<'_> {
-    fn get_indexes(&'_ self) -> Box<dyn Iterator<Item = &'_ dyn Index<RemotePosition>> + '_> {
-        let v: Vec<&dyn Index<RemotePosition>> = vec![&self.account];
-        Box::new(v.into_iter())
-    }
-}
-
-pub fn remote_positions<'a>() -> IndexedMap<RemoteKey, RemotePosition, RemoteIndexes<'a>> {
-    IndexedMap::new(
-        "remote",
-        RemoteIndexes {
-            account: MultiIndex::new(|_pk, p: &RemotePosition| p.account.clone(), "remote", "remote__account"),
-        },
-    )
-}
+/// Replicated vault positions by `(source_id, owner, asset key)`; written only by
+/// `remote_book::save`, which also keeps [`REMOTE_BY_ACCOUNT`].
+pub const REMOTE_POSITIONS: Table<RemoteKey, RemotePosition> = Table::new("remote");
+/// `(account, position key)` -> (): the positions bound to each account (for the account's
+/// collateral list); written only by `remote_book::save`.
+pub const REMOTE_BY_ACCOUNT: Table<(String, RemoteKey), ()> = Table::new("remote__account");
 
 /// Collateral set aside for a seize in flight.
-#[cw_serde]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Reservation {
     pub account: String,
     pub source_id: String,
@@ -139,26 +131,27 @@ pub struct Reservation {
     pub asset: AssetInfo,
     pub amount: Uint128,
     pub created_at: Timestamp,
-    /// The controller that created it (absent in state written before it was recorded).
-    #[serde(default)]
+    /// The controller that created it.
     pub controller: Option<Addr>,
 }
+codec_struct!(Reservation { account, source_id, owner, asset, amount, created_at, controller });
 
-pub const RESERVATIONS: Map<u64, Reservation> = Map::new("reservations");
+pub const RESERVATIONS: Table<u64, Reservation> = Table::new("reservations");
 
 /// A withdrawal the engine approved, kept so that it can answer a vault whose channel closed
 /// before the approval's acknowledgement came back (`withdraw_outcome_query`).
-#[cw_serde]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ApprovedWithdrawal {
     pub owner: String,
     pub asset: AssetInfo,
     pub amount: Uint128,
     pub approved_at: Timestamp,
 }
+codec_struct!(ApprovedWithdrawal { owner, asset, amount, approved_at });
 
 /// Approved withdrawals by `(source_id, request_id)` (request ids are unique per vault, and a
 /// source id names one vault for good once it has positions).
-pub const APPROVED_WITHDRAWALS: Map<(&str, u64), ApprovedWithdrawal> = Map::new("approved_withdrawals");
+pub const APPROVED_WITHDRAWALS: Table<(&str, u64), ApprovedWithdrawal> = Table::new("approved_withdrawals");
 
 pub use isthmus_protocol::page_limit;
 
@@ -172,8 +165,8 @@ pub mod market;
 /// Anyone can bind their own vault position to any account, so the account must consent
 /// before it counts (otherwise dust positions could crowd out its real collateral). An owner
 /// with the same key as the account (same bech32 payload) is authorized automatically.
-pub const AUTHORIZED_OWNERS: Map<(&str, &str, &str), ()> = Map::new("authorized_owners");
-pub const AUTHORIZED_COUNT: Map<&str, u32> = Map::new("authorized_count");
+pub const AUTHORIZED_OWNERS: Table<(&str, &str, &str), ()> = Table::new("authorized_owners");
+pub const AUTHORIZED_COUNT: Table<&str, u32> = Table::new("authorized_count");
 /// Most owners one account counts: bounds every margin evaluation.
 pub const MAX_AUTHORIZED_OWNERS: u32 = 8;
 
@@ -217,7 +210,7 @@ pub fn counted_positions(
     let mut out = vec![];
     for (source_id, owner) in owners {
         // Assets per owner are bounded by the vault's asset list (admin-controlled).
-        for item in remote_positions()
+        for item in REMOTE_POSITIONS
             .prefix((source_id.clone(), owner.clone()))
             .range(storage, None, None, cosmwasm_std::Order::Ascending)
             .take(MAX_ASSETS_PER_OWNER)

@@ -8,7 +8,9 @@ pub mod asset;
 pub mod controller;
 pub mod engine;
 pub mod handshake;
+pub mod lens;
 pub mod packet;
+mod stored;
 pub mod vault;
 pub mod version;
 

@@ -22,14 +22,17 @@ pub struct MigrationRefused {
 }
 
 /// The `migrate` entry point of every Isthmus contract: check the stored cw2 name and
-/// version, store the new version, and report both in events.
+/// version, store the new version, and report both in events. `oldest` is the oldest stored
+/// version whose state this code reads (a contract whose storage layout changed refuses what
+/// came before the change, docs/storage.md).
 pub fn migrate(
     storage: &mut dyn cosmwasm_std::Storage,
     name: &str,
     version: &str,
+    oldest: &str,
 ) -> Result<Result<cosmwasm_std::Response, MigrationRefused>, cosmwasm_std::StdError> {
     let stored = cw2::get_contract_version(storage)?;
-    if stored.contract != name || !is_upgrade(&stored.version, version) {
+    if stored.contract != name || !is_upgrade(&stored.version, version) || !is_upgrade(oldest, &stored.version) {
         return Ok(Err(MigrationRefused {
             from_name: stored.contract,
             from_version: stored.version,
@@ -54,5 +57,16 @@ mod tests {
         assert!(is_upgrade("0.9.9", "1.0.0"));
         assert!(!is_upgrade("0.2.0", "0.1.9"));
         assert!(!is_upgrade("banana", "0.1.0"));
+    }
+
+    #[test]
+    fn refuses_state_older_than_the_code_reads() {
+        let mut storage = cosmwasm_std::testing::MockStorage::new();
+        cw2::set_contract_version(&mut storage, "engine", "0.1.0").unwrap();
+        let refused = super::migrate(&mut storage, "engine", "0.2.0", "0.2.0").unwrap().unwrap_err();
+        assert_eq!(refused.from_version, "0.1.0");
+        assert_eq!(cw2::get_contract_version(&storage).unwrap().version, "0.1.0", "nothing written");
+        assert!(super::migrate(&mut storage, "engine", "0.2.0", "0.1.0").unwrap().is_ok());
+        assert_eq!(cw2::get_contract_version(&storage).unwrap().version, "0.2.0");
     }
 }

@@ -329,8 +329,8 @@ impl Run<'_> {
     /// delay. Returns whether any keeper did anything.
     fn keepers_act(&mut self, t: u64, draining: bool) -> Result<bool> {
         let listed: engine::LiquidatableResponse = self.suite.chains.target.wrap().query_wasm_smart(
-            &self.suite.engine,
-            &engine::QueryMsg::Liquidatable { start_after: None, limit: Some(30) },
+            &self.suite.lens,
+            &isthmus_protocol::lens::QueryMsg::Liquidatable { start_after: None, limit: Some(30) },
         )?;
         let mut acted = false;
         for entry in listed.accounts {

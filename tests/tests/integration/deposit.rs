@@ -52,8 +52,8 @@ fn account_collateral_query_lists_positions_with_staleness() {
         .target
         .wrap()
         .query_wasm_smart(
-            &suite.engine,
-            &isthmus_protocol::engine::QueryMsg::AccountCollateral {
+            &suite.lens,
+            &isthmus_protocol::lens::QueryMsg::AccountCollateral {
                 account: suite.account("alice"),
                 start_after: None,
                 limit: Some(1),
@@ -68,8 +68,8 @@ fn account_collateral_query_lists_positions_with_staleness() {
         .target
         .wrap()
         .query_wasm_smart(
-            &suite.engine,
-            &isthmus_protocol::engine::QueryMsg::AccountCollateral {
+            &suite.lens,
+            &isthmus_protocol::lens::QueryMsg::AccountCollateral {
                 account: suite.account("alice"),
                 start_after: Some((first.source_id.clone(), first.owner.clone(), first.asset.clone())),
                 limit: Some(10),

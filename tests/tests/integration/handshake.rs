@@ -216,7 +216,7 @@ fn crossing_collateral_handshakes_cannot_leave_the_vault_on_a_channel_the_engine
         .chains
         .target
         .wrap()
-        .query_wasm_smart(&suite.engine, &isthmus_protocol::engine::QueryMsg::Source { source_id: "cosmoshub".into() })
+        .query_wasm_smart(&suite.lens, &isthmus_protocol::lens::QueryMsg::Source { source_id: "cosmoshub".into() })
         .unwrap();
     assert_eq!(source.channel_id.as_deref(), Some(p3.counterparty_channel.as_str()));
     suite.deposit_atom("alice", 1_000).unwrap();

@@ -10,7 +10,7 @@ fn source(suite: &isthmus_tests::Suite) -> engine::SourceResponse {
         .chains
         .target
         .wrap()
-        .query_wasm_smart(&suite.engine, &engine::QueryMsg::Source { source_id: SOURCE_ID.to_string() })
+        .query_wasm_smart(&suite.lens, &isthmus_protocol::lens::QueryMsg::Source { source_id: SOURCE_ID.to_string() })
         .unwrap()
 }
 

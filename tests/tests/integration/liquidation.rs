@@ -47,7 +47,10 @@ fn positions_are_closed_at_once_with_a_penalty_split_between_caller_and_insuranc
         .chains
         .target
         .wrap()
-        .query_wasm_smart(&suite.engine, &engine::QueryMsg::Liquidatable { start_after: None, limit: Some(10) })
+        .query_wasm_smart(
+            &suite.lens,
+            &isthmus_protocol::lens::QueryMsg::Liquidatable { start_after: None, limit: Some(10) },
+        )
         .unwrap();
     assert!(listed.accounts.iter().any(|a| a.account == suite.target_user("alice").as_str()));
 
@@ -286,8 +289,8 @@ fn liquidations_are_recorded_and_queryable_by_account() {
         .target
         .wrap()
         .query_wasm_smart(
-            &suite.engine,
-            &engine::QueryMsg::Liquidations {
+            &suite.lens,
+            &isthmus_protocol::lens::QueryMsg::Liquidations {
                 account: Some(suite.target_user("alice").to_string()),
                 start_after: None,
                 limit: None,

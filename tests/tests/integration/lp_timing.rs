@@ -25,7 +25,10 @@ fn shares_of(suite: &Suite, name: &str) -> Uint128 {
         .chains
         .target
         .wrap()
-        .query_wasm_smart(&suite.engine, &engine::QueryMsg::Lp { address: suite.target_user(name).to_string() })
+        .query_wasm_smart(
+            &suite.lens,
+            &isthmus_protocol::lens::QueryMsg::Lp { address: suite.target_user(name).to_string() },
+        )
         .unwrap();
     r.shares
 }

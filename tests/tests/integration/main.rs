@@ -8,6 +8,7 @@ mod gap_risk;
 mod handshake;
 mod heartbeat;
 mod judged_after_settlement;
+mod lens;
 mod liquidation;
 mod liquidation_sizing;
 mod lp_timing;

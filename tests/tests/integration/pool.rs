@@ -11,7 +11,10 @@ fn lp(suite: &isthmus_tests::Suite, name: &str) -> engine::LpResponse {
         .chains
         .target
         .wrap()
-        .query_wasm_smart(&suite.engine, &engine::QueryMsg::Lp { address: suite.target_user(name).to_string() })
+        .query_wasm_smart(
+            &suite.lens,
+            &isthmus_protocol::lens::QueryMsg::Lp { address: suite.target_user(name).to_string() },
+        )
         .unwrap()
 }
 

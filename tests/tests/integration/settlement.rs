@@ -27,8 +27,8 @@ fn expiry_settles_at_intrinsic_value_and_conserves_cash() {
         .target
         .wrap()
         .query_wasm_smart(
-            &suite.engine,
-            &engine::QueryMsg::SettlementPrice { underlying: "ATOM".into(), expiry: listed.expiry },
+            &suite.lens,
+            &isthmus_protocol::lens::QueryMsg::SettlementPrice { underlying: "ATOM".into(), expiry: listed.expiry },
         )
         .unwrap();
     assert_eq!(settlement.price, Some(Decimal::from_ratio(25u128, 2u128)));
@@ -51,7 +51,7 @@ fn expiry_settles_at_intrinsic_value_and_conserves_cash() {
         .chains
         .target
         .wrap()
-        .query_wasm_smart(&suite.engine, &engine::QueryMsg::Series { series_id: listed.call_10 })
+        .query_wasm_smart(&suite.lens, &isthmus_protocol::lens::QueryMsg::Series { series_id: listed.call_10 })
         .unwrap();
     assert!(series.expired && series.open_long.is_zero());
 }

@@ -18,7 +18,10 @@ fn lp_shares(suite: &isthmus_tests::Suite) -> Uint128 {
         .chains
         .target
         .wrap()
-        .query_wasm_smart(&suite.engine, &engine::QueryMsg::Lp { address: suite.target_user("lp").to_string() })
+        .query_wasm_smart(
+            &suite.lens,
+            &isthmus_protocol::lens::QueryMsg::Lp { address: suite.target_user("lp").to_string() },
+        )
         .unwrap();
     r.shares
 }

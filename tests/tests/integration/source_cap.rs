@@ -19,13 +19,13 @@ const RAW: u128 = 842_148_641;
 const CAP: u128 = 400_000_000;
 
 fn health(suite: &Suite) -> SourceHealthResponse {
-    let q = engine::QueryMsg::SourceHealth { source_id: SOURCE_ID.into() };
-    suite.chains.target.wrap().query_wasm_smart(&suite.engine, &q).unwrap()
+    let q = isthmus_protocol::lens::QueryMsg::SourceHealth { source_id: SOURCE_ID.into() };
+    suite.chains.target.wrap().query_wasm_smart(&suite.lens, &q).unwrap()
 }
 
 fn sources_health(suite: &Suite, start_after: Option<&str>) -> engine::SourcesHealthResponse {
-    let q = engine::QueryMsg::SourcesHealth { start_after: start_after.map(String::from), limit: None };
-    suite.chains.target.wrap().query_wasm_smart(&suite.engine, &q).unwrap()
+    let q = isthmus_protocol::lens::QueryMsg::SourcesHealth { start_after: start_after.map(String::from), limit: None };
+    suite.chains.target.wrap().query_wasm_smart(&suite.lens, &q).unwrap()
 }
 
 fn set_cap(suite: &mut Suite, who: &str, max_share: Decimal, max_value: Option<u128>) -> anyhow::Result<()> {
@@ -215,14 +215,9 @@ fn the_engine_registers_at_most_sixteen_sources_and_eight_assets_per_source() {
 fn a_cap_does_not_change_how_much_a_liquidation_closes() {
     let liquidated = |cap: Option<u128>| {
         let mut suite = SuiteBuilder::new().with_controller().build().unwrap();
-        let listed = suite.open_market(1_000_000_000_000).unwrap();
-        suite.list_atom_collateral().unwrap();
-        suite.deposit_atom("alice", 100_000_000).unwrap();
-        suite.settle_and_check().unwrap();
         // As many puts as the initial margin allows, then a fall just below maintenance: a
         // liquidation closes only part of the book, sized on the initial margin.
-        while suite.trade("alice", &[(listed.put_10, -10)], i128::MAX).is_ok() {}
-        suite.fall_until_liquidatable("alice", &listed).unwrap();
+        suite.put_writer_just_liquidatable("alice").unwrap();
         if let Some(value) = cap {
             set_cap(&mut suite, "admin", Decimal::one(), Some(value)).unwrap();
             assert!(health(&suite).factor < Decimal::percent(1));

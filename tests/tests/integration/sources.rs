@@ -35,7 +35,7 @@ fn source(suite: &Suite, source_id: &str) -> engine::SourceResponse {
         .chains
         .target
         .wrap()
-        .query_wasm_smart(&suite.engine, &engine::QueryMsg::Source { source_id: source_id.to_string() })
+        .query_wasm_smart(&suite.lens, &isthmus_protocol::lens::QueryMsg::Source { source_id: source_id.to_string() })
         .unwrap()
 }
 

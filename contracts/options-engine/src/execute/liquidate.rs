@@ -18,8 +18,8 @@ use crate::oracle::{self, to_fixed, Freshness};
 use crate::risk::account_margin_for_liquidation;
 use crate::settlement::settle_account;
 use crate::state::market::{
-    liquidations, Account, ACCOUNTS, ACCOUNT_RESERVATIONS, NEXT_LIQUIDATION_ID, POOL, POOL_POSITIONS, PRICES, QUOTE,
-    RISK, SERIES, SERIES_HOLDERS,
+    Account, ACCOUNTS, ACCOUNT_RESERVATIONS, LIQUIDATIONS, LIQUIDATIONS_BY_ACCOUNT, NEXT_LIQUIDATION_ID, POOL,
+    POOL_POSITIONS, PRICES, QUOTE, RISK, SERIES, SERIES_HOLDERS,
 };
 use crate::state::{RemotePosition, COLLATERAL_ASSETS, CONFIG};
 use crate::valuation::{mark, quote_amount};
@@ -236,7 +236,8 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
         deps.storage,
         &liquidation_id.checked_add(1).ok_or_else(|| oracle::invalid("liquidation_id", "exhausted"))?,
     )?;
-    liquidations().save(
+    LIQUIDATIONS_BY_ACCOUNT.save(deps.storage, (&account_id, liquidation_id), &())?;
+    LIQUIDATIONS.save(
         deps.storage,
         liquidation_id,
         &LiquidationRecord {

@@ -11,7 +11,7 @@ use isthmus_protocol::engine::RESERVATION_EXPIRY_SECONDS;
 
 use crate::error::{ContractError, ContractResult};
 use crate::remote_book;
-use crate::state::{remote_key, remote_positions, Reservation, CONFIG, RESERVATIONS};
+use crate::state::{remote_key, Reservation, CONFIG, REMOTE_POSITIONS, RESERVATIONS};
 
 fn only_controller(deps: &DepsMut, info: &MessageInfo, action: &str) -> ContractResult<()> {
     match CONFIG.load(deps.storage)?.controller {
@@ -52,7 +52,7 @@ pub fn reserve(deps: DepsMut, env: Env, info: MessageInfo, req: ReserveRequest) 
     }
     let key = remote_key(&req.source_id, &req.owner, &req.asset);
     let mut position =
-        remote_positions().may_load(deps.storage, key.clone())?.ok_or_else(|| ContractError::UnknownPosition {
+        REMOTE_POSITIONS.may_load(deps.storage, key.clone())?.ok_or_else(|| ContractError::UnknownPosition {
             source_id: req.source_id.clone(),
             owner: req.owner.clone(),
             asset: req.asset.to_string(),
@@ -112,7 +112,7 @@ pub fn settle(
     };
     current_or_creating_controller(&deps, &info, &reservation, action)?;
     let key = remote_key(&reservation.source_id, &reservation.owner, &reservation.asset);
-    let before = remote_positions().load(deps.storage, key.clone())?;
+    let before = REMOTE_POSITIONS.load(deps.storage, key.clone())?;
     let mut position = before.clone();
     position.reserved = position.reserved.checked_sub(reservation.amount)?;
     let mut applied = false;
@@ -162,7 +162,7 @@ pub fn expire(deps: DepsMut, env: Env, info: MessageInfo, reservation_id: u64) -
         return Err(ContractError::ReservationNotExpired { reservation_id, expires_at: expires_at.seconds() });
     }
     let key = remote_key(&reservation.source_id, &reservation.owner, &reservation.asset);
-    let before = remote_positions().load(deps.storage, key.clone())?;
+    let before = REMOTE_POSITIONS.load(deps.storage, key.clone())?;
     let mut position = before.clone();
     position.reserved = position.reserved.checked_sub(reservation.amount)?;
     position.reported = position.reported.saturating_sub(reservation.amount);
@@ -182,29 +182,4 @@ pub fn expire(deps: DepsMut, env: Env, info: MessageInfo, reservation_id: u64) -
         .add_attribute("reserved", position.reserved)
         .add_attribute("seq", position.seq.to_string())
         .add_attribute("unconfirmed", "true"))
-}
-
-#[cfg(test)]
-mod tests {
-    use cosmwasm_std::from_json;
-
-    use crate::state::{RemotePosition, Reservation};
-
-    /// State written before issue 8 (no `controller`, no `unconfirmed`) still loads after a
-    /// migration: an unknown creator (only the current controller or, after the expiry age, the
-    /// owner settles it) and a confirmed replica.
-    #[test]
-    fn state_written_before_the_new_fields_still_loads() {
-        let reservation: Reservation = from_json(
-            br#"{"account":"a","source_id":"s","owner":"o","asset":{"native":"uatom"},"amount":"5","created_at":"1"}"#,
-        )
-        .unwrap();
-        assert_eq!(reservation.controller, None);
-        let position: RemotePosition = from_json(
-            br#"{"source_id":"s","owner":"o","account":"a","asset":{"native":"uatom"},"reported":"9","reserved":"0","seq":3,"updated_at":"1"}"#,
-        )
-        .unwrap();
-        assert!(!position.unconfirmed);
-        assert!(position.accepts(4) && !position.accepts(3));
-    }
 }

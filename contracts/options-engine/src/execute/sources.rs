@@ -6,7 +6,7 @@ use isthmus_protocol::asset::AssetInfo;
 
 use crate::error::{ContractError, ContractResult};
 use crate::state::{
-    remote_positions, CollateralAsset, COLLATERAL_ASSETS, CONFIG, MAX_ASSETS_PER_SOURCE, MAX_SOURCES, SOURCES,
+    CollateralAsset, COLLATERAL_ASSETS, CONFIG, MAX_ASSETS_PER_SOURCE, MAX_SOURCES, REMOTE_POSITIONS, SOURCES,
 };
 
 /// Register a source, or re-bind it to a new connection/port while it has no open channel
@@ -27,7 +27,7 @@ pub fn register_source(
     match SOURCES.may_load(deps.storage, &source_id)? {
         Some(previous) => {
             let rebinds = previous.connection_id != connection_id || previous.counterparty_port != counterparty_port;
-            let has_positions = remote_positions()
+            let has_positions = REMOTE_POSITIONS
                 .sub_prefix(source_id.clone())
                 .keys(deps.storage, None, None, Order::Ascending)
                 .next()

@@ -11,8 +11,8 @@ use isthmus_protocol::packet::{CollateralPacket, Received, WithdrawApproved, Wit
 use crate::error::{ContractError, ContractResult};
 use crate::margin;
 use crate::state::{
-    authorize_owner, remote_key, remote_positions, same_key, ApprovedWithdrawal, RemotePosition, APPROVED_WITHDRAWALS,
-    AUTHORIZED_OWNERS, CONFIG, SOURCES,
+    authorize_owner, remote_key, same_key, ApprovedWithdrawal, RemotePosition, APPROVED_WITHDRAWALS, AUTHORIZED_OWNERS,
+    CONFIG, REMOTE_POSITIONS, SOURCES,
 };
 
 pub fn packet_receive(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> IbcReceiveResponse {
@@ -110,7 +110,7 @@ fn decide_withdrawal(storage: &dyn cosmwasm_std::Storage, now: Timestamp, req: &
     if CONFIG.load(storage)?.paused {
         return Err(ContractError::Paused);
     }
-    let position = remote_positions()
+    let position = REMOTE_POSITIONS
         .may_load(storage, remote_key(req.source_id, req.owner, req.asset))?
         .unwrap_or_else(|| empty_position(req.source_id, req.owner, req.account, req.asset, now));
     margin::check_withdrawal(
@@ -170,7 +170,7 @@ fn apply_state(
     seq: u64,
 ) -> ContractResult<bool> {
     let key = remote_key(source_id, owner, asset);
-    let before = remote_positions().may_load(storage, key.clone())?;
+    let before = REMOTE_POSITIONS.may_load(storage, key.clone())?;
     let mut position = before.clone().unwrap_or_else(|| empty_position(source_id, owner, account, asset, now));
     if !position.accepts(seq) {
         return Ok(false);

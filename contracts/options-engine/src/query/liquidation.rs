@@ -8,8 +8,8 @@ use isthmus_protocol::engine::{LiquidatableAccount, LiquidatableResponse, SeizeQ
 use crate::error::ContractError;
 use crate::oracle::Freshness;
 use crate::risk::account_margin_for_liquidation;
-use crate::state::market::{ACCOUNTS, PRICES, QUOTE, RISK, SYMBOLS};
-use crate::state::{page_limit, remote_key, remote_positions, AUTHORIZED_OWNERS, COLLATERAL_ASSETS};
+use crate::state::market::{ACCOUNTS, LIQUIDATIONS, LIQUIDATIONS_BY_ACCOUNT, PRICES, QUOTE, RISK, SYMBOLS};
+use crate::state::{page_limit, remote_key, AUTHORIZED_OWNERS, COLLATERAL_ASSETS, REMOTE_POSITIONS};
 
 fn err(e: ContractError) -> StdError {
     StdError::generic_err(e.to_string())
@@ -44,7 +44,7 @@ pub fn seize_quote(
             maintenance: Uint128::new(margin.maintenance_margin.max(0).unsigned_abs()),
         }));
     }
-    let position = remote_positions()
+    let position = REMOTE_POSITIONS
         .may_load(deps.storage, remote_key(&source_id, &owner, &asset))?
         .ok_or_else(|| StdError::not_found("replicated position"))?;
     if position.account != account {
@@ -122,15 +122,13 @@ pub fn liquidations_page(
     let start = start_after.map(Bound::exclusive);
     let limit = page_limit(limit);
     let records = match account {
-        Some(account) => crate::state::market::liquidations()
-            .idx
-            .account
-            .prefix(account)
-            .range(deps.storage, start, None, Order::Ascending)
+        Some(account) => LIQUIDATIONS_BY_ACCOUNT
+            .prefix(&account)
+            .keys(deps.storage, start, None, Order::Ascending)
             .take(limit)
-            .map(|item| item.map(|(_, r)| r))
+            .map(|id| LIQUIDATIONS.load(deps.storage, id?))
             .collect::<StdResult<_>>()?,
-        None => crate::state::market::liquidations()
+        None => LIQUIDATIONS
             .range(deps.storage, start, None, Order::Ascending)
             .take(limit)
             .map(|item| item.map(|(_, r)| r))

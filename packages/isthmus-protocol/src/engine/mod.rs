@@ -1,7 +1,7 @@
 //! Messages of the options engine (target chain), collateral side.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Addr, Decimal, Int128, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Binary, Decimal, Int128, Timestamp, Uint128};
 
 use crate::asset::AssetInfo;
 
@@ -156,81 +156,37 @@ pub enum ExecuteMsg {
 #[cw_serde]
 pub struct MigrateMsg {}
 
+/// What the engine answers itself: what other contracts ask on chain (the controller reads
+/// `Account` and `SeizeQuote` during a seize), the margin of an account, and raw pages of its
+/// storage for the lens. Every other view is a query of the lens contract
+/// (`crate::lens::QueryMsg`, docs/architecture.md "The lens"), which also answers these four.
 #[cw_serde]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
     #[returns(ConfigResponse)]
     Config {},
-    #[returns(SourceResponse)]
-    Source { source_id: String },
-    #[returns(SourcesResponse)]
-    Sources { start_after: Option<String>, limit: Option<u32> },
-    /// One source's health for operators: staleness, seizes in flight, per-asset totals, and
-    /// its collateral's value, cap and share of the total (docs/protocol.md §6).
-    #[returns(SourceHealthResponse)]
-    SourceHealth { source_id: String },
-    /// The health of every source, by id.
-    #[returns(SourcesHealthResponse)]
-    SourcesHealth { start_after: Option<String>, limit: Option<u32> },
-    #[returns(CollateralAssetsResponse)]
-    CollateralAssets { source_id: String, start_after: Option<AssetInfo>, limit: Option<u32> },
-    /// One replicated position; an unknown position reads as zero with `seq` 0.
-    #[returns(RemotePositionResponse)]
-    RemotePosition { source_id: String, owner: String, asset: AssetInfo },
-    /// An account's collateral per source and asset, with seq and staleness.
-    /// `start_after` is `(source_id, owner, asset)`.
-    #[returns(AccountCollateralResponse)]
-    AccountCollateral { account: String, start_after: Option<(String, String, AssetInfo)>, limit: Option<u32> },
-    #[returns(ReservationResponse)]
-    Reservation { reservation_id: u64 },
-    #[returns(ReservationsResponse)]
-    Reservations { start_after: Option<u64>, limit: Option<u32> },
-    #[returns(PriceResponse)]
-    Price { symbol: String },
-    #[returns(VolResponse)]
-    Vol { underlying: String, expiry: u64 },
-    #[returns(SettlementPriceResponse)]
-    SettlementPrice { underlying: String, expiry: u64 },
-    #[returns(SeriesResponse)]
-    Series { series_id: u64 },
-    /// Series of one underlying, by expiry then id; `start_after` is `(expiry, series_id)`.
-    #[returns(SeriesListResponse)]
-    SeriesList { underlying: String, expiry: Option<u64>, start_after: Option<(u64, u64)>, limit: Option<u32> },
     #[returns(AccountResponse)]
     Account { account: String },
     #[returns(MarginResponse)]
     Margin { account: String },
-    /// Exact cost, fees and margin before and after a trade, without executing it, and the
-    /// refusal the signed trade would meet (same checks, same order), if any.
-    #[returns(SimulateTradeResponse)]
-    SimulateTrade {
-        account: String,
-        legs: Vec<TradeLeg>,
-        /// The `max_cost` the trade would be signed with; none: no limit.
-        #[serde(default)]
-        max_cost: Option<Int128>,
-    },
-    #[returns(PoolResponse)]
-    Pool {},
-    #[returns(LpResponse)]
-    Lp { address: String },
-    /// Pending pool requests by id, optionally of one LP.
-    #[returns(PoolRequestsResponse)]
-    PoolRequests { lp: Option<String>, start_after: Option<u64>, limit: Option<u32> },
-    #[returns(RiskParams)]
-    RiskParams {},
     /// What a keeper's repayment of `repay` buys in one collateral position.
     #[returns(SeizeQuoteResponse)]
     SeizeQuote { account: String, source_id: String, owner: String, asset: AssetInfo, repay: Uint128 },
-    /// Owners whose collateral the account counts, `(source_id, owner)` (at most 8).
-    #[returns(AuthorizedOwnersResponse)]
-    AuthorizedOwners { account: String },
-    /// Position liquidations, oldest first, optionally of one account.
-    #[returns(LiquidationsResponse)]
-    Liquidations { account: Option<String>, start_after: Option<u64>, limit: Option<u32> },
-    /// Accounts below maintenance margin or in debt, examining at most `limit` accounts.
-    #[returns(LiquidatableResponse)]
-    Liquidatable { start_after: Option<String>, limit: Option<u32> },
+    /// Raw entries of the engine's storage with `start <= key < end` (unbounded where absent),
+    /// in key order or its reverse, at most `limit` (default and maximum [`RAW_RANGE_MAX`]).
+    /// The lens reads the engine's state through this and `WasmQuery::Raw`; the storage is
+    /// public on chain anyway.
+    #[returns(RawRangeResponse)]
+    RawRange { start: Option<Binary>, end: Option<Binary>, descending: bool, limit: Option<u32> },
+}
+
+/// Largest page of [`QueryMsg::RawRange`].
+pub const RAW_RANGE_MAX: u32 = 100;
+
+#[cw_serde]
+pub struct RawRangeResponse {
+    /// `(key, value)` pairs, in the order asked.
+    pub entries: Vec<(Binary, Binary)>,
 }
 
 #[cw_serde]
