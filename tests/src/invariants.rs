@@ -124,10 +124,9 @@ impl Suite {
     pub fn check_replica_totals(&self) -> Result<()> {
         let reservations = self.reservations()?;
         for (source, deployment) in self.sources.iter().enumerate() {
-            let health: engine::SourceHealthResponse = self.chains.target.wrap().query_wasm_smart(
-                &self.lens,
-                &isthmus_protocol::lens::QueryMsg::SourceHealth { source_id: deployment.source_id().to_string() },
-            )?;
+            let health: engine::SourceHealthResponse = self.view(&isthmus_protocol::lens::QueryMsg::SourceHealth {
+                source_id: deployment.source_id().to_string(),
+            })?;
             for row in &health.assets {
                 let (mut reported, mut reserved, mut usable) = (0u128, 0u128, 0u128);
                 for user in self.owner_names() {

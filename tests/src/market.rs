@@ -144,14 +144,11 @@ impl Suite {
     ) -> Result<engine::SimulateTradeResponse> {
         let legs =
             legs.iter().map(|(series_id, quantity)| TradeLeg { series_id: *series_id, quantity: *quantity }).collect();
-        Ok(self.chains.target.wrap().query_wasm_smart(
-            &self.lens,
-            &isthmus_protocol::lens::QueryMsg::SimulateTrade {
-                account: self.target_user(name).to_string(),
-                legs,
-                max_cost: max_cost.map(Int128::new),
-            },
-        )?)
+        self.view(&isthmus_protocol::lens::QueryMsg::SimulateTrade {
+            account: self.target_user(name).to_string(),
+            legs,
+            max_cost: max_cost.map(Int128::new),
+        })
     }
 
     pub fn margin(&self, name: &str) -> Result<engine::MarginResponse> {
@@ -169,7 +166,7 @@ impl Suite {
     }
 
     pub fn pool(&self) -> Result<engine::PoolResponse> {
-        Ok(self.chains.target.wrap().query_wasm_smart(&self.lens, &isthmus_protocol::lens::QueryMsg::Pool {})?)
+        self.view(&isthmus_protocol::lens::QueryMsg::Pool {})
     }
 
     /// Invariant 3: the quote tokens held by the engine and the controller equal the sum of
@@ -262,14 +259,11 @@ impl Suite {
     pub fn pool_requests(&self) -> Result<Vec<engine::PoolRequest>> {
         let mut out: Vec<engine::PoolRequest> = vec![];
         loop {
-            let page: engine::PoolRequestsResponse = self.chains.target.wrap().query_wasm_smart(
-                &self.lens,
-                &isthmus_protocol::lens::QueryMsg::PoolRequests {
-                    lp: None,
-                    start_after: out.last().map(|r| r.request_id),
-                    limit: Some(30),
-                },
-            )?;
+            let page: engine::PoolRequestsResponse = self.view(&isthmus_protocol::lens::QueryMsg::PoolRequests {
+                lp: None,
+                start_after: out.last().map(|r| r.request_id),
+                limit: Some(30),
+            })?;
             let done = page.requests.len() < 30;
             out.extend(page.requests);
             if done {
@@ -429,15 +423,11 @@ impl Suite {
         for (source, deployment) in self.sources.iter().enumerate() {
             let asset = deployment.native();
             let usable = self.engine_position_on(source, name, &asset)?.usable.u128();
-            let price: engine::PriceResponse = self.chains.target.wrap().query_wasm_smart(
-                &self.lens,
-                &isthmus_protocol::lens::QueryMsg::Price { symbol: deployment.profile.symbol.into() },
-            )?;
+            let price: engine::PriceResponse =
+                self.view(&isthmus_protocol::lens::QueryMsg::Price { symbol: deployment.profile.symbol.into() })?;
             let value = Uint128::new(usable).mul_floor(price.price).u128();
-            let state: engine::SourceResponse = self.chains.target.wrap().query_wasm_smart(
-                &self.lens,
-                &isthmus_protocol::lens::QueryMsg::Source { source_id: deployment.source_id().into() },
-            )?;
+            let state: engine::SourceResponse =
+                self.view(&isthmus_protocol::lens::QueryMsg::Source { source_id: deployment.source_id().into() })?;
             let slow = state.staleness_seconds.is_none_or(|s| s > seize_latency_seconds);
             if value > 0 {
                 out.push(SeizeCandidate { source, usable, value, slow });

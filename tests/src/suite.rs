@@ -652,6 +652,23 @@ impl Suite {
         self.chains.execute(side, sender, &vault, msg, &[])
     }
 
+    /// A view of the engine's state (`lens::QueryMsg`), computed by the engine's view code over
+    /// the engine's storage: what the lens answers, without its query per storage read (the
+    /// randomized schedules ask after every step). The lens itself is tested in
+    /// `integration/lens.rs` and on real chains.
+    pub fn view<T: serde::de::DeserializeOwned>(&self, msg: &isthmus_protocol::lens::QueryMsg) -> Result<T> {
+        let target = &self.chains.target;
+        let storage = target.contract_storage(&self.engine);
+        let env = cosmwasm_std::Env {
+            block: target.block_info(),
+            transaction: None,
+            contract: cosmwasm_std::ContractInfo { address: self.engine.clone() },
+        };
+        let deps = cosmwasm_std::Deps { storage: &*storage, api: target.api(), querier: target.wrap() };
+        let answer = options_engine::query::views(deps, env, msg.clone())?;
+        Ok(cosmwasm_std::from_json(answer)?)
+    }
+
     pub fn engine_execute(&mut self, sender: &Addr, msg: &engine::ExecuteMsg) -> Result<AppResponse> {
         let engine = self.engine.clone();
         self.chains.execute(Side::Target, sender, &engine, msg, &[])
@@ -769,14 +786,11 @@ impl Suite {
         owner: &str,
         asset: &AssetInfo,
     ) -> Result<engine::RemotePositionResponse> {
-        Ok(self.chains.target.wrap().query_wasm_smart(
-            &self.lens,
-            &isthmus_protocol::lens::QueryMsg::RemotePosition {
-                source_id: self.sources[source].source_id().to_string(),
-                owner: owner.to_string(),
-                asset: asset.clone(),
-            },
-        )?)
+        self.view(&isthmus_protocol::lens::QueryMsg::RemotePosition {
+            source_id: self.sources[source].source_id().to_string(),
+            owner: owner.to_string(),
+            asset: asset.clone(),
+        })
     }
 
     pub fn native_balance(&self, side: Side, who: &Addr, denom: &str) -> Result<u128> {
@@ -812,10 +826,8 @@ impl Suite {
     }
 
     pub fn reservations(&self) -> Result<Vec<engine::ReservationResponse>> {
-        let r: engine::ReservationsResponse = self.chains.target.wrap().query_wasm_smart(
-            &self.lens,
-            &isthmus_protocol::lens::QueryMsg::Reservations { start_after: None, limit: Some(30) },
-        )?;
+        let r: engine::ReservationsResponse =
+            self.view(&isthmus_protocol::lens::QueryMsg::Reservations { start_after: None, limit: Some(30) })?;
         Ok(r.reservations)
     }
 

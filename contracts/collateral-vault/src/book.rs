@@ -116,6 +116,11 @@ fn bind(owner: &Addr, binding: Option<Binding>, requested: &str) -> ContractResu
     if requested.is_empty() {
         return Err(ContractError::EmptyAccount);
     }
+    // The engine refuses longer names (they are parts of its storage keys): collateral bound
+    // to one could never be counted or withdrawn.
+    if requested.len() > isthmus_protocol::packet::MAX_NAME_BYTES {
+        return Err(ContractError::AccountTooLong { max: isthmus_protocol::packet::MAX_NAME_BYTES });
+    }
     match binding {
         Some(b) if b.account == requested => Ok(b),
         Some(b) if b.open_positions > 0 => Err(ContractError::AccountMismatch {

@@ -49,6 +49,9 @@ pub enum ContractError {
     #[error("account must not be empty")]
     EmptyAccount,
 
+    #[error("account must be at most {max} bytes")]
+    AccountTooLong { max: usize },
+
     #[error("cw20 deposits must come from an accepted token contract, not {sender}")]
     UnacceptedCw20 { sender: String },
 

@@ -9,6 +9,8 @@ use cosmwasm_std::{
 };
 use isthmus_protocol::engine::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
+use isthmus_store::{CachedReads, CachedStorage};
+
 use crate::error::ContractResult;
 use crate::execute::{
     admin, cash, liquidate, oracle, owners, pool, reservations, series, settle, source_cap, sources, trade,
@@ -60,6 +62,9 @@ pub fn instantiate(deps: DepsMut, _env: Env, info: MessageInfo, msg: Instantiate
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> ContractResult<Response> {
+    // One read per key per call (docs/storage.md): a trade reads the same market state many times.
+    let mut storage = CachedStorage::new(deps.storage);
+    let deps = DepsMut { storage: &mut storage, api: deps.api, querier: deps.querier };
     match msg {
         ExecuteMsg::RegisterSource { source_id, connection_id, counterparty_port } => {
             sources::register_source(deps, info, source_id, connection_id, counterparty_port)
@@ -128,7 +133,8 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
-    crate::query::query(deps, env, msg)
+    let storage = CachedReads::new(deps.storage);
+    crate::query::query(Deps { storage: &storage, api: deps.api, querier: deps.querier }, env, msg)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -153,6 +159,8 @@ pub fn ibc_channel_close(deps: DepsMut, env: Env, msg: IbcChannelCloseMsg) -> Co
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn ibc_packet_receive(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> Result<IbcReceiveResponse, Never> {
+    let mut storage = CachedStorage::new(deps.storage);
+    let deps = DepsMut { storage: &mut storage, api: deps.api, querier: deps.querier };
     Ok(ibc::receive::packet_receive(deps, env, msg))
 }
 

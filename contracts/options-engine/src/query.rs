@@ -27,18 +27,35 @@ pub fn query(deps: Deps, env: Env, msg: engine::QueryMsg) -> StdResult<Binary> {
         QueryMsg::SeizeQuote { account, source_id, owner, asset, repay } => {
             to_json_binary(&liquidation::seize_quote(deps, &env, account, source_id, owner, asset, repay)?)
         }
+        QueryMsg::Liquidatable { start_after, limit } => {
+            to_json_binary(&liquidation::liquidatable(deps, &env, start_after, limit)?)
+        }
         QueryMsg::RawRange { start, end, descending, limit } => {
-            let order = if descending { Order::Descending } else { Order::Ascending };
-            let limit = limit.unwrap_or(RAW_RANGE_MAX).min(RAW_RANGE_MAX) as usize;
-            let entries = deps
-                .storage
-                .range(start.as_deref(), end.as_deref(), order)
-                .take(limit)
-                .map(|(k, v)| (Binary::new(k), Binary::new(v)))
-                .collect();
-            to_json_binary(&RawRangeResponse { entries })
+            to_json_binary(&raw_range(deps.storage, start, end, descending, limit))
         }
     }
+}
+
+/// A page of raw storage for the lens: at most `limit` entries (at most [`RAW_RANGE_MAX`]) of
+/// `start <= key < end`, and whether the range ends there.
+pub fn raw_range(
+    storage: &dyn cosmwasm_std::Storage,
+    start: Option<Binary>,
+    end: Option<Binary>,
+    descending: bool,
+    limit: Option<u32>,
+) -> RawRangeResponse {
+    let order = if descending { Order::Descending } else { Order::Ascending };
+    let limit = limit.unwrap_or(RAW_RANGE_MAX).min(RAW_RANGE_MAX) as usize;
+    // One entry more than the page tells whether the range goes on.
+    let mut entries: Vec<(Binary, Binary)> = storage
+        .range(start.as_deref(), end.as_deref(), order)
+        .take(limit + 1)
+        .map(|(k, v)| (Binary::new(k), Binary::new(v)))
+        .collect();
+    let complete = entries.len() <= limit;
+    entries.truncate(limit);
+    RawRangeResponse { entries, complete }
 }
 
 /// Every view of the engine's state (`lens::QueryMsg`), answered by the lens contract from the

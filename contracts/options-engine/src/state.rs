@@ -161,6 +161,9 @@ pub fn load_source(storage: &dyn cosmwasm_std::Storage, source_id: &str) -> Cont
 
 pub mod market;
 
+#[cfg(test)]
+mod layout_tests;
+
 /// Source-chain owners whose collateral an account counts: `(account, source_id, owner)`.
 /// Anyone can bind their own vault position to any account, so the account must consent
 /// before it counts (otherwise dust positions could crowd out its real collateral). An owner

@@ -15,7 +15,8 @@ impl<'a> EngineStorage<'a> {
         EngineStorage { querier, engine }
     }
 
-    fn page(&self, start: Option<Vec<u8>>, end: Option<Vec<u8>>, order: Order) -> Vec<Record> {
+    /// One page of the range, and whether the range ends with it.
+    fn page(&self, start: Option<Vec<u8>>, end: Option<Vec<u8>>, order: Order) -> (Vec<Record>, bool) {
         let msg = QueryMsg::RawRange {
             start: start.map(Binary::new),
             end: end.map(Binary::new),
@@ -28,7 +29,7 @@ impl<'a> EngineStorage<'a> {
             Ok(page) => page,
             Err(e) => panic!("lens: the engine's raw range failed: {e}"),
         };
-        page.entries.into_iter().map(|(k, v)| (k.to_vec(), v.to_vec())).collect()
+        (page.entries.into_iter().map(|(k, v)| (k.to_vec(), v.to_vec())).collect(), page.complete)
     }
 }
 
@@ -87,8 +88,9 @@ impl Iterator for Pages<'_, '_> {
         if self.done {
             return None;
         }
-        let page = self.storage.page(self.start.clone(), self.end.clone(), self.order);
-        self.done = page.len() < RAW_RANGE_MAX as usize;
+        // The engine says when the range is complete (its page size is its own).
+        let (page, complete) = self.storage.page(self.start.clone(), self.end.clone(), self.order);
+        self.done = complete;
         if let Some((last, _)) = page.last() {
             // The next page starts after the last key (ascending: `last ‖ 0` is the smallest
             // key above it) or ends at it (descending: `end` is exclusive).
@@ -115,8 +117,8 @@ mod tests {
 
     use super::*;
 
-    /// A querier that answers the engine's raw reads and `RawRange` pages from `engine`, as
-    /// the engine's query entry point does.
+    /// A querier that answers the engine's raw reads and `RawRange` pages from `engine`, with
+    /// the engine's own page function.
     fn querier_over(engine: MockStorage) -> MockQuerier<Empty> {
         let mut querier = MockQuerier::<Empty>::new(&[]);
         querier.update_wasm(move |q| {
@@ -125,14 +127,7 @@ mod tests {
                 WasmQuery::Raw { key, .. } => Ok(Binary::new(engine.get(key).unwrap_or_default())),
                 WasmQuery::Smart { msg, .. } => match from_json::<QueryMsg>(msg).unwrap() {
                     QueryMsg::RawRange { start, end, descending, limit } => {
-                        let order = if descending { Order::Descending } else { Order::Ascending };
-                        let limit = limit.unwrap_or(RAW_RANGE_MAX).min(RAW_RANGE_MAX) as usize;
-                        let entries = engine
-                            .range(start.as_deref(), end.as_deref(), order)
-                            .take(limit)
-                            .map(|(k, v)| (Binary::new(k), Binary::new(v)))
-                            .collect();
-                        to_json_binary(&RawRangeResponse { entries })
+                        to_json_binary(&options_engine::query::raw_range(&engine, start, end, descending, limit))
                     }
                     other => panic!("unexpected {other:?}"),
                 },

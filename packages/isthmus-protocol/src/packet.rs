@@ -107,3 +107,9 @@ pub struct WithdrawOutcome {
 /// Result payload of `collateral_update` and `heartbeat` acknowledgements.
 #[cw_serde]
 pub struct Received {}
+
+/// Longest owner, account or asset name a collateral packet may carry: the vault refuses to
+/// bind a longer account, and the engine answers a packet with a longer name by an error ack.
+/// Names become parts of storage keys, whose length prefix is two bytes, so a much longer one
+/// would abort a transaction while building a key (real addresses are under 100 bytes).
+pub const MAX_NAME_BYTES: usize = 256;

@@ -124,7 +124,7 @@ codec_struct!(LiquidationRecord {
 
 #[cfg(test)]
 mod tests {
-    use cosmwasm_std::{Decimal, Int128, Uint128};
+    use cosmwasm_std::{Decimal, Int128, SignedDecimal, Uint128};
     use isthmus_store::{decode, encode, Codec};
 
     use super::*;
@@ -178,5 +178,40 @@ mod tests {
         assert!(decode::<AssetInfo>(&[2, 0]).is_err());
         assert!(decode::<OptionKind>(&[2]).is_err());
         assert!(decode::<PoolRequestKind>(&[9]).is_err());
+    }
+
+    /// Golden bytes of the risk parameters (read by every margin evaluation): each field holds
+    /// a distinct value, so swapping two of its many decimals in the `codec_struct!` line above
+    /// (which compiles and round-trips) fails here.
+    #[test]
+    fn the_risk_parameters_layout_is_pinned() {
+        let d = |n: u128| Decimal::new(Uint128::new(n));
+        let risk = RiskParams {
+            spread: d(1),
+            rate: d(2),
+            max_leg_quantity: 3,
+            initial_margin_factor: d(4),
+            spot_moves: vec![SignedDecimal::new(Int128::new(-5))],
+            vol_shock_up: d(6),
+            vol_shock_down: d(7),
+            vol_shock_exponent: d(8),
+            vol_shock_reference_days: 9,
+            min_days_to_expiry: 10,
+            min_vol: d(11),
+            short_floor: d(12),
+            haircut_base: d(13),
+            haircut_z: d(14),
+            seize_latency_seconds: 15,
+            settlement_fallback_seconds: 16,
+            liquidation_penalty: d(17),
+            liquidator_share: d(18),
+            liquidation_bonus: d(19),
+            lp_notice_seconds: 20,
+            tail_moves: vec![SignedDecimal::new(Int128::new(21))],
+            tail_weight: d(22),
+        };
+        let hex: String = encode(&risk).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, "010203040109060708090a0b0c0d0e0f1011121314012a16");
+        round_trip(risk);
     }
 }

@@ -328,10 +328,8 @@ impl Run<'_> {
     /// Keepers liquidate and seize from accounts flagged for longer than their reaction
     /// delay. Returns whether any keeper did anything.
     fn keepers_act(&mut self, t: u64, draining: bool) -> Result<bool> {
-        let listed: engine::LiquidatableResponse = self.suite.chains.target.wrap().query_wasm_smart(
-            &self.suite.lens,
-            &isthmus_protocol::lens::QueryMsg::Liquidatable { start_after: None, limit: Some(30) },
-        )?;
+        let listed: engine::LiquidatableResponse =
+            self.suite.view(&isthmus_protocol::lens::QueryMsg::Liquidatable { start_after: None, limit: Some(30) })?;
         let mut acted = false;
         for entry in listed.accounts {
             let since = *self.flagged.entry(entry.account.clone()).or_insert(t);

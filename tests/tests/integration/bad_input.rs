@@ -4,7 +4,7 @@ use cosmwasm_std::{coin, coins, to_json_binary, IbcEndpoint, IbcPacket, IbcTimeo
 use cw_multi_test::Executor;
 use isthmus_ibc_bench::Side;
 use isthmus_protocol::ack::{parse_ack, AckOutcome};
-use isthmus_protocol::packet::{CollateralPacket, Received};
+use isthmus_protocol::packet::{CollateralPacket, Received, MAX_NAME_BYTES};
 use isthmus_protocol::vault;
 use isthmus_tests::suite::{ATOM, INITIAL_NATIVE};
 use isthmus_tests::{Suite, SuiteBuilder};
@@ -142,6 +142,46 @@ fn empty_account_is_refused() {
     let err = suite.deposit_native(&alice, "", None, coin(5, ATOM)).unwrap_err();
     assert!(root(err).contains("account must not be empty"));
     assert_unchanged(&suite);
+}
+
+/// An account name longer than a packet may carry is refused by the vault (collateral bound
+/// to it could never be counted or withdrawn), with the exact error, and changes nothing.
+#[test]
+fn an_account_name_too_long_for_a_packet_is_refused() {
+    let mut suite = SuiteBuilder::new().build().unwrap();
+    let alice = suite.user("alice");
+    let long = "a".repeat(MAX_NAME_BYTES + 1);
+    let err = suite.deposit_native(&alice, &long, None, coin(5, ATOM)).unwrap_err();
+    isthmus_tests::assert_error(&err, collateral_vault::ContractError::AccountTooLong { max: MAX_NAME_BYTES });
+    assert_unchanged(&suite);
+}
+
+/// A packet naming an account of 70,000 bytes (more than a storage key's two-byte length
+/// prefix can hold) is answered with an error ack, not an aborted transaction, and the
+/// channel keeps working.
+#[test]
+fn a_packet_with_an_oversized_name_gets_an_error_ack() {
+    let mut suite = SuiteBuilder::new().build().unwrap();
+    suite.deposit_atom("alice", 100).unwrap();
+    suite.settle_and_check().unwrap();
+    let before = suite.engine_position("alice", &Suite::atom()).unwrap();
+    for (sequence, field, owner, account) in [
+        (30_000, "account", suite.user("zed").to_string(), "a".repeat(70_000)),
+        (30_001, "owner", "o".repeat(MAX_NAME_BYTES + 1), suite.account("zed")),
+    ] {
+        let update = to_json_binary(&CollateralPacket::CollateralUpdate {
+            owner,
+            account,
+            asset: Suite::atom(),
+            available: Uint128::new(1),
+            seq: 1,
+        })
+        .unwrap();
+        let ack = forge_to_engine(&mut suite, update, sequence);
+        let AckOutcome::Error(reason) = parse_ack::<Received>(&ack) else { panic!("{field}: must be refused") };
+        assert!(reason.contains(field) && reason.contains("256"), "{reason}");
+    }
+    assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap(), before);
 }
 
 fn forge_to_engine(suite: &mut Suite, data: cosmwasm_std::Binary, sequence: u64) -> cosmwasm_std::Binary {

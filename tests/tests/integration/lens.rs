@@ -137,7 +137,8 @@ fn raw_range_pages_cover_the_engine_storage_once() {
     assert_eq!(direct, everything);
 }
 
-/// A lens must point at an engine: instantiating one over the controller is refused.
+/// A lens must point at the engine whose version it reads (its cw2 name and version):
+/// instantiating one over the controller is refused.
 #[test]
 fn a_lens_over_anything_but_an_engine_is_refused() {
     let mut suite = SuiteBuilder::new().build().unwrap();
@@ -155,5 +156,10 @@ fn a_lens_over_anything_but_an_engine_is_refused() {
             None,
         )
         .unwrap_err();
-    assert!(err.root_cause().to_string().contains("not an options engine"), "{err:#}");
+    assert!(
+        err.root_cause()
+            .to_string()
+            .contains("not the engine this lens reads: crates.io:isthmus-liquidation-controller"),
+        "{err:#}"
+    );
 }

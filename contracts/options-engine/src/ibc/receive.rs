@@ -6,7 +6,7 @@
 use cosmwasm_std::{from_json, DepsMut, Env, IbcPacketReceiveMsg, IbcReceiveResponse, StdAck, Timestamp, Uint128};
 use isthmus_protocol::ack::{ack_error, ack_success};
 use isthmus_protocol::asset::AssetInfo;
-use isthmus_protocol::packet::{CollateralPacket, Received, WithdrawApproved, WithdrawOutcome};
+use isthmus_protocol::packet::{CollateralPacket, Received, WithdrawApproved, WithdrawOutcome, MAX_NAME_BYTES};
 
 use crate::error::{ContractError, ContractResult};
 use crate::margin;
@@ -14,6 +14,31 @@ use crate::state::{
     authorize_owner, remote_key, same_key, ApprovedWithdrawal, RemotePosition, APPROVED_WITHDRAWALS, AUTHORIZED_OWNERS,
     CONFIG, REMOTE_POSITIONS, SOURCES,
 };
+
+/// Names longer than `MAX_NAME_BYTES` get an error ack: building a storage key from a much
+/// longer one would abort the transaction, and `ibc_packet_receive` must answer every packet.
+fn check_names(packet: &CollateralPacket) -> ContractResult<()> {
+    let names: Vec<(&str, &str)> = match packet {
+        CollateralPacket::CollateralUpdate { owner, account, asset, .. }
+        | CollateralPacket::WithdrawRequest { owner, account, asset, .. } => {
+            vec![("owner", owner), ("account", account), ("asset", asset_name(asset))]
+        }
+        CollateralPacket::WithdrawOutcomeQuery { owner, asset, .. } => {
+            vec![("owner", owner), ("asset", asset_name(asset))]
+        }
+        CollateralPacket::Heartbeat { .. } => vec![],
+    };
+    match names.into_iter().find(|(_, name)| name.len() > MAX_NAME_BYTES) {
+        Some((field, _)) => Err(crate::oracle::invalid(field, "longer than 256 bytes")),
+        None => Ok(()),
+    }
+}
+
+fn asset_name(asset: &AssetInfo) -> &str {
+    match asset {
+        AssetInfo::Native(name) | AssetInfo::Cw20(name) => name,
+    }
+}
 
 pub fn packet_receive(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> IbcReceiveResponse {
     let channel_id = msg.packet.dest.channel_id.clone();
@@ -31,6 +56,7 @@ fn receive(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> ContractResult<
     let source_id =
         SOURCES.source_of_channel(deps.storage, &channel_id)?.ok_or(ContractError::UnknownChannel { channel_id })?;
     let packet: CollateralPacket = from_json(&msg.packet.data)?;
+    check_names(&packet)?;
     let now = env.block.time;
     let response = match packet {
         CollateralPacket::CollateralUpdate { owner, account, asset, available, seq } => {

@@ -94,13 +94,20 @@ pub fn liquidatable(
         .collect::<StdResult<_>>()?;
     let next_start_after = if examined.len() == limit { examined.last().map(|(id, _)| id.clone()) } else { None };
     let now = env.block.time.seconds();
-    let mut accounts = vec![];
+    let (mut accounts, mut unevaluated) = (vec![], vec![]);
     for (id, _) in examined {
-        // An account whose margin cannot be computed right now (no price at all) is skipped.
-        let Ok(account) = crate::settlement::settled_view(deps.storage, &id) else { continue };
+        // An account whose margin cannot be computed right now (no usable price) is reported
+        // apart: a keeper must not take it for healthy.
+        let Ok(account) = crate::settlement::settled_view(deps.storage, &id) else {
+            unevaluated.push(id);
+            continue;
+        };
         // Maintenance ignores the per-source cap, so the uncapped evaluation decides exactly
         // the same and reads no source totals.
-        let Ok(m) = account_margin_for_liquidation(deps.storage, now, &id, &account) else { continue };
+        let Ok(m) = account_margin_for_liquidation(deps.storage, now, &id, &account) else {
+            unevaluated.push(id);
+            continue;
+        };
         if m.is_liquidatable() || account.cash.is_negative() {
             accounts.push(LiquidatableAccount {
                 account: id,
@@ -110,7 +117,7 @@ pub fn liquidatable(
             });
         }
     }
-    Ok(LiquidatableResponse { accounts, next_start_after })
+    Ok(LiquidatableResponse { accounts, unevaluated, next_start_after })
 }
 
 pub fn liquidations_page(

@@ -305,6 +305,10 @@ pub struct LiquidatableAccount {
 #[cw_serde]
 pub struct LiquidatableResponse {
     pub accounts: Vec<LiquidatableAccount>,
+    /// Accounts examined whose margin could not be evaluated now (for example no usable price
+    /// of an underlying they hold): a keeper should look at them rather than assume they are
+    /// healthy.
+    pub unevaluated: Vec<String>,
     /// Where to continue (the last account examined), if more remain.
     pub next_start_after: Option<String>,
 }

@@ -157,8 +157,9 @@ pub enum ExecuteMsg {
 pub struct MigrateMsg {}
 
 /// What the engine answers itself: what other contracts ask on chain (the controller reads
-/// `Account` and `SeizeQuote` during a seize), the margin of an account, and raw pages of its
-/// storage for the lens. Every other view is a query of the lens contract
+/// `Account` and `SeizeQuote` during a seize), the margin of an account, the keepers' list of
+/// liquidatable accounts (through the lens each account would cost a query per storage range,
+/// docs/architecture.md), and raw pages of its storage for the lens. Every other view is a query of the lens contract
 /// (`crate::lens::QueryMsg`, docs/architecture.md "The lens"), which also answers these four.
 #[cw_serde]
 #[derive(QueryResponses)]
@@ -172,6 +173,9 @@ pub enum QueryMsg {
     /// What a keeper's repayment of `repay` buys in one collateral position.
     #[returns(SeizeQuoteResponse)]
     SeizeQuote { account: String, source_id: String, owner: String, asset: AssetInfo, repay: Uint128 },
+    /// Accounts below maintenance margin or in debt, examining at most `limit` accounts.
+    #[returns(LiquidatableResponse)]
+    Liquidatable { start_after: Option<String>, limit: Option<u32> },
     /// Raw entries of the engine's storage with `start <= key < end` (unbounded where absent),
     /// in key order or its reverse, at most `limit` (default and maximum [`RAW_RANGE_MAX`]).
     /// The lens reads the engine's state through this and `WasmQuery::Raw`; the storage is
@@ -187,6 +191,8 @@ pub const RAW_RANGE_MAX: u32 = 100;
 pub struct RawRangeResponse {
     /// `(key, value)` pairs, in the order asked.
     pub entries: Vec<(Binary, Binary)>,
+    /// No entry in the range beyond these: the reader stops here without asking again.
+    pub complete: bool,
 }
 
 #[cw_serde]

@@ -1,0 +1,178 @@
+//! A read cache over a contract's storage for one call (docs/storage.md, "One read per key
+//! per call").
+//!
+//! A chain charges every storage read (1,000 SDK gas plus 3 per byte), and the engine's margin
+//! and trade paths read the same few keys many times in one call: the risk parameters, the
+//! quote, each underlying's symbol, price and vols, each series. Wrapping the call's storage in
+//! a [`CachedStorage`] makes the second and later reads of a key free, for every path at once,
+//! without threading values through each function.
+//!
+//! Writes go straight through to the underlying storage and update the cache, so a read after
+//! a write sees the write; ranges are not cached and read the underlying storage, which holds
+//! every write already. What the call observes is exactly what it would observe without the
+//! cache.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use cosmwasm_std::{Order, Record, Storage};
+
+/// Values read or written in this call (`None`: absent).
+#[derive(Default)]
+struct Seen(RefCell<BTreeMap<Vec<u8>, Option<Vec<u8>>>>);
+
+impl Seen {
+    fn get_or_read(&self, key: &[u8], read: impl FnOnce() -> Option<Vec<u8>>) -> Option<Vec<u8>> {
+        if let Some(value) = self.0.borrow().get(key) {
+            return value.clone();
+        }
+        let value = read();
+        self.0.borrow_mut().insert(key.to_vec(), value.clone());
+        value
+    }
+
+    fn written(&mut self, key: &[u8], value: Option<&[u8]>) {
+        self.0.get_mut().insert(key.to_vec(), value.map(<[u8]>::to_vec));
+    }
+}
+
+/// The storage of a call that may write (execute, IBC entry points).
+pub struct CachedStorage<'a> {
+    inner: &'a mut dyn Storage,
+    seen: Seen,
+}
+
+impl<'a> CachedStorage<'a> {
+    pub fn new(inner: &'a mut dyn Storage) -> Self {
+        CachedStorage { inner, seen: Seen::default() }
+    }
+}
+
+impl Storage for CachedStorage<'_> {
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.seen.get_or_read(key, || self.inner.get(key))
+    }
+
+    fn range<'b>(
+        &'b self,
+        start: Option<&[u8]>,
+        end: Option<&[u8]>,
+        order: Order,
+    ) -> Box<dyn Iterator<Item = Record> + 'b> {
+        self.inner.range(start, end, order)
+    }
+
+    fn set(&mut self, key: &[u8], value: &[u8]) {
+        self.inner.set(key, value);
+        self.seen.written(key, Some(value));
+    }
+
+    fn remove(&mut self, key: &[u8]) {
+        self.inner.remove(key);
+        self.seen.written(key, None);
+    }
+}
+
+/// The storage of a query (read only), with the same cache.
+pub struct CachedReads<'a> {
+    inner: &'a dyn Storage,
+    seen: Seen,
+}
+
+impl<'a> CachedReads<'a> {
+    pub fn new(inner: &'a dyn Storage) -> Self {
+        CachedReads { inner, seen: Seen::default() }
+    }
+}
+
+impl Storage for CachedReads<'_> {
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.seen.get_or_read(key, || self.inner.get(key))
+    }
+
+    fn range<'b>(
+        &'b self,
+        start: Option<&[u8]>,
+        end: Option<&[u8]>,
+        order: Order,
+    ) -> Box<dyn Iterator<Item = Record> + 'b> {
+        self.inner.range(start, end, order)
+    }
+
+    /// Queries get `Deps`, whose storage cannot be written.
+    fn set(&mut self, _key: &[u8], _value: &[u8]) {
+        unreachable!("a query never writes")
+    }
+
+    fn remove(&mut self, _key: &[u8]) {
+        unreachable!("a query never writes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use cosmwasm_std::testing::MockStorage;
+
+    use super::*;
+
+    /// Counts the reads that reach it.
+    struct Counting {
+        store: MockStorage,
+        gets: Cell<u32>,
+    }
+
+    impl Storage for Counting {
+        fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+            self.gets.set(self.gets.get() + 1);
+            self.store.get(key)
+        }
+        fn range<'b>(
+            &'b self,
+            start: Option<&[u8]>,
+            end: Option<&[u8]>,
+            order: Order,
+        ) -> Box<dyn Iterator<Item = Record> + 'b> {
+            self.store.range(start, end, order)
+        }
+        fn set(&mut self, key: &[u8], value: &[u8]) {
+            self.store.set(key, value)
+        }
+        fn remove(&mut self, key: &[u8]) {
+            self.store.remove(key)
+        }
+    }
+
+    #[test]
+    fn each_key_is_read_once_and_writes_are_seen() {
+        let mut inner = Counting { store: MockStorage::new(), gets: Cell::new(0) };
+        inner.store.set(b"a", b"1");
+        {
+            let mut cached = CachedStorage::new(&mut inner);
+            assert_eq!(cached.get(b"a"), Some(b"1".to_vec()));
+            assert_eq!(cached.get(b"a"), Some(b"1".to_vec()));
+            assert_eq!(cached.get(b"missing"), None);
+            assert_eq!(cached.get(b"missing"), None);
+            cached.set(b"a", b"2");
+            assert_eq!(cached.get(b"a"), Some(b"2".to_vec()), "read after write");
+            cached.set(b"b", b"3");
+            cached.remove(b"missing");
+            assert_eq!(cached.get(b"missing"), None);
+            // Ranges see every write: they go to the underlying storage.
+            let keys: Vec<Vec<u8>> = cached.range(None, None, Order::Ascending).map(|(k, _)| k).collect();
+            assert_eq!(keys, vec![b"a".to_vec(), b"b".to_vec()]);
+            cached.remove(b"b");
+            assert_eq!(cached.get(b"b"), None);
+            assert_eq!(cached.range(None, None, Order::Ascending).count(), 1);
+        }
+        assert_eq!(inner.gets.get(), 2, "one read of `a`, one of `missing`");
+        assert_eq!(inner.store.get(b"a"), Some(b"2".to_vec()), "writes reached the storage");
+        assert_eq!(inner.store.get(b"b"), None);
+
+        let reads = CachedReads::new(&inner);
+        assert_eq!(reads.get(b"a"), Some(b"2".to_vec()));
+        assert_eq!(reads.get(b"a"), Some(b"2".to_vec()));
+        assert_eq!(inner.gets.get(), 3);
+    }
+}
