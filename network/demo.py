@@ -12,6 +12,9 @@ import sys
 import time
 from pathlib import Path
 
+if sys.version_info < (3, 11):
+    sys.exit("needs Python 3.11 or newer (tomllib)")
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from isthmus_net import config as config_mod  # noqa: E402

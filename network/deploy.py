@@ -8,6 +8,9 @@ See docs/deploy.md.
 
 import argparse
 import sys
+
+if sys.version_info < (3, 11):
+    sys.exit("needs Python 3.11 or newer (tomllib)")
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -20,10 +20,13 @@ phase() { printf '\n== %s (%d s)\n' "$*" $(($(date +%s) - started)); }
 # A watchdog bounds the whole run; the EXIT trap stops the network and the watchdog.
 ( sleep "${ISTHMUS_DEMO_TIMEOUT:-900}"; echo "demo_network: time limit reached" >&2; kill -TERM $$ ) &
 watchdog=$!
+net_started=
 cleanup() {
   status=$?
   kill "$watchdog" 2>/dev/null || true
-  bash scripts/localnet.sh stop || true
+  # Only a network this script started is stopped (localnet.sh start refuses to start over a
+  # running one, and cleans up after itself if it fails).
+  [[ -z $net_started ]] || bash scripts/localnet.sh stop || true
   echo "demo_network: exit $status after $(($(date +%s) - started)) s"
   exit $status
 }
@@ -36,6 +39,7 @@ done
 
 phase "local network"
 bash scripts/localnet.sh start
+net_started=1
 set -a; source "$ISTHMUS_NET_DIR/env"; set +a
 net_up=$(date +%s)
 

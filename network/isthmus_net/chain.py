@@ -15,7 +15,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from .config import Chain, Config
+from .config import _BECH32, Chain, Config
 
 
 class TxError(RuntimeError):
@@ -140,7 +140,7 @@ class ChainClient:
 
     def address(self, key_or_addr: str) -> str:
         """A key name of the keyring, or an address (returned as is)."""
-        if key_or_addr.startswith(("wasm1", "cosmos1", "osmo1", "neutron1", "juno1")) and len(key_or_addr) > 38:
+        if _BECH32.match(key_or_addr):
             return key_or_addr
         if key_or_addr not in self._addr_cache:
             p = self._run(["keys", "show", key_or_addr, "-a", *self._keyring_flags()])
@@ -235,6 +235,11 @@ class ChainClient:
             return 0
         coin = pb_parse(resp[1][0])
         return int(coin[2][0].decode()) if 2 in coin else 0
+
+    def packet_commitments(self, port: str, channel: str) -> int:
+        """How many packets sent on this channel end are not yet acknowledged or timed out."""
+        resp = pb_parse(self.abci_query("/ibc.core.channel.v1.Query/PacketCommitments", pb_bytes(1, port) + pb_bytes(2, channel)))
+        return len(resp.get(1, []))
 
     def height(self) -> int:
         return int(self._rpc("status", {})["sync_info"]["latest_block_height"])

@@ -76,6 +76,10 @@ class Deployer:
         controller = self.contract(
             self.target, controller_code, cfg.controller_label, "controller", lambda: plan.controller_instantiate(cfg, engine)
         )
+        # Keys of what the state file alone remembers (setters without a query) name the engine
+        # instance by address and creation height: a reset chain re-creates the same address.
+        created = self.target.contract_info(engine).get("created") or {}
+        self.engine_tag = f"{engine}@{created.get('block_height', '?')}"
         self.wire_engine(engine, controller)
         for s in cfg.sources:
             self.source_contracts(s, engine, controller)
@@ -277,7 +281,7 @@ class Deployer:
                     "source_id": s.id, "asset": asset, "symbol": col.symbol, "decimals": col.decimals, "enabled": col.enabled}})
                 self._say("done", f"engine: listed collateral {name} as {col.symbol}")
             risk = {"set_collateral_risk": {"source_id": s.id, "asset": asset, "vol": col.vol, "underlying": col.underlying}}
-            key = f"{engine}:collateral_risk:{s.id}:{json.dumps(asset, sort_keys=True)}"
+            key = f"{self.engine_tag}:collateral_risk:{s.id}:{json.dumps(asset, sort_keys=True)}"
             if plan.needs_apply(applied, key, risk):
                 self.target.execute(self.cfg.deployer, engine, risk)
                 applied[key] = plan.payload_hash(risk)
@@ -293,10 +297,10 @@ class Deployer:
         assert m is not None
         applied = self.state.setdefault("applied", {})
         feeder = self.target.address(m.feeder)
-        msgs = [(f"{engine}:feeder:{feeder}", {"set_feeder": {"address": feeder, "price": m.feeder_price, "vol": m.feeder_vol}},
+        msgs = [(f"{self.engine_tag}:feeder:{feeder}", {"set_feeder": {"address": feeder, "price": m.feeder_price, "vol": m.feeder_vol}},
                  f"feeder {feeder}")]
         for sym in m.symbols:
-            msgs.append((f"{engine}:symbol:{sym['symbol']}", {"configure_symbol": dict(sym)}, f"symbol {sym['symbol']}"))
+            msgs.append((f"{self.engine_tag}:symbol:{sym['symbol']}", {"configure_symbol": dict(sym)}, f"symbol {sym['symbol']}"))
         for key, msg, what in msgs:
             if plan.needs_apply(applied, key, msg):
                 self.target.execute(self.cfg.deployer, engine, msg)
@@ -310,7 +314,7 @@ class Deployer:
         m = self.cfg.market
         assert m is not None
         # Expiries given in days are fixed at the first deploy (kept in the state file, per engine).
-        exps = self.state.setdefault("expiries", {}).setdefault(engine, {})
+        exps = self.state.setdefault("expiries", {}).setdefault(self.engine_tag, {})
         now = self.target.block_time()
         for i, sp in enumerate(m.series):
             if sp.expiry is None and str(i) not in exps:

@@ -126,6 +126,22 @@ class Story:
         st = self.T.smart(self.controller, {"seize": {"seize_id": seize_id}})["status"]
         return st if isinstance(st, str) else next(iter(st))
 
+    def ack_of(self, c: ChainClient, sent: Any) -> dict[str, Any]:
+        """The acknowledgement chain `c` wrote for the packet `sent` (a TxResult that sent one
+        packet), found in c's tx index by destination channel and sequence."""
+        seq, chan = sent.attr("send_packet", "packet_sequence"), sent.attr("send_packet", "packet_dst_channel")
+        q = f"write_acknowledgement.packet_dst_channel='{chan}' AND write_acknowledgement.packet_sequence='{seq}'"
+        r = c._rpc("tx_search", {"query": f'"{q}"', "per_page": "1"})
+        expect(bool(r.get("txs")), f"no acknowledgement written on {c.chain.chain_id} for {chan} sequence {seq}")
+        for ev in r["txs"][0]["tx_result"]["events"]:
+            if ev["type"] == "write_acknowledgement":
+                attrs = {a["key"]: a.get("value", "") for a in ev["attributes"]}
+                if "packet_ack_hex" in attrs:  # ibc-go v11 writes the ack hex-encoded only
+                    return json.loads(bytes.fromhex(attrs["packet_ack_hex"]))
+                if "packet_ack" in attrs:
+                    return json.loads(attrs["packet_ack"])
+        raise StoryError("write_acknowledgement without packet_ack(_hex)")
+
     def cw20_balance(self, sid: str, addr: str) -> int:
         return int(self.S[sid].smart(self.cw20(sid), {"balance": {"address": addr}})["balance"])
 
@@ -193,12 +209,15 @@ class Story:
         bob0 = SA.balance(w["bob"], "uatom")
         self.exec(SA, "bob", self.vault(A), {"deposit": {"account": w["bob"]}}, f"{50 * U}uatom")
         self.wait("bob's 50 ATOM replicated", lambda: int(self.replica(A, w["bob"], atom)["reported"]) == 50 * U)
-        self.exec(SA, "bob", self.vault(A), {"withdraw": {"asset": atom, "amount": str(20 * U)}})
+        sent = self.exec(SA, "bob", self.vault(A), {"withdraw": {"asset": atom, "amount": str(20 * U)}})
         v = self.vpos(A, w["bob"], atom)
         eq((int(v["available"]), int(v["pending"])), (30 * U, 20 * U), "bob's vault position while the request is in flight")
         eq(SA.balance(w["bob"], "uatom"), bob0 - 50 * U, "nothing paid before the engine approves")
         self.wait("withdraw_request approved by the engine and its ack back at the vault",
                   lambda: int(self.vpos(A, w["bob"], atom)["pending"]) == 0)
+        ack = self.ack_of(T, sent)
+        expect("result" in ack, f"the engine's ack of bob's withdraw_request is not a success: {ack}")
+        self.say(f"  the engine's ack: {base64.b64decode(ack['result']).decode()}")
         eq(SA.balance(w["bob"], "uatom"), bob0 - 30 * U, "bob paid exactly 20 ATOM")
         eq(int(self.replica(A, w["bob"], atom)["reported"]), 30 * U, "engine replica of bob's ATOM")
         eq(SA.balance(self.vault(A), "uatom"), vault_a0 + 130 * U, "vault A holds 130 ATOM")
@@ -238,10 +257,13 @@ class Story:
 
         self.say("5. withdrawal refused: alice asks for 90 of her 100 ATOM on A; her short puts need it")
         alice0 = SA.balance(w["alice"], "uatom")
-        self.exec(SA, "alice", self.vault(A), {"withdraw": {"asset": atom, "amount": str(90 * U)}})
+        sent = self.exec(SA, "alice", self.vault(A), {"withdraw": {"asset": atom, "amount": str(90 * U)}})
         eq(int(self.vpos(A, w["alice"], atom)["pending"]), 90 * U, "alice's pending withdrawal")
         self.wait("withdraw_request refused by the engine (error ack) and rolled back at the vault",
                   lambda: int(self.vpos(A, w["alice"], atom)["pending"]) == 0)
+        ack = self.ack_of(T, sent)
+        expect("error" in ack, f"the engine's ack of alice's withdraw_request is not an error: {ack}")
+        self.say(f"  the engine's error ack: {ack['error']}")
         v = self.vpos(A, w["alice"], atom)
         eq(int(v["available"]), 100 * U, "alice's ATOM back to available after the refusal")
         eq(SA.balance(w["alice"], "uatom"), alice0, "nothing paid to alice")
@@ -340,8 +362,7 @@ class Story:
         for sid in (self.A, self.B):
             for kind, ch in self.st["sources"][sid]["channels"].items():
                 for c, port, chan in ((self.S[sid], ch["port"], ch["channel_id"]), (self.T, ch["target_port"], ch["target_channel_id"])):
-                    r = c.query_cli("ibc", "channel", "packet-commitments", port, chan)
-                    if r.get("commitments"):
+                    if c.packet_commitments(port, chan):
                         return False
         return True
 
