@@ -18,7 +18,15 @@ started=$(date +%s)
 phase() { printf '\n== %s (%d s)\n' "$*" $(($(date +%s) - started)); }
 
 # A watchdog bounds the whole run; the EXIT trap stops the network and the watchdog.
-( sleep "${ISTHMUS_DEMO_TIMEOUT:-900}"; echo "demo_network: time limit reached" >&2; kill -TERM $$ ) &
+# (Its own `sleep` is killed with it: the TERM trap inside the watchdog.)
+main=$$
+(
+  trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+  sleep "${ISTHMUS_DEMO_TIMEOUT:-900}" & sleeper=$!
+  wait "$sleeper"
+  echo "demo_network: time limit of ${ISTHMUS_DEMO_TIMEOUT:-900} s reached; stopping" >&2
+  kill -TERM "$main"
+) &
 watchdog=$!
 net_started=
 cleanup() {
@@ -31,32 +39,43 @@ cleanup() {
   exit $status
 }
 trap cleanup EXIT
-trap 'exit 143' TERM INT
+# Each phase runs in the background and is waited for, so that a TERM (the watchdog, Ctrl-C)
+# is handled at once: the running phase is killed, then the EXIT trap stops the network.
+child=
+run() { "$@" & child=$!; wait "$child"; child=; }
+trap '[[ -z $child ]] || { pkill -TERM -P "$child" 2>/dev/null; kill "$child" 2>/dev/null; }; exit 143' TERM INT
 
 for f in collateral_vault options_engine liquidation_controller cw20_base; do
   [[ -f artifacts/$f.wasm ]] || { echo "demo_network: missing artifacts/$f.wasm (scripts/build_wasm.sh, scripts/e2e.sh)" >&2; exit 1; }
 done
 
 phase "local network"
-bash scripts/localnet.sh start
-net_started=1
+for f in "$ISTHMUS_NET_DIR"/rly.pid "$ISTHMUS_NET_DIR"/*/node.pid; do
+  if [[ -f $f ]] && kill -0 "$(cat "$f")" 2>/dev/null; then
+    echo "demo_network: a local network is already running in $ISTHMUS_NET_DIR (scripts/localnet.sh stop)" >&2
+    exit 1
+  fi
+done
+net_started=1 # from here on, whatever localnet.sh starts is stopped on exit
+run bash scripts/localnet.sh start
 set -a; source "$ISTHMUS_NET_DIR/env"; set +a
 net_up=$(date +%s)
 
 phase "deploy"
-python3 network/deploy.py --config network/config/local.toml
+run python3 network/deploy.py --config network/config/local.toml
 deployed=$(date +%s)
 phase "deploy again (must change nothing)"
-out=$(python3 network/deploy.py --config network/config/local.toml)
-echo "$out" | tail -1
-grep -q "deploy: 0 done," <<<"$out" || { echo "$out"; echo "demo_network: the second deploy changed something" >&2; exit 1; }
+run python3 network/deploy.py --config network/config/local.toml >"$ISTHMUS_NET_DIR/deploy-again.log"
+tail -1 "$ISTHMUS_NET_DIR/deploy-again.log"
+grep -q "deploy: 0 done," "$ISTHMUS_NET_DIR/deploy-again.log" || {
+  cat "$ISTHMUS_NET_DIR/deploy-again.log"; echo "demo_network: the second deploy changed something" >&2; exit 1; }
 redeployed=$(date +%s)
 
 phase "relayer"
-bash scripts/localnet.sh relay
+run bash scripts/localnet.sh relay
 
 phase "story"
-python3 network/demo.py --config network/config/local.toml --relayer-log "$ISTHMUS_NET_DIR/rly.log"
+run python3 network/demo.py --config network/config/local.toml --relayer-log "$ISTHMUS_NET_DIR/rly.log"
 done_at=$(date +%s)
 echo "demo_network: network up $((net_up - started)) s, deploy $((deployed - net_up)) s," \
   "re-deploy $((redeployed - deployed)) s, story $((done_at - redeployed)) s"
