@@ -253,7 +253,7 @@ class Story:
         eq(len(self.account("alice")["positions"]), 2, "alice's positions")
         expect(not after["liquidatable"], "alice is liquidatable right after her trade")
         self.say(f"  accepted: collateral {units(int(m['collateral_value']))} USDC after haircuts (ATOM on A + OSMO on B), "
-                 f"cost {units(cost)}, initial margin {units(int(after['initial_margin']))}, gas {res.gas_used}")
+                 + (f"net premium received {units(-cost)}" if cost < 0 else f"cost {units(cost)}") + f", initial margin {units(int(after['initial_margin']))}, gas {res.gas_used}")
 
         self.say("5. withdrawal refused: alice asks for 90 of her 100 ATOM on A; her short puts need it")
         alice0 = SA.balance(w["alice"], "uatom")
