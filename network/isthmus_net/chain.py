@@ -265,10 +265,22 @@ class ChainClient:
                 return out
 
     def contracts_by_code(self, code_id: int) -> list[str]:
-        return self.query_cli("wasm", "list-contract-by-code", str(code_id), "--limit", "500").get("contracts", [])
+        out, key = [], None
+        while True:
+            args = ["wasm", "list-contract-by-code", str(code_id), "--limit", "500"]
+            if key:
+                args += ["--page-key", key]
+            r = self.query_cli(*args)
+            out += r.get("contracts", [])
+            key = (r.get("pagination") or {}).get("next_key")
+            if not key:
+                return out
 
-    def contract_info(self, address: str) -> dict[str, Any]:
-        r = self.query_cli("wasm", "contract", address)
+    def contract_info(self, address: str) -> dict[str, Any] | None:
+        try:
+            r = self.query_cli("wasm", "contract", address)
+        except TxError:
+            return None
         info = r.get("contract_info", r)
         return {"address": r.get("address", address), **info}
 

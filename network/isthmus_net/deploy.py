@@ -78,7 +78,7 @@ class Deployer:
         )
         # Keys of what the state file alone remembers (setters without a query) name the engine
         # instance by address and creation height: a reset chain re-creates the same address.
-        created = self.target.contract_info(engine).get("created") or {}
+        created = (self.target.contract_info(engine) or {}).get("created") or {}
         self.engine_tag = f"{engine}@{created.get('block_height', '?')}"
         self.wire_engine(engine, controller)
         for s in cfg.sources:
@@ -168,8 +168,15 @@ class Deployer:
     def contract(self, c: ChainClient, code_id: int, label: str, role: str, msg: Any) -> str:
         admin = c.address(self.cfg.deployer)
         contracts = self._chain_state(c.chain.chain_id).setdefault("contracts", {})
-        infos = [c.contract_info(a) for a in c.contracts_by_code(code_id)]
-        addr = plan.pick_contract(infos, label, admin, contracts.get(role))
+        # The recorded instance, if the chain still has it as such, saves listing every
+        # instance of the code (a shared code such as cw20-base has many on a testnet).
+        recorded = contracts.get(role)
+        info = c.contract_info(recorded) if recorded else None
+        if info and plan.is_instance(info, code_id, label, admin):
+            addr = recorded
+        else:
+            infos = [i for i in (c.contract_info(a) for a in c.contracts_by_code(code_id)) if i]
+            addr = plan.pick_contract(infos, label, admin, recorded)
         if addr:
             self._say("skip", f"{c.chain.chain_id}: {role} `{label}` is {addr}")
         else:

@@ -38,6 +38,11 @@ def pick_contract(infos: list[dict[str, Any]], label: str, admin: str, recorded:
     return found[0] if found else None
 
 
+def is_instance(info: dict[str, Any], code_id: int, label: str, admin: str) -> bool:
+    """Whether a contract's info shows the instance the deploy would create."""
+    return str(info.get("code_id")) == str(code_id) and info.get("label") == label and info.get("admin") == admin
+
+
 def find_channel(
     channels: list[dict[str, Any]], port: str, counterparty_port: str, version: str, connection_id: str | None = None
 ) -> dict[str, Any] | None:

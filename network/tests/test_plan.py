@@ -52,6 +52,14 @@ class ContractTest(unittest.TestCase):
             P.pick_contract(infos, "isthmus-engine", ADMIN, recorded="gone")
 
 
+    def test_recorded_instance_is_checked(self):
+        info = {"address": "c2", "code_id": "4", "label": "isthmus-engine", "admin": ADMIN}
+        self.assertTrue(P.is_instance(info, 4, "isthmus-engine", ADMIN))
+        self.assertFalse(P.is_instance(info, 5, "isthmus-engine", ADMIN), "new code: a new instance")
+        self.assertFalse(P.is_instance(info, 4, "isthmus-engine", OTHER))
+        self.assertFalse(P.is_instance(info, 4, "other-label", ADMIN))
+
+
 class ChannelTest(unittest.TestCase):
     def test_open_channel_with_ports_and_version(self):
         chans = [
