@@ -45,7 +45,7 @@ child=
 run() { "$@" & child=$!; wait "$child"; child=; }
 trap '[[ -z $child ]] || { pkill -TERM -P "$child" 2>/dev/null; kill "$child" 2>/dev/null; }; exit 143' TERM INT
 
-for f in collateral_vault options_engine liquidation_controller cw20_base; do
+for f in collateral_vault options_engine liquidation_controller options_lens cw20_base; do
   [[ -f artifacts/$f.wasm ]] || { echo "demo_network: missing artifacts/$f.wasm (scripts/build_wasm.sh, scripts/e2e.sh)" >&2; exit 1; }
 done
 

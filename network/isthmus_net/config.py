@@ -133,6 +133,7 @@ class Config:
     engine: dict[str, Any]
     controller_label: str
     controller: dict[str, Any]
+    lens_label: str
     sources: list[Source]
     market: Market | None
     app_version: str = "isthmus-1"
@@ -188,6 +189,7 @@ def parse(data: dict[str, Any], path: Path, env: dict[str, str] | None = None) -
     controller = dict(_req(tgt, "controller", "[target]"))
     engine_label = engine.pop("label", "isthmus-engine")
     controller_label = controller.pop("label", "isthmus-controller")
+    lens_label = dict(tgt.get("lens", {})).get("label", "isthmus-lens")
     for k in ("max_staleness_seconds", "quote_denom", "quote_decimals", "risk"):
         _req(engine, k, "[target.engine]")
     for k in ("quote_denom", "seize_timeout_seconds", "max_in_flight_per_account", "max_in_flight_per_source"):
@@ -308,6 +310,7 @@ def parse(data: dict[str, Any], path: Path, env: dict[str, str] | None = None) -
         engine=engine,
         controller_label=controller_label,
         controller=controller,
+        lens_label=lens_label,
         sources=sources,
         market=market,
         app_version=deploy.get("app_version", "isthmus-1"),

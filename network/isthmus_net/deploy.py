@@ -67,6 +67,7 @@ class Deployer:
         print("code")
         engine_code = self.code(self.target, "options_engine")
         controller_code = self.code(self.target, "liquidation_controller")
+        lens_code = self.code(self.target, "options_lens")
         for s in cfg.sources:
             self.code(self.src[s.id], "collateral_vault")
             if any(t.address is None for t in s.cw20):
@@ -76,6 +77,8 @@ class Deployer:
         controller = self.contract(
             self.target, controller_code, cfg.controller_label, "controller", lambda: plan.controller_instantiate(cfg, engine)
         )
+        # Every view of the engine's state is a query of the lens (docs/architecture.md).
+        self.lens = self.contract(self.target, lens_code, cfg.lens_label, "lens", lambda: {"engine": engine})
         # Keys of what the state file alone remembers (setters without a query) name the engine
         # instance by address and creation height: a reset chain re-creates the same address.
         created = (self.target.contract_info(engine) or {}).get("created") or {}
@@ -223,7 +226,7 @@ class Deployer:
         st = self.state["sources"][s.id]
         tconn, vault = st["target_connection_id"], st["vault"]
         try:
-            resp = self.target.smart(engine, {"source": {"source_id": s.id}})
+            resp = self.target.smart(self.lens, {"source": {"source_id": s.id}})
         except QueryError:
             resp = None
         ok = plan.source_registered(resp, tconn, vault)
@@ -277,7 +280,7 @@ class Deployer:
     def collateral(self, s: Any, engine: str) -> None:
         tokens = self.state["sources"][s.id].get("cw20", {})
         applied = self.state.setdefault("applied", {})
-        listed = self.target.smart(engine, {"collateral_assets": {"source_id": s.id, "limit": 100}}).get("assets", [])
+        listed = self.target.smart(self.lens, {"collateral_assets": {"source_id": s.id, "limit": 100}}).get("assets", [])
         for col in s.collateral:
             asset = plan.resolve_asset(col.asset, tokens)
             name = f"{s.id} {json.dumps(asset)}"
@@ -351,7 +354,7 @@ class Deployer:
             q: dict[str, Any] = {"underlying": underlying, "limit": 30}
             if start:
                 q["start_after"] = start
-            page = self.target.smart(engine, {"series_list": q}).get("series", [])
+            page = self.target.smart(self.lens, {"series_list": q}).get("series", [])
             out += page
             if len(page) < 30:
                 return out
