@@ -2,7 +2,9 @@
 # Idempotent set-up of everything the tests, checks and demo need on a fresh machine:
 # rustfmt/clippy, the wasm target, cosmwasm-check (the validator wasmd runs on upload) and
 # wasm-opt from the npm package binaryen (to lower bulk-memory/sign-ext instructions), and
-# matplotlib in a venv under ~/.cache/isthmus (the risk simulator's plots).
+# matplotlib in a venv under ~/.cache/isthmus (the risk simulator's plots), and the local
+# network's binaries (wasmd v0.70.3 and the Go relayer v2.6.0, built from the Go module proxy
+# into ~/.cache/isthmus/bin; network/bins.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,3 +37,7 @@ if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c "import matplotlib" 
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet matplotlib==3.9.2
 fi
+
+# The local network's binaries (scripts/localnet.sh, scripts/demo_network.sh): built once and
+# cached by version; a no-op when both are there.
+bash network/bins.sh >/dev/null

@@ -29,4 +29,7 @@ step "wasm build, cosmwasm-check, sizes"
 bash scripts/build_wasm.sh
 step "real-chain conformance suite (three wasmd apps, ibc-go v11)"
 bash scripts/e2e.sh
+step "local network with a real relayer (deploy tool unit tests; three wasmd nodes, rly, deploy twice, the story)"
+python3 -m unittest discover -s network/tests -t network
+bash scripts/demo_network.sh
 printf '\n==> all checks passed in %d s\n' $(($(date +%s) - started))
