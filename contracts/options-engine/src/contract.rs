@@ -9,7 +9,7 @@ use cosmwasm_std::{
 };
 use isthmus_protocol::engine::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 
-use isthmus_store::{CachedReads, CachedStorage};
+use isthmus_store::CachedStorage;
 
 use crate::error::ContractResult;
 use crate::execute::{
@@ -133,7 +133,7 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
-    let storage = CachedReads::new(deps.storage);
+    let storage = CachedStorage::reads(deps.storage);
     crate::query::query(Deps { storage: &storage, api: deps.api, querier: deps.querier }, env, msg)
 }
 

@@ -36,21 +36,50 @@ impl Seen {
     }
 }
 
-/// The storage of a call that may write (execute, IBC entry points).
+/// The storage under the cache: a call's, which it may write, or a query's, which it may not.
+enum Inner<'a> {
+    Writable(&'a mut dyn Storage),
+    ReadOnly(&'a dyn Storage),
+}
+
+impl Inner<'_> {
+    fn storage(&self) -> &dyn Storage {
+        match self {
+            Inner::Writable(s) => &**s,
+            Inner::ReadOnly(s) => *s,
+        }
+    }
+
+    fn writable(&mut self) -> &mut dyn Storage {
+        match self {
+            Inner::Writable(s) => &mut **s,
+            // Queries get `Deps`, whose storage cannot be written: never reached.
+            Inner::ReadOnly(_) => unreachable!("a query never writes"),
+        }
+    }
+}
+
+/// A call's storage with one read per key (see the module's documentation).
 pub struct CachedStorage<'a> {
-    inner: &'a mut dyn Storage,
+    inner: Inner<'a>,
     seen: Seen,
 }
 
 impl<'a> CachedStorage<'a> {
+    /// Over the storage of a call that may write (execute, IBC entry points).
     pub fn new(inner: &'a mut dyn Storage) -> Self {
-        CachedStorage { inner, seen: Seen::default() }
+        CachedStorage { inner: Inner::Writable(inner), seen: Seen::default() }
+    }
+
+    /// Over a query's storage (read only).
+    pub fn reads(inner: &'a dyn Storage) -> Self {
+        CachedStorage { inner: Inner::ReadOnly(inner), seen: Seen::default() }
     }
 }
 
 impl Storage for CachedStorage<'_> {
     fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.seen.get_or_read(key, || self.inner.get(key))
+        self.seen.get_or_read(key, || self.inner.storage().get(key))
     }
 
     fn range<'b>(
@@ -59,53 +88,17 @@ impl Storage for CachedStorage<'_> {
         end: Option<&[u8]>,
         order: Order,
     ) -> Box<dyn Iterator<Item = Record> + 'b> {
-        self.inner.range(start, end, order)
+        self.inner.storage().range(start, end, order)
     }
 
     fn set(&mut self, key: &[u8], value: &[u8]) {
-        self.inner.set(key, value);
+        self.inner.writable().set(key, value);
         self.seen.written(key, Some(value));
     }
 
     fn remove(&mut self, key: &[u8]) {
-        self.inner.remove(key);
+        self.inner.writable().remove(key);
         self.seen.written(key, None);
-    }
-}
-
-/// The storage of a query (read only), with the same cache.
-pub struct CachedReads<'a> {
-    inner: &'a dyn Storage,
-    seen: Seen,
-}
-
-impl<'a> CachedReads<'a> {
-    pub fn new(inner: &'a dyn Storage) -> Self {
-        CachedReads { inner, seen: Seen::default() }
-    }
-}
-
-impl Storage for CachedReads<'_> {
-    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.seen.get_or_read(key, || self.inner.get(key))
-    }
-
-    fn range<'b>(
-        &'b self,
-        start: Option<&[u8]>,
-        end: Option<&[u8]>,
-        order: Order,
-    ) -> Box<dyn Iterator<Item = Record> + 'b> {
-        self.inner.range(start, end, order)
-    }
-
-    /// Queries get `Deps`, whose storage cannot be written.
-    fn set(&mut self, _key: &[u8], _value: &[u8]) {
-        unreachable!("a query never writes")
-    }
-
-    fn remove(&mut self, _key: &[u8]) {
-        unreachable!("a query never writes")
     }
 }
 
@@ -170,7 +163,7 @@ mod tests {
         assert_eq!(inner.store.get(b"a"), Some(b"2".to_vec()), "writes reached the storage");
         assert_eq!(inner.store.get(b"b"), None);
 
-        let reads = CachedReads::new(&inner);
+        let reads = CachedStorage::reads(&inner);
         assert_eq!(reads.get(b"a"), Some(b"2".to_vec()));
         assert_eq!(reads.get(b"a"), Some(b"2".to_vec()));
         assert_eq!(inner.gets.get(), 3);

@@ -11,13 +11,13 @@
 //! - [`Table`] (a map) and [`Cell`] (a single value): the cw-storage-plus `Map`/`Item` API
 //!   (`load`, `may_load`, `save`, `update`, `remove`, `has`, `prefix`, `range`, `keys`) over
 //!   [`Codec`] values;
-//! - [`CachedStorage`] / [`CachedReads`]: one read per key per call.
+//! - [`CachedStorage`]: one read per key per call.
 
 mod cache;
 mod codec;
 mod table;
 
-pub use cache::{CachedReads, CachedStorage};
+pub use cache::CachedStorage;
 pub use codec::{decode, encode, Codec, Reader};
 /// Re-exported for [`codec_struct!`].
 pub use cosmwasm_std::StdResult;
