@@ -279,7 +279,6 @@ class Deployer:
 
     def collateral(self, s: Any, engine: str) -> None:
         tokens = self.state["sources"][s.id].get("cw20", {})
-        applied = self.state.setdefault("applied", {})
         listed = self.target.smart(self.lens, {"collateral_assets": {"source_id": s.id, "limit": 100}}).get("assets", [])
         for col in s.collateral:
             asset = plan.resolve_asset(col.asset, tokens)
@@ -292,33 +291,32 @@ class Deployer:
                 self._say("done", f"engine: listed collateral {name} as {col.symbol}")
             risk = {"set_collateral_risk": {"source_id": s.id, "asset": asset, "vol": col.vol, "underlying": col.underlying}}
             key = f"{self.engine_tag}:collateral_risk:{s.id}:{json.dumps(asset, sort_keys=True)}"
-            if plan.needs_apply(applied, key, risk):
-                self.target.execute(self.cfg.deployer, engine, risk)
-                applied[key] = plan.payload_hash(risk)
-                self._save()
-                self._say("done", f"engine: collateral risk of {name}: vol {col.vol}, underlying {col.underlying}")
-            else:
-                self._say("skip", f"engine: collateral risk of {name} applied before")
+            self._apply_once(engine, key, risk, f"collateral risk of {name}: vol {col.vol}, underlying {col.underlying}")
 
     def oracle(self, engine: str) -> None:
         """The feeder and the symbols' oracle settings (before collateral risk, which names an
         underlying symbol)."""
         m = self.cfg.market
         assert m is not None
-        applied = self.state.setdefault("applied", {})
         feeder = self.target.address(m.feeder)
         msgs = [(f"{self.engine_tag}:feeder:{feeder}", {"set_feeder": {"address": feeder, "price": m.feeder_price, "vol": m.feeder_vol}},
                  f"feeder {feeder}")]
         for sym in m.symbols:
             msgs.append((f"{self.engine_tag}:symbol:{sym['symbol']}", {"configure_symbol": dict(sym)}, f"symbol {sym['symbol']}"))
         for key, msg, what in msgs:
-            if plan.needs_apply(applied, key, msg):
-                self.target.execute(self.cfg.deployer, engine, msg)
-                applied[key] = plan.payload_hash(msg)
-                self._save()
-                self._say("done", f"engine: {what} set")
-            else:
-                self._say("skip", f"engine: {what} set before")
+            self._apply_once(engine, key, msg, f"{what} set")
+
+    def _apply_once(self, engine: str, key: str, msg: dict[str, Any], what: str) -> None:
+        """Send a setter the contracts have no query for, unless the state file records the same
+        message under `key` for this engine."""
+        applied = self.state.setdefault("applied", {})
+        if plan.needs_apply(applied, key, msg):
+            self.target.execute(self.cfg.deployer, engine, msg)
+            applied[key] = plan.payload_hash(msg)
+            self._save()
+            self._say("done", f"engine: {what}")
+        else:
+            self._say("skip", f"engine: {what} (applied before)")
 
     def market(self, engine: str) -> None:
         m = self.cfg.market

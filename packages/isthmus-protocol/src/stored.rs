@@ -210,8 +210,10 @@ mod tests {
             tail_moves: vec![SignedDecimal::new(Int128::new(21))],
             tail_weight: d(22),
         };
-        let hex: String = encode(&risk).iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(hex, "010203040109060708090a0b0c0d0e0f1011121314012a16");
+        assert_eq!(
+            cosmwasm_std::HexBinary::from(encode(&risk)).to_hex(),
+            "010203040109060708090a0b0c0d0e0f1011121314012a16"
+        );
         round_trip(risk);
     }
 }

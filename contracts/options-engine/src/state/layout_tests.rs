@@ -2,7 +2,7 @@
 //! every field holds a distinct value, so reordering two fields of the same type in a
 //! `codec_struct!` line (which compiles and round-trips) changes these bytes and fails here.
 
-use cosmwasm_std::{Addr, Decimal, Int128, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Decimal, HexBinary, Int128, Timestamp, Uint128};
 use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::engine::{OptionKind, SeriesParams};
 use isthmus_store::encode;
@@ -12,7 +12,7 @@ use super::{Config, RemotePosition, Reservation};
 use crate::remote_book::SourceAssetTotals;
 
 fn hex(bytes: Vec<u8>) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    HexBinary::from(bytes).to_hex()
 }
 
 #[test]
