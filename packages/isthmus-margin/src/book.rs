@@ -2,7 +2,7 @@
 
 use isthmus_pricing::{price, BsInputs, Fixed, OptionKind, Rounding};
 
-use crate::error::{overflow, MarginResult};
+use crate::error::{overflow, MarginError, MarginResult};
 use crate::params::MarginParams;
 use crate::scenario::{shocked_vol, Scenario};
 use crate::series::{net, Expiry, Node};
@@ -40,19 +40,115 @@ pub struct UnderlyingBook {
     pub legs: Vec<Leg>,
 }
 
-/// What the margin needs from one underlying's options, in quote base units.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct BookValuation {
+/// What one underlying's options add to a margin, in quote base units. Totals of disjoint sets
+/// of positions add exactly (each series is rounded on its own), which is what lets the engine
+/// keep the pool's risk as a running sum (docs/pool-risk.md).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct BookTotals {
     /// `⌊Σ_short q·size·P₀·10^qd⌋ ≤ 0`: the marked liability of the net short series.
     pub short_mark: i128,
     /// `⌊Σ_long q·size·P₀·10^qd⌋ ≥ 0`: marked value of the net long series (reported, not equity).
     pub long_mark: i128,
-    /// Options' loss in each scenario (see [`value_book`]).
+    /// Options' loss in each scenario (see [`value_book`]), before tail weighting.
     pub losses: Vec<i128>,
     /// `⌈Σ_short |q|·size·f·S·10^qd⌉` with `f` = `short_option_floor`.
     pub short_floor: i128,
+}
+
+impl BookTotals {
+    /// Nothing held, over a grid of `scenarios` scenarios.
+    pub fn zero(scenarios: usize) -> Self {
+        BookTotals { short_mark: 0, long_mark: 0, losses: vec![0; scenarios], short_floor: 0 }
+    }
+
+    /// `self + sign · other`, field by field (`sign` is 1 or -1). Both must be on one grid.
+    fn combine(&self, other: &BookTotals, add: bool) -> MarginResult<BookTotals> {
+        if self.losses.len() != other.losses.len() {
+            return Err(MarginError::InvalidInput { field: "totals", reason: "scenario grids differ" });
+        }
+        let op = |a: i128, b: i128| if add { a.checked_add(b) } else { a.checked_sub(b) }.ok_or(overflow("totals"));
+        Ok(BookTotals {
+            short_mark: op(self.short_mark, other.short_mark)?,
+            long_mark: op(self.long_mark, other.long_mark)?,
+            losses: self.losses.iter().zip(&other.losses).map(|(a, b)| op(*a, *b)).collect::<MarginResult<_>>()?,
+            short_floor: op(self.short_floor, other.short_floor)?,
+        })
+    }
+
+    pub fn checked_add(&self, other: &BookTotals) -> MarginResult<BookTotals> {
+        self.combine(other, true)
+    }
+
+    pub fn checked_sub(&self, other: &BookTotals) -> MarginResult<BookTotals> {
+        self.combine(other, false)
+    }
+}
+
+/// What the margin needs from one underlying's options.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct BookValuation {
+    pub totals: BookTotals,
     /// Black-Scholes `price` calls made.
     pub price_calls: u32,
+}
+
+/// Spot of every scenario.
+fn scenario_spots(spot: Fixed, scenarios: &[Scenario]) -> MarginResult<Vec<Fixed>> {
+    Ok(scenarios.iter().map(|s| spot.checked_mul(Fixed::ONE.checked_add(s.spot_move)?)).collect::<Result<_, _>>()?)
+}
+
+/// (call, put) of one node today and in every scenario.
+#[allow(clippy::type_complexity)]
+fn node_scenario_prices(
+    node: &Node,
+    e: &Expiry,
+    book: &UnderlyingBook,
+    spots: &[Fixed],
+    scenarios: &[Scenario],
+    params: &MarginParams,
+    calls: &mut u32,
+) -> MarginResult<((Fixed, Fixed), Vec<(Fixed, Fixed)>)> {
+    let base = node_prices(node, e, book.spot, e.vol, book.rate, calls)?;
+    let mut in_scenario = Vec::with_capacity(scenarios.len());
+    for (s, scenario) in scenarios.iter().enumerate() {
+        in_scenario.push(if scenario.is_base() {
+            base
+        } else {
+            let vol = shocked_vol(e.vol, e.scale, scenario.vol_shock, params)?;
+            node_prices(node, e, spots[s], vol, book.rate, calls)?
+        });
+    }
+    Ok((base, in_scenario))
+}
+
+/// Adds one net series (`quantity` contracts of `size`, priced `p0` today and `in_scenario` in
+/// each scenario) to `out`, each amount rounded on its own in the protocol's favour.
+fn add_series(
+    out: &mut BookTotals,
+    p0: Fixed,
+    in_scenario: impl Iterator<Item = Fixed>,
+    size: Fixed,
+    quantity: i128,
+    floor_per_unit: Fixed,
+    qd: u32,
+) -> MarginResult<()> {
+    let mark = quote_units(p0.checked_mul(size)?, quantity, qd, Rounding::Floor)?;
+    let reference = if quantity < 0 {
+        out.short_mark = out.short_mark.checked_add(mark).ok_or(overflow("short mark"))?;
+        let short = quantity.checked_neg().ok_or(overflow("quantity"))?;
+        let floor = quote_units(floor_per_unit.mul_rounded(size, Rounding::Ceil)?, short, qd, Rounding::Ceil)?;
+        out.short_floor = out.short_floor.checked_add(floor).ok_or(overflow("short floor"))?;
+        p0
+    } else {
+        out.long_mark = out.long_mark.checked_add(mark).ok_or(overflow("long mark"))?;
+        Fixed::ZERO
+    };
+    for (loss, price) in out.losses.iter_mut().zip(in_scenario) {
+        let per_contract = reference.checked_sub(price)?.checked_mul(size)?;
+        let l = quote_units(per_contract, quantity, qd, Rounding::Ceil)?;
+        *loss = loss.checked_add(l).ok_or(overflow("scenario loss"))?;
+    }
+    Ok(())
 }
 
 /// Revalues the options of `book` (the `u`-th underlying) in every scenario. Legs of the same
@@ -74,51 +170,82 @@ pub(crate) fn value_book(
 ) -> MarginResult<BookValuation> {
     let qd = params.quote_decimals;
     let (expiries, nodes, groups) = net(book, u, params)?;
-    let mut out =
-        BookValuation { short_mark: 0, long_mark: 0, losses: vec![0; scenarios.len()], short_floor: 0, price_calls: 0 };
-    let spots = scenarios
-        .iter()
-        .map(|s| book.spot.checked_mul(Fixed::ONE.checked_add(s.spot_move)?))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut out = BookValuation { totals: BookTotals::zero(scenarios.len()), price_calls: 0 };
+    let spots = scenario_spots(book.spot, scenarios)?;
     let floor_per_unit = params.short_option_floor.mul_rounded(book.spot, Rounding::Ceil)?;
     for (n, node) in nodes.iter().enumerate() {
         if !node.has_call && !node.has_put {
             continue; // every leg at this node netted to zero: nothing to price
         }
         let e = &expiries[node.expiry];
-        let base = node_prices(node, e, book.spot, e.vol, book.rate, &mut out.price_calls)?;
-        let mut in_scenario = Vec::with_capacity(scenarios.len());
-        for (s, scenario) in scenarios.iter().enumerate() {
-            in_scenario.push(if scenario.is_base() {
-                base
-            } else {
-                let vol = shocked_vol(e.vol, e.scale, scenario.vol_shock, params)?;
-                node_prices(node, e, spots[s], vol, book.rate, &mut out.price_calls)?
-            });
-        }
+        let (base, in_scenario) =
+            node_scenario_prices(node, e, book, &spots, scenarios, params, &mut out.price_calls)?;
         for g in groups.iter().filter(|g| g.node == n) {
-            let pick = |p: (Fixed, Fixed)| if g.kind == OptionKind::Call { p.0 } else { p.1 };
-            let p0 = pick(base);
-            let mark = quote_units(p0.checked_mul(g.size)?, g.quantity, qd, Rounding::Floor)?;
-            let reference = if g.quantity < 0 {
-                out.short_mark = out.short_mark.checked_add(mark).ok_or(overflow("short mark"))?;
-                let short = g.quantity.checked_neg().ok_or(overflow("quantity"))?;
-                let floor =
-                    quote_units(floor_per_unit.mul_rounded(g.size, Rounding::Ceil)?, short, qd, Rounding::Ceil)?;
-                out.short_floor = out.short_floor.checked_add(floor).ok_or(overflow("short floor"))?;
-                p0
-            } else {
-                out.long_mark = out.long_mark.checked_add(mark).ok_or(overflow("long mark"))?;
-                Fixed::ZERO
-            };
-            for (loss, prices) in out.losses.iter_mut().zip(&in_scenario) {
-                let per_contract = reference.checked_sub(pick(*prices))?.checked_mul(g.size)?;
-                let l = quote_units(per_contract, g.quantity, qd, Rounding::Ceil)?;
-                *loss = loss.checked_add(l).ok_or(overflow("scenario loss"))?;
-            }
+            let pick = |p: &(Fixed, Fixed)| if g.kind == OptionKind::Call { p.0 } else { p.1 };
+            let prices = in_scenario.iter().map(pick);
+            add_series(&mut out.totals, pick(&base), prices, g.size, g.quantity, floor_per_unit, qd)?;
         }
     }
     Ok(out)
+}
+
+/// One series priced today and in every scenario at one set of market data: what a position
+/// of any quantity in it adds to a book ([`SeriesPrices::totals`]), without pricing it again.
+/// Priced on its own (no put-call parity with a call at the same node), so that the totals of a
+/// series do not depend on what else is held.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeriesPrices {
+    kind: OptionKind,
+    size: Fixed,
+    base: Fixed,
+    in_scenario: Vec<Fixed>,
+    floor_per_unit: Fixed,
+    quote_decimals: u32,
+    /// Black-Scholes `price` calls made.
+    pub price_calls: u32,
+}
+
+/// Prices `leg`'s series (its quantity is ignored) at `spot`, `rate` and `vol` in every
+/// scenario of `params`' grid.
+pub fn series_prices(spot: Fixed, rate: Fixed, vol: Fixed, leg: &Leg, params: &MarginParams) -> MarginResult<SeriesPrices> {
+    let scenarios = crate::scenario::scenarios(params);
+    let book = UnderlyingBook {
+        spot,
+        rate,
+        vols: vec![ExpiryVol { expiry_years: leg.expiry_years, vol }],
+        legs: vec![Leg { quantity: 1, ..*leg }],
+    };
+    let (expiries, nodes, _) = net(&book, 0, params)?;
+    let (node, e) = (&nodes[0], &expiries[0]); // one leg of quantity 1: one node, one expiry
+    let spots = scenario_spots(spot, &scenarios)?;
+    let mut price_calls = 0;
+    let (base, in_scenario) = node_scenario_prices(node, e, &book, &spots, &scenarios, params, &mut price_calls)?;
+    let pick = |p: &(Fixed, Fixed)| if leg.kind == OptionKind::Call { p.0 } else { p.1 };
+    Ok(SeriesPrices {
+        kind: leg.kind,
+        size: leg.contract_size,
+        base: pick(&base),
+        in_scenario: in_scenario.iter().map(pick).collect(),
+        floor_per_unit: params.short_option_floor.mul_rounded(spot, Rounding::Ceil)?,
+        quote_decimals: params.quote_decimals,
+        price_calls,
+    })
+}
+
+impl SeriesPrices {
+    /// What `quantity` contracts of the series add to a book (zero totals for zero).
+    pub fn totals(&self, quantity: i128) -> MarginResult<BookTotals> {
+        let mut out = BookTotals::zero(self.in_scenario.len());
+        if quantity != 0 {
+            let prices = self.in_scenario.iter().copied();
+            add_series(&mut out, self.base, prices, self.size, quantity, self.floor_per_unit, self.quote_decimals)?;
+        }
+        Ok(out)
+    }
+
+    pub fn kind(&self) -> OptionKind {
+        self.kind
+    }
 }
 
 /// (call, put) at one node. Only the kinds the node holds are meaningful; when it holds both,

@@ -17,12 +17,12 @@ mod scenario;
 mod series;
 mod units;
 
-pub use book::{ExpiryVol, Leg, UnderlyingBook};
+pub use book::{series_prices, BookTotals, ExpiryVol, Leg, SeriesPrices, UnderlyingBook};
 pub use collateral::{collateral_value, CollateralItem, CollateralPrice};
 pub use error::{MarginError, MarginResult};
 pub use haircut::{haircut, is_stale, HaircutParams, MAX_HORIZON_SECONDS, SECONDS_PER_YEAR};
 pub use params::{MarginParams, MAX_SCENARIOS};
-pub use portfolio::{evaluate, Account, MarginBreakdown, UnderlyingMargin};
+pub use portfolio::{evaluate, evaluate_totals, Account, MarginBreakdown, UnderlyingMargin};
 pub use scenario::{scenarios, shock_scale, shocked_vol, Scenario, VolShock, DAYS_PER_YEAR};
 pub use units::MAX_DECIMALS;
 

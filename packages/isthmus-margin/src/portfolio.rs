@@ -2,7 +2,7 @@
 
 use isthmus_pricing::Rounding;
 
-use crate::book::{value_book, UnderlyingBook};
+use crate::book::{value_book, BookTotals, UnderlyingBook};
 use crate::collateral::{self, CollateralItem};
 use crate::error::{overflow, MarginResult};
 use crate::params::MarginParams;
@@ -99,18 +99,7 @@ pub fn evaluate(account: &Account, params: &MarginParams) -> MarginResult<Margin
         .map(|(i, item)| collateral::value(item, i, &spots, qd))
         .collect::<MarginResult<Vec<_>>>()?;
     let add = |a: i128, b: i128| a.checked_add(b).ok_or(overflow("sum"));
-    let mut out = MarginBreakdown {
-        equity: 0,
-        equity_initial: 0,
-        collateral_value: 0,
-        collateral_value_initial: 0,
-        short_options_mark: 0,
-        long_options_mark: 0,
-        maintenance_margin: 0,
-        initial_margin: 0,
-        underlyings: Vec::with_capacity(account.underlyings.len()),
-        price_calls: 0,
-    };
+    let mut out = empty_breakdown(account.underlyings.len());
     for v in &valued {
         out.collateral_value = add(out.collateral_value, v.value)?;
         if !v.stale {
@@ -121,9 +110,8 @@ pub fn evaluate(account: &Account, params: &MarginParams) -> MarginResult<Margin
     for (u, book) in account.underlyings.iter().enumerate() {
         let b = value_book(book, u, &grid, params)?;
         out.price_calls = out.price_calls.saturating_add(b.price_calls);
-        out.short_options_mark = add(out.short_options_mark, b.short_mark)?;
-        out.long_options_mark = add(out.long_options_mark, b.long_mark)?;
-        let mut losses = b.losses;
+        let b = b.totals;
+        let mut losses = b.losses.clone();
         let mut losses_initial = losses.clone();
         for v in valued.iter().filter(|v| v.linked == Some(u)) {
             for (s, scenario) in grid.iter().enumerate() {
@@ -134,28 +122,86 @@ pub fn evaluate(account: &Account, params: &MarginParams) -> MarginResult<Margin
                 }
             }
         }
-        // Tail scenarios count dampened: `⌈weight · loss⌉` (a gain stays a gain, scaled).
-        for s in (0..grid.len()).filter(|s| crate::scenario::is_tail(*s, params)) {
-            losses[s] = params.tail_weight.mul_int(losses[s], Rounding::Ceil)?;
-            losses_initial[s] = params.tail_weight.mul_int(losses_initial[s], Rounding::Ceil)?;
-        }
-        let (worst_scenario, worst_loss) = worst(&losses);
-        let (_, worst_loss_initial) = worst(&losses_initial);
-        out.maintenance_margin = add(add(out.maintenance_margin, worst_loss.max(0))?, b.short_floor)?;
-        mm_initial_basis = add(add(mm_initial_basis, worst_loss_initial.max(0))?, b.short_floor)?;
-        out.underlyings.push(UnderlyingMargin {
-            worst_scenario,
-            worst: grid[worst_scenario],
-            worst_loss,
-            worst_loss_initial,
-            short_floor: b.short_floor,
-            scenario_losses: losses,
-        });
+        add_underlying(&mut out, &mut mm_initial_basis, &b, losses, losses_initial, &grid, params)?;
     }
-    out.initial_margin = params.initial_margin_factor.mul_int(mm_initial_basis, Rounding::Ceil)?;
-    out.equity = add(add(account.cash, out.collateral_value)?, out.short_options_mark)?;
-    out.equity_initial = add(add(account.cash, out.collateral_value_initial)?, out.short_options_mark)?;
+    finish(&mut out, account.cash, mm_initial_basis, params)?;
     Ok(out)
+}
+
+/// Margin of books given as running totals ([`BookTotals`], one per underlying) with no
+/// collateral but `cash`: how the engine margins its pool without revaluing every series
+/// (docs/pool-risk.md). Equal to [`evaluate`] of the same positions when no node holds both a
+/// call and a put (`evaluate` prices such a put by parity, which may round differently).
+pub fn evaluate_totals(cash: i128, books: &[BookTotals], params: &MarginParams) -> MarginResult<MarginBreakdown> {
+    params.validate()?;
+    let grid = scenarios(params);
+    let mut out = empty_breakdown(books.len());
+    let mut mm_initial_basis = 0i128;
+    for b in books {
+        if b.losses.len() != grid.len() {
+            return Err(crate::error::MarginError::InvalidInput { field: "totals", reason: "not on this grid" });
+        }
+        add_underlying(&mut out, &mut mm_initial_basis, b, b.losses.clone(), b.losses.clone(), &grid, params)?;
+    }
+    finish(&mut out, cash, mm_initial_basis, params)?;
+    Ok(out)
+}
+
+fn empty_breakdown(underlyings: usize) -> MarginBreakdown {
+    MarginBreakdown {
+        equity: 0,
+        equity_initial: 0,
+        collateral_value: 0,
+        collateral_value_initial: 0,
+        short_options_mark: 0,
+        long_options_mark: 0,
+        maintenance_margin: 0,
+        initial_margin: 0,
+        underlyings: Vec::with_capacity(underlyings),
+        price_calls: 0,
+    }
+}
+
+/// Adds one underlying's marks and margin: tail scenarios weighted, the worst scenario found.
+fn add_underlying(
+    out: &mut MarginBreakdown,
+    mm_initial_basis: &mut i128,
+    b: &BookTotals,
+    mut losses: Vec<i128>,
+    mut losses_initial: Vec<i128>,
+    grid: &[Scenario],
+    params: &MarginParams,
+) -> MarginResult<()> {
+    let add = |a: i128, b: i128| a.checked_add(b).ok_or(overflow("sum"));
+    out.short_options_mark = add(out.short_options_mark, b.short_mark)?;
+    out.long_options_mark = add(out.long_options_mark, b.long_mark)?;
+    // Tail scenarios count dampened: `⌈weight · loss⌉` (a gain stays a gain, scaled).
+    for s in (0..grid.len()).filter(|s| crate::scenario::is_tail(*s, params)) {
+        losses[s] = params.tail_weight.mul_int(losses[s], Rounding::Ceil)?;
+        losses_initial[s] = params.tail_weight.mul_int(losses_initial[s], Rounding::Ceil)?;
+    }
+    let (worst_scenario, worst_loss) = worst(&losses);
+    let (_, worst_loss_initial) = worst(&losses_initial);
+    out.maintenance_margin = add(add(out.maintenance_margin, worst_loss.max(0))?, b.short_floor)?;
+    *mm_initial_basis = add(add(*mm_initial_basis, worst_loss_initial.max(0))?, b.short_floor)?;
+    out.underlyings.push(UnderlyingMargin {
+        worst_scenario,
+        worst: grid[worst_scenario],
+        worst_loss,
+        worst_loss_initial,
+        short_floor: b.short_floor,
+        scenario_losses: losses,
+    });
+    Ok(())
+}
+
+/// Initial margin and equity once every underlying is in.
+fn finish(out: &mut MarginBreakdown, cash: i128, mm_initial_basis: i128, params: &MarginParams) -> MarginResult<()> {
+    let add = |a: i128, b: i128| a.checked_add(b).ok_or(overflow("sum"));
+    out.initial_margin = params.initial_margin_factor.mul_int(mm_initial_basis, Rounding::Ceil)?;
+    out.equity = add(add(cash, out.collateral_value)?, out.short_options_mark)?;
+    out.equity_initial = add(add(cash, out.collateral_value_initial)?, out.short_options_mark)?;
+    Ok(())
 }
 
 /// Index and value of the largest loss (first on ties); `(0, 0)` for an empty grid, which

@@ -2,7 +2,7 @@
 //! each case runs two to three full evaluations).
 
 use isthmus_margin::{
-    evaluate, haircut, Account, CollateralItem, CollateralPrice, ExpiryVol, Fixed, HaircutParams, Leg, MarginBreakdown,
+    evaluate, evaluate_totals, haircut, series_prices, Account, BookTotals, CollateralItem, CollateralPrice, ExpiryVol, Fixed, HaircutParams, Leg, MarginBreakdown,
     MarginParams, OptionKind, UnderlyingBook,
 };
 use proptest::prelude::*;
@@ -96,6 +96,44 @@ proptest! {
         prop_assert_eq!(u.scenario_losses[u.worst_scenario], u.worst_loss);
         prop_assert!(u.scenario_losses.iter().all(|l| *l <= u.worst_loss));
         prop_assert!(u.worst_loss_initial >= u.worst_loss);
+    }
+
+    /// The pool's running totals: the sum of each series' totals, built and unbuilt one leg at a
+    /// time in any order, margins exactly as a full evaluation of the net positions (puts are
+    /// kept at strikes without a call, where `evaluate` would price them by parity).
+    #[test]
+    fn running_totals_margin_like_a_full_evaluation(m in market(), legs in prop::collection::vec(raw_leg(), 0..12),
+                                                    removed in prop::collection::vec(any::<bool>(), 12)) {
+        // Calls at even strikes, puts at odd ones: no node holds both kinds.
+        let legs: Vec<RawLeg> = legs.into_iter()
+            .map(|(call, pct, e, quantity, tenth)| (call, pct - pct % 2 + i128::from(!call), e, quantity, tenth))
+            .collect();
+        let p = MarginParams::default();
+        let b = book(&m, &legs);
+        let grid = isthmus_margin::scenarios(&p).len();
+        let mut running = BookTotals::zero(grid);
+        let mut held: Vec<Leg> = vec![];
+        for (leg, remove) in b.legs.iter().zip(&removed) {
+            // One series per (kind, strike, expiry, size): its position before and after the leg.
+            let same = |h: &Leg| h.kind == leg.kind && h.strike == leg.strike
+                && h.expiry_years == leg.expiry_years && h.contract_size == leg.contract_size;
+            let before = held.iter().find(|h| same(h)).map_or(0, |h| h.quantity);
+            let after = if *remove { 0 } else { before + leg.quantity };
+            let vol = b.vols.iter().find(|v| v.expiry_years == leg.expiry_years).unwrap().vol;
+            let prices = series_prices(b.spot, b.rate, vol, leg, &p).unwrap();
+            running = running.checked_sub(&prices.totals(before).unwrap()).unwrap()
+                .checked_add(&prices.totals(after).unwrap()).unwrap();
+            held.retain(|h| !same(h));
+            held.push(Leg { quantity: after, ..*leg });
+        }
+        let full = evaluate(&Account { cash: 1_000, underlyings: vec![UnderlyingBook { legs: held, ..b.clone() }],
+                                       collateral: vec![] }, &p).unwrap();
+        let from_totals = evaluate_totals(1_000, &[running], &p).unwrap();
+        prop_assert_eq!(from_totals.maintenance_margin, full.maintenance_margin);
+        prop_assert_eq!(from_totals.initial_margin, full.initial_margin);
+        prop_assert_eq!(from_totals.equity, full.equity);
+        prop_assert_eq!(from_totals.long_options_mark, full.long_options_mark);
+        prop_assert_eq!(&from_totals.underlyings[0].scenario_losses, &full.underlyings[0].scenario_losses);
     }
 
     /// A long option in a series the account is not short never increases MM (its scenario
