@@ -340,6 +340,22 @@ func TestConformance(t *testing.T) {
 		require.Less(t, acct.Cash.Int(), int64(0), "the crash leaves alice in debt")
 		require.Equal(t, attrInt(t, res, e.Engine, "cash"), acct.Cash.Int())
 		t.Logf("alice's debt after liquidation: %d uusdc (penalties %d)", -acct.Cash.Int(), penalties)
+
+		// The crash moved ATOM beyond the pool risk's drift limit: new risk waits for a
+		// keeper's refresh of the pool's snapshot (docs/pool-risk.md), which anyone may run.
+		type poolRisk struct {
+			Stale      *string `json:"stale"`
+			Positions  uint32  `json:"positions"`
+			Generation uint32  `json:"generation"`
+		}
+		before := Query[poolRisk](t, e.T, e.Lens, M{"pool_risk": M{"underlying": "ATOM"}})
+		require.NotNil(t, before.Stale, "the crash leaves the pool's ATOM snapshot stale")
+		require.Greater(t, before.Positions, uint32(0))
+		res = e.Measured("refresh pool risk (engine)", e.T, keeper, e.Engine, M{"refresh_pool_risk": M{"underlying": "ATOM"}})
+		require.Equal(t, "true", MustAttr(t, res, e.Engine, "finished"))
+		after := Query[poolRisk](t, e.T, e.Lens, M{"pool_risk": M{"underlying": "ATOM"}})
+		require.Nil(t, after.Stale, "fresh after the refresh")
+		require.Equal(t, before.Generation+1, after.Generation)
 		if pool := e.Pool(); pool.LiquidCash != nil {
 			t.Logf("pool after liquidation: book cash %d, liquid cash %d, receivable %d (strict token solvency checked)", pool.Cash.Int(), pool.LiquidCash.Int(), pool.Receivable.Int())
 		} else {

@@ -292,6 +292,15 @@ class Story:
         expect(debt > 0, "alice is in debt after the crash")
         self.say(f"  liquidated: penalties {units(pen)} USDC (keeper {units(reward)}, insurance {units(insurance)}); "
                  f"alice owes {units(debt)} USDC")
+        risk = T.smart(self.lens, {"pool_risk": {"underlying": "ATOM"}})
+        expect(risk["stale"] is not None, "the crash leaves the pool's ATOM snapshot stale")
+        res = self.exec(T, "keeper", self.engine, {"refresh_pool_risk": {"underlying": "ATOM"}})
+        eq(res.attr("wasm", "finished", self.engine), "true", "the refresh finished in one call")
+        fresh = T.smart(self.lens, {"pool_risk": {"underlying": "ATOM"}})
+        expect(fresh["stale"] is None, f"the pool's ATOM risk is still stale: {fresh['stale']}")
+        eq(fresh["generation"], risk["generation"] + 1, "the snapshot's generation")
+        self.say(f"  the keeper refreshed the pool's ATOM risk (generation {fresh['generation']}, "
+                 f"{fresh['positions']} positions revalued, gas {res.gas_used})")
 
         self.say("7. keeper seizes alice's OSMO on B for 50 USDC, paid to the keeper on B")
         k_osmo0, k_usdc0 = SB.balance(w["keeper"], "uosmo"), T.balance(w["keeper"], self.quote)

@@ -48,7 +48,35 @@ impl Suite {
         let msg = engine::ExecuteMsg::PushPrices {
             prices: vec![PriceInput { symbol: symbol.to_string(), price, publish_time: now }],
         };
-        self.engine_as("feeder", &msg, &[])
+        let pushed = self.engine_as("feeder", &msg, &[])?;
+        self.keep_pool_risk_fresh(symbol)?;
+        Ok(pushed)
+    }
+
+    /// What the feeder bot does after each push: refresh the pool's risk on `underlying` when
+    /// new risk would be refused against it (docs/pool-risk.md). A refresh needs fresh prices;
+    /// one refused for a price or vol not pushed yet waits for the next push, as a keeper's
+    /// would. Staleness itself is tested with raw pushes (`integration/pool_risk.rs`).
+    pub fn keep_pool_risk_fresh(&mut self, underlying: &str) -> Result<()> {
+        let msg = isthmus_protocol::lens::QueryMsg::PoolRisk { underlying: underlying.to_string() };
+        let Ok(risk) = self.view::<engine::PoolRiskResponse>(&msg) else { return Ok(()) }; // no series on it
+        if risk.stale.is_none() && !risk.refreshing {
+            return Ok(());
+        }
+        let refresh = engine::ExecuteMsg::RefreshPoolRisk { underlying: underlying.to_string(), limit: None };
+        loop {
+            match self.engine_as("keeper", &refresh, &[]) {
+                Ok(r) if crate::market::attr(&r, "finished") == "true" => return Ok(()),
+                Ok(_) => continue,
+                Err(e) => {
+                    use options_engine::error::ContractError as E;
+                    return match crate::errors::contract_error::<E>(&e) {
+                        Some(E::StalePrice { .. } | E::StaleVol { .. } | E::NoPrice { .. } | E::NoVol { .. }) => Ok(()),
+                        _ => Err(e),
+                    };
+                }
+            }
+        }
     }
 
     pub fn push_vol(&mut self, underlying: &str, expiry: u64, vol: Decimal) -> Result<AppResponse> {
@@ -56,7 +84,9 @@ impl Suite {
         let msg = engine::ExecuteMsg::PushVols {
             vols: vec![VolInput { underlying: underlying.to_string(), expiry, vol, publish_time: now }],
         };
-        self.engine_as("feeder", &msg, &[])
+        let pushed = self.engine_as("feeder", &msg, &[])?;
+        self.keep_pool_risk_fresh(underlying)?;
+        Ok(pushed)
     }
 
     /// ATOM at 10 USDC, 60% vol, three 30-day series, and `liquidity` USDC in the pool.

@@ -13,7 +13,7 @@ use isthmus_store::CachedStorage;
 
 use crate::error::ContractResult;
 use crate::execute::{
-    admin, cash, liquidate, oracle, owners, pool, reservations, series, settle, source_cap, sources, trade,
+    admin, cash, liquidate, oracle, owners, pool, pool_risk, reservations, series, settle, source_cap, sources, trade,
 };
 use crate::ibc;
 use crate::state::market::{Quote, QUOTE, RISK};
@@ -22,8 +22,9 @@ use crate::state::{Config, CONFIG};
 pub const CONTRACT_NAME: &str = "crates.io:isthmus-options-engine";
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The oldest engine whose state this code reads: 0.2.0 replaced JSON values with the compact
-/// encoding (docs/storage.md), so an engine of 0.1.x cannot migrate to it.
-pub const OLDEST_READABLE_VERSION: &str = "0.2.0";
+/// encoding (docs/storage.md); 0.3.0 keys the pool's positions by underlying and keeps its risk
+/// at snapshots (docs/pool-risk.md), which an engine of 0.2.x does not have.
+pub const OLDEST_READABLE_VERSION: &str = "0.3.0";
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(deps: DepsMut, _env: Env, info: MessageInfo, msg: InstantiateMsg) -> ContractResult<Response> {
@@ -121,12 +122,15 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
         ExecuteMsg::CompletePoolRequest { request_id } => pool::complete_pool_request(deps, env, info, request_id),
         ExecuteMsg::CancelPoolRequest { request_id } => pool::cancel_pool_request(deps, info, request_id),
         ExecuteMsg::Trade { legs, max_cost } => trade::trade(deps, env, info, legs, max_cost),
-        ExecuteMsg::SettleAccount { account } => settle::settle_account_msg(deps, account),
-        ExecuteMsg::SettleSeries { series_id, limit } => settle::settle_series(deps, series_id, limit),
+        ExecuteMsg::SettleAccount { account } => settle::settle_account_msg(deps, env, account),
+        ExecuteMsg::SettleSeries { series_id, limit } => settle::settle_series(deps, env, series_id, limit),
+        ExecuteMsg::RefreshPoolRisk { underlying, limit } => {
+            pool_risk::refresh_pool_risk(deps, env, info, underlying, limit)
+        }
         ExecuteMsg::AuthorizeOwner { source_id, owner } => owners::authorize(deps, info, source_id, owner),
         ExecuteMsg::RevokeOwner { source_id, owner } => owners::revoke(deps, env, info, source_id, owner),
         ExecuteMsg::Liquidate { account } => liquidate::liquidate(deps, env, info, account),
-        ExecuteMsg::RepayDebt { account } => liquidate::repay_debt(deps, info, account),
+        ExecuteMsg::RepayDebt { account } => liquidate::repay_debt(deps, env, info, account),
         ExecuteMsg::AbsorbDebt { account } => liquidate::absorb_debt(deps, env, info, account),
     }
 }

@@ -99,6 +99,12 @@ pub enum ContractError {
     #[error("too many live series (max {max})")]
     TooManySeries { max: u32 },
 
+    #[error("too many underlyings with listed series (max {max})")]
+    TooManyUnderlyings { max: u32 },
+
+    #[error("the pool's risk on {underlying} must be refreshed before new risk ({reason}): run RefreshPoolRisk")]
+    PoolRiskStale { underlying: String, reason: String },
+
     #[error("a trade has 1 to {max} legs, got {got}")]
     LegCount { max: usize, got: usize },
 

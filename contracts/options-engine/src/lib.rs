@@ -10,6 +10,7 @@ pub mod ledger;
 pub mod margin;
 pub mod oracle;
 pub mod pool;
+pub mod pool_book;
 pub mod query;
 pub mod remote_book;
 pub mod risk;

@@ -81,6 +81,7 @@ pub fn views(deps: Deps, env: Env, msg: lens::QueryMsg) -> StdResult<Binary> {
             to_json_binary(&market::simulate_trade(deps, &env, account, legs, max_cost)?)
         }
         QueryMsg::Pool {} => to_json_binary(&market::pool(deps, &env)?),
+        QueryMsg::PoolRisk { underlying } => to_json_binary(&market::pool_risk(deps, &env, underlying)?),
         QueryMsg::PoolRequests { lp, start_after, limit } => {
             to_json_binary(&market::pool_requests(deps, lp, start_after, limit)?)
         }

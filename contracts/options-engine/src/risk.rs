@@ -279,24 +279,3 @@ fn margin_of(
     let view = isthmus_margin::Account { cash: account.cash.i128(), underlyings: books, collateral };
     evaluate(&view, &margin_params(&risk, quote.decimals)?).map_err(margin_err)
 }
-
-/// Margin of the pool over its positions (no collateral but its cash).
-pub fn pool_margin(
-    storage: &dyn Storage,
-    now: u64,
-    cash: i128,
-    positions: &[(u64, i64)],
-    mode: Freshness,
-) -> ContractResult<MarginBreakdown> {
-    let risk = RISK.load(storage)?;
-    let quote = QUOTE.load(storage)?;
-    let rate = to_fixed(risk.rate)?;
-    let positions = load_series(storage, positions)?;
-    let underlyings = underlyings_of(&positions);
-    let books = underlyings
-        .iter()
-        .map(|u| book_for(storage, now, u, &positions, mode, rate))
-        .collect::<ContractResult<Vec<_>>>()?;
-    let view = isthmus_margin::Account { cash, underlyings: books, collateral: vec![] };
-    evaluate(&view, &margin_params(&risk, quote.decimals)?).map_err(margin_err)
-}

@@ -9,7 +9,8 @@ use isthmus_pricing::Rounding;
 
 use crate::error::ContractResult;
 use crate::oracle::to_fixed;
-use crate::state::market::{Account, LIVE_SERIES_COUNT, POOL, POOL_POSITIONS, QUOTE, SERIES, SERIES_HOLDERS};
+use crate::pool_book::PoolBook;
+use crate::state::market::{Account, LIVE_SERIES_COUNT, POOL, QUOTE, SERIES, SERIES_HOLDERS};
 use crate::valuation::{intrinsic, quote_amount, settlement_price};
 
 /// One position that can be settled now.
@@ -56,41 +57,56 @@ pub fn apply_to_account(account: &mut Account, settled: &[Settled]) -> ContractR
 }
 
 /// Settle every settleable position of `account`: the account in memory (the caller saves
-/// it), the pool, open interest and holder index in storage.
-pub fn settle_account(
+/// it); the pool's side in `pool` (the caller flushes it); the pool's cash, open interest and
+/// holder index in storage.
+pub fn settle_into(
     storage: &mut dyn Storage,
+    now: u64,
     account_id: &str,
     account: &mut Account,
+    pool: &mut PoolBook,
 ) -> ContractResult<Vec<Settled>> {
     let settled = payoffs(storage, account)?;
     apply_to_account(account, &settled)?;
     for s in &settled {
-        let mut pool = POOL.load(storage)?;
-        pool.cash = pool.cash.checked_sub(Int128::new(s.payoff))?;
-        POOL.save(storage, &pool)?;
-        close_exposure(storage, s.series_id, s.quantity)?;
-        SERIES_HOLDERS.remove(storage, (s.series_id, account_id));
-        retire_if_done(storage, s.series_id)?;
+        // The pool held the other side: its position moves back by the settled quantity.
+        pool.move_position(storage, now, s.series_id, &SERIES.load(storage, s.series_id)?.params, s.quantity)?;
     }
+    write_settled(storage, account_id, &settled)?;
     Ok(settled)
 }
 
-/// Remove a settled `quantity` from the series' open interest and the pool's position.
-fn close_exposure(storage: &mut dyn Storage, series_id: u64, quantity: i64) -> ContractResult<()> {
-    let mut series = SERIES.load(storage, series_id)?;
-    let size = Uint128::from(quantity.unsigned_abs());
-    if quantity > 0 {
-        series.open_long = series.open_long.checked_sub(size)?;
-    } else {
-        series.open_short = series.open_short.checked_sub(size)?;
-    }
-    SERIES.save(storage, series_id, &series)?;
-    let pool_qty = POOL_POSITIONS.may_load(storage, series_id)?.unwrap_or(0);
-    let pool_qty = pool_qty.checked_add(quantity).ok_or_else(|| crate::oracle::invalid("quantity", "overflow"))?;
-    if pool_qty == 0 {
-        POOL_POSITIONS.remove(storage, series_id);
-    } else {
-        POOL_POSITIONS.save(storage, series_id, &pool_qty)?;
+/// [`settle_into`] with a pool book of its own, written at once.
+pub fn settle_account(
+    storage: &mut dyn Storage,
+    now: u64,
+    account_id: &str,
+    account: &mut Account,
+) -> ContractResult<Vec<Settled>> {
+    let mut pool = PoolBook::new();
+    let settled = settle_into(storage, now, account_id, account, &mut pool)?;
+    pool.flush(storage)?;
+    Ok(settled)
+}
+
+/// What settling `settled` writes besides the pool's positions: the pool's cash pays or
+/// receives each payoff, open interest closes, the holder index forgets the account, and a
+/// series with nothing open retires.
+pub fn write_settled(storage: &mut dyn Storage, account_id: &str, settled: &[Settled]) -> ContractResult<()> {
+    for s in settled {
+        let mut pool = POOL.load(storage)?;
+        pool.cash = pool.cash.checked_sub(Int128::new(s.payoff))?;
+        POOL.save(storage, &pool)?;
+        let mut series = SERIES.load(storage, s.series_id)?;
+        let size = Uint128::from(s.quantity.unsigned_abs());
+        if s.quantity > 0 {
+            series.open_long = series.open_long.checked_sub(size)?;
+        } else {
+            series.open_short = series.open_short.checked_sub(size)?;
+        }
+        SERIES.save(storage, s.series_id, &series)?;
+        SERIES_HOLDERS.remove(storage, (s.series_id, account_id));
+        retire_if_done(storage, s.series_id)?;
     }
     Ok(())
 }

@@ -160,6 +160,7 @@ pub fn load_source(storage: &dyn cosmwasm_std::Storage, source_id: &str) -> Cont
 }
 
 pub mod market;
+pub mod pool_risk;
 
 #[cfg(test)]
 mod layout_tests;

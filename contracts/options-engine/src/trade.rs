@@ -8,9 +8,10 @@ use isthmus_protocol::engine::TradeLeg;
 
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::{to_fixed, Freshness};
-use crate::risk::{account_margin, pool_margin};
+use crate::pool_book::PoolBook;
+use crate::risk::account_margin;
 use crate::settlement::{apply_to_account, payoffs, Settled};
-use crate::state::market::{Account, Series, MAX_ACCOUNT_POSITIONS, MAX_LEGS, POOL_POSITIONS, QUOTE, RISK, SERIES};
+use crate::state::market::{Account, Series, MAX_ACCOUNT_POSITIONS, MAX_LEGS, QUOTE, RISK, SERIES};
 use crate::valuation::{mark, quote_amount};
 
 /// The effect of one leg on its series.
@@ -34,6 +35,8 @@ pub struct TradePlan {
     pub adds_risk: bool,
     /// The account's stored cash before settlement and trade.
     pub cash_before: Int128,
+    /// The pool's positions and risk after settlement and trade (written by `flush`).
+    pub pool: PoolBook,
 }
 
 impl TradePlan {
@@ -62,6 +65,10 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
     let mut after = account.clone();
     apply_to_account(&mut after, &settled)?;
 
+    let mut pool = PoolBook::new();
+    for s in &settled {
+        pool.move_position(storage, now, s.series_id, &SERIES.load(storage, s.series_id)?.params, s.quantity)?;
+    }
     let mut plan = TradePlan {
         settled,
         account_after: after,
@@ -70,6 +77,7 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
         fees: 0,
         adds_risk: false,
         cash_before: account.cash,
+        pool,
     };
     for leg in legs {
         if leg.quantity == 0 || leg.quantity.unsigned_abs() > risk.max_leg_quantity {
@@ -126,7 +134,8 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
         if new != 0 {
             positions.push((leg.series_id, new));
         }
-        let pool_before = POOL_POSITIONS.may_load(storage, leg.series_id)?.unwrap_or(0);
+        let pool_position_after =
+            plan.pool.move_position(storage, now, leg.series_id, &series.params, leg.quantity.checked_neg().ok_or_else(|| crate::oracle::invalid("quantity", "overflow"))?)?;
         plan.premium =
             plan.premium.checked_add(premium).ok_or_else(|| crate::oracle::invalid("premium", "overflow"))?;
         plan.fees = plan.fees.checked_add(fee).ok_or_else(|| crate::oracle::invalid("fee", "overflow"))?;
@@ -136,44 +145,16 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
             premium,
             fee,
             series_after: series,
-            pool_position_after: pool_before
-                .checked_sub(leg.quantity)
-                .ok_or_else(|| crate::oracle::invalid("quantity", "overflow"))?,
+            pool_position_after,
         });
     }
+    plan.pool.load_all(storage)?;
     if plan.account_after.positions.len() > MAX_ACCOUNT_POSITIONS {
         return Err(ContractError::TooManyPositions { max: MAX_ACCOUNT_POSITIONS });
     }
     let cost = plan.total_cost()?;
     plan.account_after.cash = plan.account_after.cash.checked_sub(Int128::new(cost))?;
     Ok(plan)
-}
-
-/// The pool's positions after `plan` (all live series; bounded by `MAX_LIVE_SERIES`).
-pub fn pool_positions_after(storage: &dyn Storage, plan: Option<&TradePlan>) -> ContractResult<Vec<(u64, i64)>> {
-    let mut positions: Vec<(u64, i64)> = POOL_POSITIONS
-        .range(storage, None, None, cosmwasm_std::Order::Ascending)
-        .collect::<cosmwasm_std::StdResult<_>>()?;
-    if let Some(plan) = plan {
-        for s in &plan.settled {
-            adjust(&mut positions, s.series_id, s.quantity);
-        }
-        for leg in &plan.legs {
-            positions.retain(|(id, _)| *id != leg.series_id);
-            // Settled quantities of the same series cannot exist: a traded series is not expired.
-            if leg.pool_position_after != 0 {
-                positions.push((leg.series_id, leg.pool_position_after));
-            }
-        }
-    }
-    Ok(positions)
-}
-
-fn adjust(positions: &mut Vec<(u64, i64)>, series_id: u64, delta: i64) {
-    if let Some(p) = positions.iter_mut().find(|(id, _)| *id == series_id) {
-        p.1 = p.1.saturating_add(delta);
-    }
-    positions.retain(|(_, q)| *q != 0);
 }
 
 /// Margins after the plan: (account, pool). The pool is margined on its liquid cash after
@@ -183,7 +164,7 @@ pub fn margins_after(
     storage: &dyn Storage,
     now: u64,
     account_id: &str,
-    plan: &TradePlan,
+    plan: &mut TradePlan,
     mode: Freshness,
 ) -> ContractResult<(MarginBreakdown, MarginBreakdown)> {
     let account = account_margin(storage, now, account_id, &plan.account_after, mode)?;
@@ -197,6 +178,6 @@ pub fn margins_after(
     let liquid_after = crate::ledger::liquid_cash(storage)?
         .checked_add(crate::ledger::liquid_delta(book_delta, plan.cash_before, plan.account_after.cash)?)
         .ok_or_else(|| crate::oracle::invalid("pool cash", "overflow"))?;
-    let pool = pool_margin(storage, now, liquid_after, &pool_positions_after(storage, Some(plan))?, mode)?;
+    let pool = plan.pool.margin(storage, liquid_after)?;
     Ok((account, pool))
 }

@@ -195,7 +195,6 @@ pub(crate) fn value_book(
 /// series do not depend on what else is held.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SeriesPrices {
-    kind: OptionKind,
     size: Fixed,
     base: Fixed,
     in_scenario: Vec<Fixed>,
@@ -222,7 +221,6 @@ pub fn series_prices(spot: Fixed, rate: Fixed, vol: Fixed, leg: &Leg, params: &M
     let (base, in_scenario) = node_scenario_prices(node, e, &book, &spots, &scenarios, params, &mut price_calls)?;
     let pick = |p: &(Fixed, Fixed)| if leg.kind == OptionKind::Call { p.0 } else { p.1 };
     Ok(SeriesPrices {
-        kind: leg.kind,
         size: leg.contract_size,
         base: pick(&base),
         in_scenario: in_scenario.iter().map(pick).collect(),
@@ -241,10 +239,6 @@ impl SeriesPrices {
             add_series(&mut out, self.base, prices, self.size, quantity, self.floor_per_unit, self.quote_decimals)?;
         }
         Ok(out)
-    }
-
-    pub fn kind(&self) -> OptionKind {
-        self.kind
     }
 }
 

@@ -81,6 +81,10 @@ pub enum QueryMsg {
     },
     #[returns(PoolResponse)]
     Pool {},
+    /// The pool's risk on one underlying as kept at its snapshot, and whether new risk may be
+    /// checked against it now (keepers run `RefreshPoolRisk` when it may not).
+    #[returns(PoolRiskResponse)]
+    PoolRisk { underlying: String },
     #[returns(LpResponse)]
     Lp { address: String },
     /// Pending pool requests by id, optionally of one LP.

@@ -106,7 +106,10 @@ codec_struct!(RiskParams {
     liquidation_bonus,
     lp_notice_seconds,
     tail_moves,
-    tail_weight
+    tail_weight,
+    pool_risk_max_age_seconds,
+    pool_risk_max_spot_move,
+    pool_risk_max_vol_move
 });
 codec_struct!(PoolRequest { request_id, lp, kind, requested_at, ready_at });
 codec_struct!(ClosedPosition { series_id, quantity, premium, penalty });
@@ -209,10 +212,13 @@ mod tests {
             lp_notice_seconds: 20,
             tail_moves: vec![SignedDecimal::new(Int128::new(21))],
             tail_weight: d(22),
+            pool_risk_max_age_seconds: 23,
+            pool_risk_max_spot_move: d(24),
+            pool_risk_max_vol_move: d(25),
         };
         assert_eq!(
             cosmwasm_std::HexBinary::from(encode(&risk)).to_hex(),
-            "010203040109060708090a0b0c0d0e0f1011121314012a16"
+            "010203040109060708090a0b0c0d0e0f1011121314012a16171819"
         );
         round_trip(risk);
     }

@@ -37,6 +37,8 @@ fn set_notice(suite: &mut Suite, seconds: u64) {
     let admin = suite.target_admin.clone();
     let risk = engine::RiskParams { lp_notice_seconds: seconds, ..default_risk() };
     suite.engine_execute(&admin, &engine::ExecuteMsg::SetRiskParams(risk)).unwrap();
+    // New parameters invalidate the pool's risk until a keeper refreshes it.
+    suite.keep_pool_risk_fresh("ATOM").unwrap();
 }
 
 /// Alice holds 200 calls bought from the pool; ATOM is about to fall from 10 to 9 (the

@@ -16,10 +16,11 @@ use isthmus_protocol::engine::{ClosedPosition, LiquidationRecord};
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::{self, to_fixed, Freshness};
 use crate::risk::account_margin_for_liquidation;
-use crate::settlement::settle_account;
+use crate::pool_book::PoolBook;
+use crate::settlement::{settle_account, settle_into};
 use crate::state::market::{
     Account, ACCOUNTS, ACCOUNT_RESERVATIONS, LIQUIDATIONS, LIQUIDATIONS_BY_ACCOUNT, NEXT_LIQUIDATION_ID, POOL,
-    POOL_POSITIONS, PRICES, QUOTE, RISK, SERIES, SERIES_HOLDERS,
+    PRICES, QUOTE, RISK, SERIES, SERIES_HOLDERS,
 };
 use crate::state::{RemotePosition, COLLATERAL_ASSETS, CONFIG};
 use crate::valuation::{mark, quote_amount};
@@ -102,8 +103,14 @@ fn partial_quantity(quantity: i64, deficit: i128, surplus: i128) -> i64 {
     }
 }
 
-/// Write one close: open interest, the pool's position and the holders index.
-fn record_close(storage: &mut dyn cosmwasm_std::Storage, account_id: &str, close: &Close) -> ContractResult<()> {
+/// Write one close: open interest and the holders index; the pool's side in `pool`.
+fn record_close(
+    storage: &mut dyn cosmwasm_std::Storage,
+    now: u64,
+    pool: &mut PoolBook,
+    account_id: &str,
+    close: &Close,
+) -> ContractResult<()> {
     let mut series = SERIES.load(storage, close.series_id)?;
     let size = Uint128::from(close.closed.unsigned_abs());
     if close.closed > 0 {
@@ -112,13 +119,7 @@ fn record_close(storage: &mut dyn cosmwasm_std::Storage, account_id: &str, close
         series.open_short = series.open_short.checked_sub(size)?;
     }
     SERIES.save(storage, close.series_id, &series)?;
-    let pool_qty = POOL_POSITIONS.may_load(storage, close.series_id)?.unwrap_or(0);
-    let pool_qty = pool_qty.checked_add(close.closed).ok_or_else(|| oracle::invalid("quantity", "overflow"))?;
-    if pool_qty == 0 {
-        POOL_POSITIONS.remove(storage, close.series_id);
-    } else {
-        POOL_POSITIONS.save(storage, close.series_id, &pool_qty)?;
-    }
+    pool.move_position(storage, now, close.series_id, &series.params, close.closed)?;
     if !close.account_after.positions.iter().any(|(id, _)| *id == close.series_id) {
         SERIES_HOLDERS.remove(storage, (close.series_id, account_id));
     }
@@ -131,7 +132,8 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
     let now = env.block.time.seconds();
     let stored = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
     let mut account = stored.clone();
-    settle_account(deps.storage, &account_id, &mut account)?;
+    let mut pool_book = PoolBook::new();
+    settle_into(deps.storage, now, &account_id, &mut account, &mut pool_book)?;
     let before = account_margin_for_liquidation(deps.storage, now, &account_id, &account)?;
     if !before.is_liquidatable() {
         return Err(ContractError::NotLiquidatable {
@@ -174,7 +176,7 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
             }
         }
         let (close, after) = chosen;
-        record_close(deps.storage, &account_id, &close)?;
+        record_close(deps.storage, now, &mut pool_book, &account_id, &close)?;
         pool.cash = pool.cash.checked_add(Int128::new(close.premium))?;
         penalties = penalties.checked_add(close.penalty).ok_or_else(|| oracle::invalid("penalty", "overflow"))?;
         response = response.add_attribute(
@@ -230,6 +232,7 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
         _ => {}
     }
     POOL.save(deps.storage, &pool)?;
+    pool_book.flush(deps.storage)?;
     crate::ledger::save_account(deps.storage, &account_id, &account)?;
     let liquidation_id = NEXT_LIQUIDATION_ID.may_load(deps.storage)?.unwrap_or(1);
     NEXT_LIQUIDATION_ID.save(
@@ -268,13 +271,13 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
 /// strands in somebody else's account. The controller is the exception: it pays the proceeds
 /// of collateral already seized, which belong to the account whatever its debt is by then
 /// (an excess becomes the account's cash).
-pub fn repay_debt(deps: DepsMut, info: MessageInfo, account_id: String) -> ContractResult<Response> {
+pub fn repay_debt(deps: DepsMut, env: Env, info: MessageInfo, account_id: String) -> ContractResult<Response> {
     let quote = QUOTE.load(deps.storage)?;
     let amount = cw_utils::must_pay(&info, &quote.denom)?;
     let account_id = ContractError::validate_address(deps.api, &account_id)?;
     // Settle what is due first: the debt is the debt after settlement.
     let mut account = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
-    settle_account(deps.storage, &account_id, &mut account)?;
+    settle_account(deps.storage, env.block.time.seconds(), &account_id, &mut account)?;
     let debt = crate::ledger::debt_of(account.cash);
     let from_controller = CONFIG.load(deps.storage)?.controller.as_ref() == Some(&info.sender);
     if from_controller {

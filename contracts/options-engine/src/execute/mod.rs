@@ -4,6 +4,7 @@ pub mod liquidate;
 pub mod oracle;
 pub mod owners;
 pub mod pool;
+pub mod pool_risk;
 pub mod reservations;
 pub mod series;
 pub mod settle;

@@ -88,6 +88,7 @@ pub fn push_prices(deps: DepsMut, env: Env, info: MessageInfo, prices: Vec<Price
         check_publish(input.publish_time, now, PRICES.may_load(deps.storage, &input.symbol)?.as_ref())?;
         let point = PricePoint { price: input.price, publish_time: input.publish_time };
         PRICES.save(deps.storage, &input.symbol, &point)?;
+        crate::pool_book::note_spot(deps.storage, &input.symbol, input.price)?;
         response = response
             .add_attribute(format!("price:{}", input.symbol), format!("{}@{}", input.price, input.publish_time));
         let due: Vec<u64> = UNSETTLED_EXPIRIES
@@ -138,6 +139,7 @@ pub fn push_vols(deps: DepsMut, env: Env, info: MessageInfo, vols: Vec<VolInput>
         let key = (input.underlying.as_str(), input.expiry);
         check_publish(input.publish_time, now, VOLS.may_load(deps.storage, key)?.as_ref())?;
         VOLS.save(deps.storage, key, &PricePoint { price: input.vol, publish_time: input.publish_time })?;
+        crate::pool_book::note_vol(deps.storage, &input.underlying, input.expiry, input.vol)?;
         response = response.add_attribute(format!("vol:{}:{}", input.underlying, input.expiry), input.vol.to_string());
     }
     Ok(response)

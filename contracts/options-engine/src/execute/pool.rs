@@ -8,15 +8,14 @@
 //! and sold after.
 
 use cosmwasm_std::{
-    Addr, BankMsg, Coin, DepsMut, Env, Int128, MessageInfo, Order, Response, StdResult, Storage, Uint128,
+    Addr, BankMsg, Coin, DepsMut, Env, Int128, MessageInfo, Response, Storage, Uint128,
 };
 use isthmus_protocol::engine::{PoolRequest, PoolRequestKind};
 
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::Freshness;
 use crate::pool::{nav_entry, redemption_value};
-use crate::risk::pool_margin;
-use crate::state::market::{LP_SHARES, NEXT_POOL_REQUEST, POOL, POOL_POSITIONS, POOL_REQUESTS, QUOTE, RISK};
+use crate::state::market::{LP_SHARES, NEXT_POOL_REQUEST, POOL, POOL_REQUESTS, QUOTE, RISK};
 
 /// Shares that `amount` buys now, and never more than it bought at the request's price.
 fn shares_for(
@@ -83,9 +82,8 @@ fn redeem(
     if liquid_after < 0 {
         return Err(ContractError::PoolIlliquid { requested: amount, liquid: Int128::new(liquid) });
     }
-    let positions: Vec<(u64, i64)> =
-        POOL_POSITIONS.range(storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
-    let margin = pool_margin(storage, now, liquid_after, &positions, Freshness::Strict)?;
+    // `redemption_value` above required every snapshot fresh.
+    let margin = crate::pool::margin_with_cash(storage, liquid_after)?;
     if !margin.meets_initial_margin() {
         return Err(ContractError::PoolMarginNotMet {
             nav: Int128::new(margin.equity_initial),

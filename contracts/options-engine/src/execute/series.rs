@@ -36,6 +36,7 @@ pub fn list_series(deps: DepsMut, env: Env, info: MessageInfo, params: SeriesPar
     if params.expiry <= env.block.time.seconds() {
         return Err(invalid("expiry", "must be in the future"));
     }
+    crate::pool_book::register_underlying(deps.storage, &params.underlying)?;
     let live = LIVE_SERIES_COUNT.may_load(deps.storage)?.unwrap_or(0);
     if live >= MAX_LIVE_SERIES {
         return Err(ContractError::TooManySeries { max: MAX_LIVE_SERIES });
@@ -95,6 +96,12 @@ pub fn validate_risk(params: &RiskParams) -> ContractResult<()> {
     if params.rate > Decimal::percent(100) {
         return Err(invalid("rate", "at most 100%"));
     }
+    if params.pool_risk_max_age_seconds == 0 || params.pool_risk_max_age_seconds > 7 * 86_400 {
+        return Err(invalid("pool_risk_max_age_seconds", "1 second to 7 days"));
+    }
+    if params.pool_risk_max_spot_move > Decimal::percent(50) || params.pool_risk_max_vol_move > Decimal::one() {
+        return Err(invalid("pool_risk drift", "spot move at most 50%, vol move at most 1"));
+    }
     Ok(())
 }
 
@@ -102,6 +109,7 @@ pub fn set_risk_params(deps: DepsMut, info: MessageInfo, params: RiskParams) -> 
     only_risk_manager(&deps, &info, "set_risk_params")?;
     validate_risk(&params)?;
     RISK.save(deps.storage, &params)?;
+    crate::pool_book::invalidate_all(deps.storage)?;
     Ok(Response::new()
         .add_attribute("action", "set_risk_params")
         .add_attribute("spread", params.spread.to_string())

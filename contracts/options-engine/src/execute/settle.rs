@@ -1,6 +1,6 @@
 //! Permissionless settlement: one account, or a page of a series' holders (the crank).
 
-use cosmwasm_std::{DepsMut, Order, Response, StdResult};
+use cosmwasm_std::{DepsMut, Env, Order, Response, StdResult};
 
 use crate::error::{ContractError, ContractResult};
 use crate::settlement::{retire_if_done, settle_account};
@@ -9,22 +9,22 @@ use crate::valuation::settlement_price;
 
 pub const MAX_CRANK: u32 = 30;
 
-fn settle_one(deps: &mut DepsMut, account_id: &str) -> ContractResult<usize> {
+fn settle_one(deps: &mut DepsMut, now: u64, account_id: &str) -> ContractResult<usize> {
     let Some(mut account) = ACCOUNTS.may_load(deps.storage, account_id)? else { return Ok(0) };
-    let settled = settle_account(deps.storage, account_id, &mut account)?;
+    let settled = settle_account(deps.storage, now, account_id, &mut account)?;
     crate::ledger::save_account(deps.storage, account_id, &account)?;
     Ok(settled.len())
 }
 
-pub fn settle_account_msg(mut deps: DepsMut, account: String) -> ContractResult<Response> {
-    let n = settle_one(&mut deps, &account)?;
+pub fn settle_account_msg(mut deps: DepsMut, env: Env, account: String) -> ContractResult<Response> {
+    let n = settle_one(&mut deps, env.block.time.seconds(), &account)?;
     Ok(Response::new()
         .add_attribute("action", "settle_account")
         .add_attribute("account", account)
         .add_attribute("settled_positions", n.to_string()))
 }
 
-pub fn settle_series(mut deps: DepsMut, series_id: u64, limit: Option<u32>) -> ContractResult<Response> {
+pub fn settle_series(mut deps: DepsMut, env: Env, series_id: u64, limit: Option<u32>) -> ContractResult<Response> {
     let series = SERIES.may_load(deps.storage, series_id)?.ok_or(ContractError::UnknownSeries { series_id })?;
     if settlement_price(deps.storage, &series.params)?.is_none() {
         return Err(crate::oracle::invalid("series", "no settlement price yet"));
@@ -37,7 +37,7 @@ pub fn settle_series(mut deps: DepsMut, series_id: u64, limit: Option<u32>) -> C
         .collect::<StdResult<_>>()?;
     let mut positions = 0;
     for holder in &holders {
-        positions += settle_one(&mut deps, holder)?;
+        positions += settle_one(&mut deps, env.block.time.seconds(), holder)?;
     }
     let retired = retire_if_done(deps.storage, series_id)?;
     Ok(Response::new()

@@ -5,11 +5,10 @@ use isthmus_protocol::engine::TradeLeg;
 
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::Freshness;
-use crate::pool::net_deltas;
 use crate::settlement;
-use crate::state::market::{ACCOUNTS, POOL, POOL_POSITIONS, SERIES, SERIES_HOLDERS, SYMBOLS};
+use crate::state::market::{ACCOUNTS, POOL, SERIES, SERIES_HOLDERS, SYMBOLS};
 use crate::state::CONFIG;
-use crate::trade::{margins_after, plan, pool_positions_after, TradePlan};
+use crate::trade::{margins_after, plan, TradePlan};
 
 pub fn trade(
     deps: DepsMut,
@@ -21,13 +20,15 @@ pub fn trade(
     cw_utils::nonpayable(&info)?;
     let now = env.block.time.seconds();
     let account_id = info.sender.to_string();
-    let mut account = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
-    let plan = plan(deps.storage, now, &account, &legs)?;
+    let account = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
+    let mut plan = plan(deps.storage, now, &account, &legs)?;
     let cost = plan.total_cost()?;
-    check_trade(deps.storage, now, &account_id, &account, &plan, max_cost)?;
+    check_trade(deps.storage, now, &account_id, &account, &mut plan, max_cost)?;
 
-    // Everything checked: write. Lazy settlement first, then the trade.
-    let settled = settlement::settle_account(deps.storage, &account_id, &mut account)?;
+    // Everything checked: write. Lazy settlement first, then the trade; the pool's side of
+    // both is in `plan.pool`, written last.
+    settlement::write_settled(deps.storage, &account_id, &plan.settled)?;
+    let settled = &plan.settled;
     let mut pool = POOL.may_load(deps.storage)?.unwrap_or_default();
     pool.cash = pool.cash.checked_add(Int128::new(cost))?;
     POOL.save(deps.storage, &pool)?;
@@ -40,11 +41,6 @@ pub fn trade(
         .add_attribute("settled_positions", settled.len().to_string());
     for leg in &plan.legs {
         SERIES.save(deps.storage, leg.series_id, &leg.series_after)?;
-        if leg.pool_position_after == 0 {
-            POOL_POSITIONS.remove(deps.storage, leg.series_id);
-        } else {
-            POOL_POSITIONS.save(deps.storage, leg.series_id, &leg.pool_position_after)?;
-        }
         // The holder index changes only when holding starts or stops (a write costs 2,000 gas
         // plus 30 a byte, and the key carries the account's address).
         let held = account.positions.iter().any(|(id, _)| *id == leg.series_id);
@@ -59,6 +55,7 @@ pub fn trade(
             format!("qty={} premium={} fee={}", leg.quantity, leg.premium, leg.fee),
         );
     }
+    plan.pool.flush(deps.storage)?;
     crate::ledger::save_account(deps.storage, &account_id, &plan.account_after)?;
     Ok(response.add_attribute("cash", plan.account_after.cash.to_string()))
 }
@@ -71,7 +68,7 @@ pub fn check_trade(
     now: u64,
     account_id: &str,
     account: &crate::state::market::Account,
-    plan: &TradePlan,
+    plan: &mut TradePlan,
     max_cost: Int128,
 ) -> ContractResult<Option<(isthmus_margin::MarginBreakdown, isthmus_margin::MarginBreakdown)>> {
     let cost = plan.total_cost()?;
@@ -95,6 +92,8 @@ pub fn check_trade(
             cash: plan.account_after.cash.checked_add(Int128::new(cost))?,
         });
     }
+    // The pool's limits are checked against its risk at the snapshots (docs/pool-risk.md).
+    plan.pool.check_fresh(storage, now)?;
     let (mine, pool) = margins_after(storage, now, account_id, plan, Freshness::Strict)?;
     if !mine.meets_initial_margin() {
         return Err(ContractError::InitialMarginNotMet {
@@ -103,7 +102,7 @@ pub fn check_trade(
             required: cosmwasm_std::Uint128::new(mine.initial_margin.max(0).unsigned_abs()),
         });
     }
-    check_pool_exposure(storage, now, plan)?;
+    check_pool_exposure(storage, plan)?;
     if !pool.meets_initial_margin() {
         return Err(ContractError::PoolMarginNotMet {
             nav: Int128::new(pool.equity_initial),
@@ -113,25 +112,23 @@ pub fn check_trade(
     Ok(Some((mine, pool)))
 }
 
-/// Per-underlying exposure limit of the pool: the net delta after the trade must stay within
-/// `max_pool_delta`, unless the trade reduces it.
-fn check_pool_exposure(storage: &dyn cosmwasm_std::Storage, now: u64, plan: &TradePlan) -> ContractResult<()> {
-    let before = pool_positions_after(storage, None)?;
-    let after = pool_positions_after(storage, Some(plan))?;
-    let mut underlyings: Vec<String> = vec![];
+/// Per-underlying exposure limit of the pool: the net delta after the trade (at the snapshot)
+/// must stay within `max_pool_delta`, unless the trade reduces it.
+fn check_pool_exposure(storage: &dyn cosmwasm_std::Storage, plan: &TradePlan) -> ContractResult<()> {
+    let mut underlyings: Vec<&str> = vec![];
     for leg in &plan.legs {
-        let u = leg.series_after.params.underlying.clone();
+        let u = leg.series_after.params.underlying.as_str();
         if !underlyings.contains(&u) {
             underlyings.push(u);
         }
     }
     for underlying in underlyings {
-        let limit = crate::oracle::to_fixed(SYMBOLS.load(storage, &underlying)?.max_pool_delta)?;
-        let (delta_before, delta_after) = net_deltas(storage, now, &underlying, &before, &after)?;
+        let limit = crate::oracle::to_fixed(SYMBOLS.load(storage, underlying)?.max_pool_delta)?;
+        let Some((delta_before, delta_after)) = plan.pool.delta(underlying) else { continue };
         let (delta_before, delta_after) = (delta_before.checked_abs()?, delta_after.checked_abs()?);
         if delta_after > limit && delta_after > delta_before {
             return Err(ContractError::PoolExposureLimit {
-                underlying,
+                underlying: underlying.to_string(),
                 delta: delta_after.to_string(),
                 limit: limit.to_string(),
             });

@@ -11,9 +11,9 @@ use isthmus_protocol::engine::{
 
 use crate::error::ContractError;
 use crate::oracle::Freshness;
-use crate::risk::{account_margin, pool_margin};
+use crate::risk::account_margin;
 use crate::state::market::{
-    Account, Series, ACCOUNTS, EXPIRIES, LP_SHARES, POOL, POOL_POSITIONS, PRICES, QUOTE, SERIES, SERIES_BY_UNDERLYING,
+    Account, Series, ACCOUNTS, EXPIRIES, LP_SHARES, POOL, PRICES, QUOTE, SERIES, SERIES_BY_UNDERLYING,
     SYMBOLS, VOLS,
 };
 use crate::state::page_limit;
@@ -161,7 +161,7 @@ pub fn simulate_trade(
     let settled = crate::settlement::settled_view(deps.storage, &account_id).map_err(std_err)?;
     let before = account_margin(deps.storage, now, &account_id, &settled, Freshness::Lenient).map_err(std_err)?;
     let margin_before = margin_response(&account_id, &settled, &before);
-    let plan = match plan(deps.storage, now, &account, &legs) {
+    let mut plan = match plan(deps.storage, now, &account, &legs) {
         Ok(plan) => plan,
         Err(refusal) => {
             return Ok(SimulateTradeResponse {
@@ -183,15 +183,15 @@ pub fn simulate_trade(
         now,
         &account_id,
         &account,
-        &plan,
+        &mut plan,
         max_cost.unwrap_or(Int128::MAX),
     )
     .err();
     let mode = if plan.adds_risk { Freshness::Strict } else { Freshness::Lenient };
-    let after = match margins_after(deps.storage, now, &account_id, &plan, mode) {
+    let after = match margins_after(deps.storage, now, &account_id, &mut plan, mode) {
         Ok((after, _)) => after,
         // Strict prices are stale: report the margin at lenient prices; the refusal says why.
-        Err(_) => margins_after(deps.storage, now, &account_id, &plan, Freshness::Lenient).map_err(std_err)?.0,
+        Err(_) => margins_after(deps.storage, now, &account_id, &mut plan, Freshness::Lenient).map_err(std_err)?.0,
     };
     Ok(SimulateTradeResponse {
         premium: Int128::new(plan.premium),
@@ -212,9 +212,7 @@ pub fn pool(deps: Deps, env: &Env) -> StdResult<PoolResponse> {
     let nav_entry = crate::pool::nav_entry(deps.storage, now, Freshness::Lenient).map_err(std_err)?;
     let liquid = crate::ledger::liquid_cash(deps.storage).map_err(std_err)?;
     let receivable = crate::ledger::receivable(deps.storage).map_err(std_err)?;
-    let positions: Vec<(u64, i64)> =
-        POOL_POSITIONS.range(deps.storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
-    let m = pool_margin(deps.storage, now, liquid, &positions, Freshness::Lenient).map_err(std_err)?;
+    let m = crate::pool::margin_with_cash(deps.storage, liquid).map_err(std_err)?;
     Ok(PoolResponse {
         cash: pool.cash,
         liquid_cash: Int128::new(liquid),
@@ -253,4 +251,30 @@ pub fn lp(deps: Deps, env: &Env, address: String) -> StdResult<LpResponse> {
     let value = crate::pool::redemption_value(deps.storage, env.block.time.seconds(), Freshness::Lenient, shares)
         .map_err(std_err)?;
     Ok(LpResponse { address, shares, value })
+}
+
+pub fn pool_risk(deps: Deps, env: &Env, underlying: String) -> StdResult<isthmus_protocol::engine::PoolRiskResponse> {
+    use crate::state::pool_risk::POOL_RISK;
+    let risk = POOL_RISK
+        .may_load(deps.storage, &underlying)?
+        .ok_or_else(|| cosmwasm_std::StdError::generic_err(format!("no series listed on {underlying}")))?;
+    let params = crate::state::market::RISK.load(deps.storage)?;
+    let stale = crate::pool_book::stale_reason(&risk, env.block.time.seconds(), &params).map(str::to_string);
+    let a = &risk.aggregate;
+    Ok(isthmus_protocol::engine::PoolRiskResponse {
+        underlying,
+        generation: risk.snapshot.generation,
+        snapshot_time: risk.snapshot.time,
+        snapshot_spot: isthmus_pricing::Fixed::from_raw(risk.snapshot.spot).to_string(),
+        positions: risk.positions,
+        stale,
+        refreshing: risk.refresh.is_some(),
+        refresh_cursor: risk.refresh.as_ref().and_then(|r| r.cursor),
+        short_mark: Int128::new(a.short_mark),
+        long_mark: Int128::new(a.long_mark),
+        short_floor: Int128::new(a.short_floor),
+        scenario_losses: a.losses.iter().map(|l| Int128::new(*l)).collect(),
+        net_delta: isthmus_pricing::Fixed::from_raw(a.delta).to_string(),
+        next_expiry: (a.next_expiry != u64::MAX).then_some(a.next_expiry),
+    })
 }

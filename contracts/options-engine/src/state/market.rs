@@ -73,9 +73,11 @@ pub const SERIES: Table<u64, Series> = Table::new("series");
 /// `(underlying, expiry, series_id)` index for listing.
 pub const SERIES_BY_UNDERLYING: Table<(&str, u64, u64), ()> = Table::new("series_by_underlying");
 pub const NEXT_SERIES_ID: Cell<u64> = Cell::new("next_series_id");
-/// Series listed and not yet fully settled; bounded so that pool valuation is bounded.
+/// Series listed and not yet fully settled. No trade iterates them (the pool's risk is kept
+/// per underlying: docs/pool-risk.md); the bound keeps a refresh of the pool's risk a few
+/// pages of the crank and the holder crank per series finite.
 pub const LIVE_SERIES_COUNT: Cell<u32> = Cell::new("live_series_count");
-pub const MAX_LIVE_SERIES: u32 = 32;
+pub const MAX_LIVE_SERIES: u32 = 1_024;
 
 /// Most series one account may hold at once: bounds every margin computation.
 pub const MAX_ACCOUNT_POSITIONS: usize = 16;
@@ -102,8 +104,9 @@ pub struct Pool {
 codec_struct!(Pool { cash, total_shares });
 
 pub const POOL: Cell<Pool> = Cell::new("pool");
-/// The pool's net position per series (always the negation of the traders' net).
-pub const POOL_POSITIONS: Table<u64, i64> = Table::new("pool_positions");
+/// `(underlying, series)` -> the pool's net position (always the negation of the traders' net).
+/// Written only by `pool_book::PoolBook::flush`.
+pub const POOL_POSITIONS: Table<(&str, u64), i64> = Table::new("pool_positions");
 pub const LP_SHARES: Table<&Addr, Uint128> = Table::new("lp_shares");
 /// LP deposits and redemptions waiting for their notice (docs/solvency.md).
 pub const POOL_REQUESTS: Table<u64, isthmus_protocol::engine::PoolRequest> = Table::new("pool_requests");

@@ -115,6 +115,17 @@ pub struct RiskParams {
     /// Weight of a tail scenario's loss, in [0, 1]. Default: 1/3.
     #[serde(default = "default_tail_weight")]
     pub tail_weight: Decimal,
+    /// The pool's risk is kept per underlying at a snapshot of the market (docs/pool-risk.md);
+    /// new risk is refused while a snapshot is older than this. Default: one hour.
+    #[serde(default = "default_pool_risk_max_age_seconds")]
+    pub pool_risk_max_age_seconds: u64,
+    /// ...or while the spot has moved by more than this fraction since it. Default: 2%.
+    #[serde(default = "default_pool_risk_max_spot_move")]
+    pub pool_risk_max_spot_move: Decimal,
+    /// ...or while the vol of an expiry it holds has moved by more than this (vol points as a
+    /// fraction: 0.05 = 5 points). Default: 0.05.
+    #[serde(default = "default_pool_risk_max_vol_move")]
+    pub pool_risk_max_vol_move: Decimal,
 }
 
 fn default_lp_notice_seconds() -> u64 {
@@ -127,6 +138,18 @@ fn default_tail_moves() -> Vec<SignedDecimal> {
 
 fn default_tail_weight() -> Decimal {
     Decimal::from_ratio(1u128, 3u128)
+}
+
+fn default_pool_risk_max_age_seconds() -> u64 {
+    3600
+}
+
+fn default_pool_risk_max_spot_move() -> Decimal {
+    Decimal::percent(2)
+}
+
+fn default_pool_risk_max_vol_move() -> Decimal {
+    Decimal::percent(5)
 }
 
 /// An LP's deposit or redemption waiting for its notice to pass.
@@ -271,6 +294,34 @@ pub struct PoolResponse {
     /// issued at it.
     pub nav_entry: Int128,
     pub maintenance_margin: Uint128,
+}
+
+/// The pool's risk on one underlying (docs/pool-risk.md). Money in quote base units.
+#[cw_serde]
+pub struct PoolRiskResponse {
+    pub underlying: String,
+    /// Counts the underlying's snapshots.
+    pub generation: u32,
+    /// When the snapshot was taken and the spot it values every position at.
+    pub snapshot_time: u64,
+    pub snapshot_spot: String,
+    /// The pool's non-zero positions on the underlying.
+    pub positions: u32,
+    /// Why new risk is refused until a refresh, if it is.
+    pub stale: Option<String>,
+    /// A refresh is in progress; positions up to this series id are revalued.
+    pub refreshing: bool,
+    pub refresh_cursor: Option<u64>,
+    pub short_mark: Int128,
+    pub long_mark: Int128,
+    pub short_floor: Int128,
+    /// The pool's loss in each scenario of the grid, before tail weighting.
+    pub scenario_losses: Vec<Int128>,
+    /// Net delta in whole units of the underlying.
+    pub net_delta: String,
+    /// Earliest expiry after the snapshot among the positions counted; a refresh is needed
+    /// once it passes.
+    pub next_expiry: Option<u64>,
 }
 
 #[cw_serde]

@@ -34,6 +34,8 @@ pub struct InstantiateMsg {
 }
 
 #[cw_serde]
+// A message is decoded once per call; boxing `RiskParams` would only make callers build a Box.
+#[allow(clippy::large_enum_variant)]
 pub enum ExecuteMsg {
     /// Register (or re-bind) a source chain's vault under a stable id (owner).
     RegisterSource {
@@ -137,6 +139,11 @@ pub enum ExecuteMsg {
     SettleAccount { account: String },
     /// Settle up to `limit` holders of an expired series (anyone; a crank).
     SettleSeries { series_id: u64, limit: Option<u32> },
+    /// Revalue the pool's positions on `underlying` at today's spot and vols, up to `limit`
+    /// positions per call (anyone; a crank). The first call takes a new snapshot; the call that
+    /// reaches the last position makes it the one new risk is checked against
+    /// (docs/pool-risk.md).
+    RefreshPoolRisk { underlying: String, limit: Option<u32> },
     /// Count the collateral that `owner` on `source_id` binds to the sender's account. An
     /// owner with the same key as the account is counted without this.
     AuthorizeOwner { source_id: String, owner: String },
