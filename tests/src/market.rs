@@ -33,7 +33,7 @@ impl Suite {
         self.chains.execute(Side::Target, &who, &engine, msg, funds)
     }
 
-    fn admin_engine(&mut self, msg: &engine::ExecuteMsg) -> Result<AppResponse> {
+    pub fn admin_engine(&mut self, msg: &engine::ExecuteMsg) -> Result<AppResponse> {
         let admin = self.target_admin.clone();
         self.engine_execute(&admin, msg)
     }

@@ -1,0 +1,105 @@
+//! Invariant 7 (the pool's risk is a revaluation at its snapshot): for every underlying, the
+//! aggregate the engine keeps by adding and removing one series at a time equals a revaluation
+//! from scratch of the pool's positions at the snapshot's spot and vols, and a refresh in
+//! progress equals the revaluation of the positions it has passed at its own snapshot
+//! (docs/pool-risk.md). Read from the engine's storage and recomputed here with the margin
+//! crate, so a change of a pool position that skips the pool book, or a refresh that misses a
+//! trade behind its cursor, fails it.
+
+use anyhow::{ensure, Context, Result};
+use cosmwasm_std::{Order, StdResult, Storage};
+use isthmus_margin::{series_prices, BookTotals, Leg, SECONDS_PER_YEAR};
+use isthmus_pricing::{price_and_delta, BsInputs, Fixed};
+use options_engine::state::market::{POOL_POSITIONS, QUOTE, RISK, SERIES};
+use options_engine::state::pool_risk::{Aggregate, Snapshot, POOL_RISK, POOL_RISK_VOLS};
+
+use crate::suite::Suite;
+
+/// `(totals, delta, earliest expiry after the snapshot)` of `positions` at `snapshot`.
+fn revalue(
+    storage: &dyn Storage,
+    underlying: &str,
+    snapshot: &Snapshot,
+    positions: &[(u64, i64)],
+    params: &isthmus_margin::MarginParams,
+    rate: Fixed,
+) -> Result<(BookTotals, Fixed, u64)> {
+    let mut totals = BookTotals::zero(isthmus_margin::scenarios(params).len());
+    let (mut delta, mut next_expiry) = (Fixed::ZERO, u64::MAX);
+    let spot = Fixed::from_raw(snapshot.spot);
+    for (series_id, quantity) in positions {
+        let series = SERIES.load(storage, *series_id)?.params;
+        let seconds = series.expiry.saturating_sub(snapshot.time);
+        let years = Fixed::from_ratio(i128::from(seconds), i128::from(SECONDS_PER_YEAR))?;
+        let vol = if seconds == 0 {
+            Fixed::ZERO
+        } else {
+            let recorded = POOL_RISK_VOLS.may_load(storage, (underlying, series.expiry))?.unwrap_or_default();
+            let (_, raw) = recorded
+                .iter()
+                .find(|(g, _)| *g == snapshot.generation)
+                .with_context(|| format!("no vol of {underlying}@{} in snapshot {}", series.expiry, snapshot.generation))?;
+            next_expiry = next_expiry.min(series.expiry);
+            Fixed::from_raw(*raw)
+        };
+        let kind = match series.kind {
+            isthmus_protocol::engine::OptionKind::Call => isthmus_pricing::OptionKind::Call,
+            isthmus_protocol::engine::OptionKind::Put => isthmus_pricing::OptionKind::Put,
+        };
+        let strike = Fixed::from_ratio(series.strike.atomics().u128() as i128, 1_000_000_000_000_000_000)?;
+        let size = Fixed::from_ratio(series.contract_size.atomics().u128() as i128, 1_000_000_000_000_000_000)?;
+        let leg = Leg { kind, strike, expiry_years: years, quantity: 0, contract_size: size };
+        totals = totals.checked_add(&series_prices(spot, rate, vol, &leg, params)?.totals(i128::from(*quantity))?)?;
+        if seconds > 0 {
+            let (_, d) = price_and_delta(&BsInputs { spot, strike, time_years: years, vol, rate }, kind)?;
+            delta = delta.checked_add(d.checked_mul(size)?.checked_mul(Fixed::from_int(i128::from(*quantity))?)?)?;
+        }
+    }
+    Ok((totals, delta, next_expiry))
+}
+
+fn check_aggregate(what: &str, kept: &Aggregate, recomputed: (BookTotals, Fixed, u64)) -> Result<()> {
+    let (totals, delta, next_expiry) = recomputed;
+    ensure!(kept.totals() == totals, "invariant 7 on {what}: kept {:?}, revalued {totals:?}", kept.totals());
+    ensure!(kept.delta == delta.to_raw(), "invariant 7 on {what}: kept delta {}, revalued {delta}", Fixed::from_raw(kept.delta));
+    // The earliest expiry may be earlier than the positions still held (it is not raised when
+    // a position closes): that only asks for a refresh sooner.
+    ensure!(kept.next_expiry <= next_expiry, "invariant 7 on {what}: next expiry {} after {next_expiry}", kept.next_expiry);
+    Ok(())
+}
+
+impl Suite {
+    /// Invariant 7: see the module documentation.
+    pub fn check_pool_risk(&self) -> Result<()> {
+        let storage = self.chains.target.contract_storage(&self.engine);
+        let storage: &dyn Storage = &*storage;
+        let risk = RISK.load(storage)?;
+        let params = options_engine::risk::margin_params(&risk, QUOTE.load(storage)?.decimals)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let rate = Fixed::from_ratio(risk.rate.atomics().u128() as i128, 1_000_000_000_000_000_000)?;
+        let all: Vec<(String, options_engine::state::pool_risk::PoolRisk)> =
+            POOL_RISK.range(storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
+        for (underlying, kept) in all {
+            let positions: Vec<(u64, i64)> =
+                POOL_POSITIONS.prefix(&underlying).range(storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
+            ensure!(positions.iter().all(|(_, q)| *q != 0), "invariant 7: a zero pool position is stored on {underlying}");
+            ensure!(
+                kept.positions as usize == positions.len(),
+                "invariant 7 on {underlying}: {} positions counted, {} held",
+                kept.positions,
+                positions.len()
+            );
+            if kept.valid && !positions.is_empty() {
+                let recomputed = revalue(storage, &underlying, &kept.snapshot, &positions, &params, rate)?;
+                check_aggregate(&underlying, &kept.aggregate, recomputed)?;
+            }
+            if let Some(refresh) = &kept.refresh {
+                let passed: Vec<(u64, i64)> =
+                    positions.iter().copied().filter(|(id, _)| Some(*id) <= refresh.cursor).collect();
+                let recomputed = revalue(storage, &underlying, &refresh.snapshot, &passed, &params, rate)?;
+                check_aggregate(&format!("{underlying} (refresh)"), &refresh.aggregate, recomputed)?;
+            }
+        }
+        Ok(())
+    }
+}
