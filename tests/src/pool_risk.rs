@@ -35,10 +35,9 @@ fn revalue(
             Fixed::ZERO
         } else {
             let recorded = POOL_RISK_VOLS.may_load(storage, (underlying, series.expiry))?.unwrap_or_default();
-            let (_, raw) = recorded
-                .iter()
-                .find(|(g, _)| *g == snapshot.generation)
-                .with_context(|| format!("no vol of {underlying}@{} in snapshot {}", series.expiry, snapshot.generation))?;
+            let (_, raw) = recorded.iter().find(|(g, _)| *g == snapshot.generation).with_context(|| {
+                format!("no vol of {underlying}@{} in snapshot {}", series.expiry, snapshot.generation)
+            })?;
             next_expiry = next_expiry.min(series.expiry);
             Fixed::from_raw(*raw)
         };
@@ -61,10 +60,18 @@ fn revalue(
 fn check_aggregate(what: &str, kept: &Aggregate, recomputed: (BookTotals, Fixed, u64)) -> Result<()> {
     let (totals, delta, next_expiry) = recomputed;
     ensure!(kept.totals() == totals, "invariant 7 on {what}: kept {:?}, revalued {totals:?}", kept.totals());
-    ensure!(kept.delta == delta.to_raw(), "invariant 7 on {what}: kept delta {}, revalued {delta}", Fixed::from_raw(kept.delta));
+    ensure!(
+        kept.delta == delta.to_raw(),
+        "invariant 7 on {what}: kept delta {}, revalued {delta}",
+        Fixed::from_raw(kept.delta)
+    );
     // The earliest expiry may be earlier than the positions still held (it is not raised when
     // a position closes): that only asks for a refresh sooner.
-    ensure!(kept.next_expiry <= next_expiry, "invariant 7 on {what}: next expiry {} after {next_expiry}", kept.next_expiry);
+    ensure!(
+        kept.next_expiry <= next_expiry,
+        "invariant 7 on {what}: next expiry {} after {next_expiry}",
+        kept.next_expiry
+    );
     Ok(())
 }
 
@@ -80,9 +87,14 @@ impl Suite {
         let all: Vec<(String, options_engine::state::pool_risk::PoolRisk)> =
             POOL_RISK.range(storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
         for (underlying, kept) in all {
-            let positions: Vec<(u64, i64)> =
-                POOL_POSITIONS.prefix(&underlying).range(storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
-            ensure!(positions.iter().all(|(_, q)| *q != 0), "invariant 7: a zero pool position is stored on {underlying}");
+            let positions: Vec<(u64, i64)> = POOL_POSITIONS
+                .prefix(&underlying)
+                .range(storage, None, None, Order::Ascending)
+                .collect::<StdResult<_>>()?;
+            ensure!(
+                positions.iter().all(|(_, q)| *q != 0),
+                "invariant 7: a zero pool position is stored on {underlying}"
+            );
             ensure!(
                 kept.positions as usize == positions.len(),
                 "invariant 7 on {underlying}: {} positions counted, {} held",

@@ -301,7 +301,11 @@ impl PoolBook {
             let spot = oracle::spot(storage, now, underlying, Freshness::Strict)?;
             let risk = &mut self.risks[i].risk;
             risk.refresh = Some(Refresh {
-                snapshot: Snapshot { generation: risk.snapshot.generation.wrapping_add(1), time: now, spot: spot.to_raw() },
+                snapshot: Snapshot {
+                    generation: risk.snapshot.generation.wrapping_add(1),
+                    time: now,
+                    spot: spot.to_raw(),
+                },
                 cursor: None,
                 aggregate: Aggregate::empty(isthmus_margin::scenarios(&margin).len()),
                 moved: false,
@@ -484,7 +488,8 @@ pub fn note_vol(
 /// New risk parameters: every aggregate was summed on the old grid and rates, so each is
 /// invalid until a refresh rebuilds it (a refresh in progress is dropped).
 pub fn invalidate_all(storage: &mut dyn Storage) -> ContractResult<()> {
-    let all: Vec<(String, PoolRisk)> = POOL_RISK.range(storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
+    let all: Vec<(String, PoolRisk)> =
+        POOL_RISK.range(storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
     for (underlying, mut risk) in all {
         risk.valid = risk.positions == 0;
         risk.refresh = None;

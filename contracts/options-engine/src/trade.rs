@@ -134,8 +134,13 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
         if new != 0 {
             positions.push((leg.series_id, new));
         }
-        let pool_position_after =
-            plan.pool.move_position(storage, now, leg.series_id, &series.params, leg.quantity.checked_neg().ok_or_else(|| crate::oracle::invalid("quantity", "overflow"))?)?;
+        let pool_position_after = plan.pool.move_position(
+            storage,
+            now,
+            leg.series_id,
+            &series.params,
+            leg.quantity.checked_neg().ok_or_else(|| crate::oracle::invalid("quantity", "overflow"))?,
+        )?;
         plan.premium =
             plan.premium.checked_add(premium).ok_or_else(|| crate::oracle::invalid("premium", "overflow"))?;
         plan.fees = plan.fees.checked_add(fee).ok_or_else(|| crate::oracle::invalid("fee", "overflow"))?;

@@ -178,8 +178,7 @@ pub(crate) fn value_book(
             continue; // every leg at this node netted to zero: nothing to price
         }
         let e = &expiries[node.expiry];
-        let (base, in_scenario) =
-            node_scenario_prices(node, e, book, &spots, scenarios, params, &mut out.price_calls)?;
+        let (base, in_scenario) = node_scenario_prices(node, e, book, &spots, scenarios, params, &mut out.price_calls)?;
         for g in groups.iter().filter(|g| g.node == n) {
             let pick = |p: &(Fixed, Fixed)| if g.kind == OptionKind::Call { p.0 } else { p.1 };
             let prices = in_scenario.iter().map(pick);
@@ -206,7 +205,13 @@ pub struct SeriesPrices {
 
 /// Prices `leg`'s series (its quantity is ignored) at `spot`, `rate` and `vol` in every
 /// scenario of `params`' grid.
-pub fn series_prices(spot: Fixed, rate: Fixed, vol: Fixed, leg: &Leg, params: &MarginParams) -> MarginResult<SeriesPrices> {
+pub fn series_prices(
+    spot: Fixed,
+    rate: Fixed,
+    vol: Fixed,
+    leg: &Leg,
+    params: &MarginParams,
+) -> MarginResult<SeriesPrices> {
     let scenarios = crate::scenario::scenarios(params);
     let book = UnderlyingBook {
         spot,

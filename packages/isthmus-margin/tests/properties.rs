@@ -2,8 +2,8 @@
 //! each case runs two to three full evaluations).
 
 use isthmus_margin::{
-    evaluate, evaluate_totals, haircut, series_prices, Account, BookTotals, CollateralItem, CollateralPrice, ExpiryVol, Fixed, HaircutParams, Leg, MarginBreakdown,
-    MarginParams, OptionKind, UnderlyingBook,
+    evaluate, evaluate_totals, haircut, series_prices, Account, BookTotals, CollateralItem, CollateralPrice, ExpiryVol,
+    Fixed, HaircutParams, Leg, MarginBreakdown, MarginParams, OptionKind, UnderlyingBook,
 };
 use proptest::prelude::*;
 

@@ -29,7 +29,12 @@ fn raw_push(suite: &mut Suite, underlying: &str, price: Decimal, vols: &[(u64, D
     if !vols.is_empty() {
         let vols = vols
             .iter()
-            .map(|(expiry, vol)| VolInput { underlying: underlying.into(), expiry: *expiry, vol: *vol, publish_time: now })
+            .map(|(expiry, vol)| VolInput {
+                underlying: underlying.into(),
+                expiry: *expiry,
+                vol: *vol,
+                publish_time: now,
+            })
             .collect();
         suite.engine_as("feeder", &engine::ExecuteMsg::PushVols { vols }, &[]).unwrap();
     }
@@ -362,7 +367,8 @@ fn a_market_of_1024_live_series_trades_and_refreshes_in_pages() {
     let traders = ["alice", "bob", "carol", "lp", "keeper"];
     for (trader, chunk) in traders.iter().zip(ids.chunks(16).step_by(12)) {
         suite.deposit_cash(trader, 100_000 * USDC_1).unwrap();
-        let legs: Vec<(u64, i64)> = chunk.iter().enumerate().map(|(i, (_, id))| (*id, if i % 2 == 0 { 2 } else { -1 })).collect();
+        let legs: Vec<(u64, i64)> =
+            chunk.iter().enumerate().map(|(i, (_, id))| (*id, if i % 2 == 0 { 2 } else { -1 })).collect();
         suite.trade(trader, &legs, i128::MAX).unwrap();
     }
     let held: Vec<u32> = underlyings.iter().map(|u| risk_of(&suite, u).positions).collect();

@@ -15,12 +15,12 @@ use isthmus_protocol::engine::{ClosedPosition, LiquidationRecord};
 
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::{self, to_fixed, Freshness};
-use crate::risk::account_margin_for_liquidation;
 use crate::pool_book::PoolBook;
+use crate::risk::account_margin_for_liquidation;
 use crate::settlement::{settle_account, settle_into};
 use crate::state::market::{
-    Account, ACCOUNTS, ACCOUNT_RESERVATIONS, LIQUIDATIONS, LIQUIDATIONS_BY_ACCOUNT, NEXT_LIQUIDATION_ID, POOL,
-    PRICES, QUOTE, RISK, SERIES, SERIES_HOLDERS,
+    Account, ACCOUNTS, ACCOUNT_RESERVATIONS, LIQUIDATIONS, LIQUIDATIONS_BY_ACCOUNT, NEXT_LIQUIDATION_ID, POOL, PRICES,
+    QUOTE, RISK, SERIES, SERIES_HOLDERS,
 };
 use crate::state::{RemotePosition, COLLATERAL_ASSETS, CONFIG};
 use crate::valuation::{mark, quote_amount};

@@ -7,9 +7,7 @@
 //! price move known in advance (a feeder's next push, a settlement fix) cannot be bought before
 //! and sold after.
 
-use cosmwasm_std::{
-    Addr, BankMsg, Coin, DepsMut, Env, Int128, MessageInfo, Response, Storage, Uint128,
-};
+use cosmwasm_std::{Addr, BankMsg, Coin, DepsMut, Env, Int128, MessageInfo, Response, Storage, Uint128};
 use isthmus_protocol::engine::{PoolRequest, PoolRequestKind};
 
 use crate::error::{ContractError, ContractResult};

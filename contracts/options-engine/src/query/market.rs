@@ -13,8 +13,7 @@ use crate::error::ContractError;
 use crate::oracle::Freshness;
 use crate::risk::account_margin;
 use crate::state::market::{
-    Account, Series, ACCOUNTS, EXPIRIES, LP_SHARES, POOL, PRICES, QUOTE, SERIES, SERIES_BY_UNDERLYING,
-    SYMBOLS, VOLS,
+    Account, Series, ACCOUNTS, EXPIRIES, LP_SHARES, POOL, PRICES, QUOTE, SERIES, SERIES_BY_UNDERLYING, SYMBOLS, VOLS,
 };
 use crate::state::page_limit;
 use crate::trade::{margins_after, plan};
