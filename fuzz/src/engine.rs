@@ -65,7 +65,7 @@ pub fn default_risk() -> RiskParams {
         lp_notice_seconds: 0,
         tail_moves: vec![pct(-50), pct(50)],
         tail_weight: Decimal::from_ratio(1u128, 3u128),
-        pool_risk_max_age_seconds: 3600,
+        pool_risk_max_age_seconds: 1800,
         pool_risk_max_spot_move: Decimal::percent(2),
         pool_risk_max_vol_move: Decimal::percent(5),
     }

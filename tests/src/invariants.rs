@@ -155,7 +155,7 @@ impl Suite {
         Ok(())
     }
 
-    /// Invariants 1, 2, 3, 5, 6 and 7, after every step: every source chain's books, the engine's
+    /// Invariants 1, 2, 3, 5, 6 and 8, after every step: every source chain's books, the engine's
     /// replica totals and the target chain's cash and token solvency (every scenario checks
     /// every chain, whatever it does).
     pub fn check_invariants(&self) -> Result<()> {

@@ -1,4 +1,4 @@
-//! Invariant 7 (the pool's risk is a revaluation at its snapshot): for every underlying, the
+//! Invariant 8 (the pool's risk is a revaluation at its snapshot): for every underlying, the
 //! aggregate the engine keeps by adding and removing one series at a time equals a revaluation
 //! from scratch of the pool's positions at the snapshot's spot and vols, and a refresh in
 //! progress equals the revaluation of the positions it has passed at its own snapshot
@@ -59,24 +59,24 @@ fn revalue(
 
 fn check_aggregate(what: &str, kept: &Aggregate, recomputed: (BookTotals, Fixed, u64)) -> Result<()> {
     let (totals, delta, next_expiry) = recomputed;
-    ensure!(kept.totals() == totals, "invariant 7 on {what}: kept {:?}, revalued {totals:?}", kept.totals());
+    ensure!(kept.totals() == totals, "invariant 8 on {what}: kept {:?}, revalued {totals:?}", kept.totals());
     ensure!(
         kept.delta == delta.to_raw(),
-        "invariant 7 on {what}: kept delta {}, revalued {delta}",
+        "invariant 8 on {what}: kept delta {}, revalued {delta}",
         Fixed::from_raw(kept.delta)
     );
     // The earliest expiry may be earlier than the positions still held (it is not raised when
     // a position closes): that only asks for a refresh sooner.
     ensure!(
         kept.next_expiry <= next_expiry,
-        "invariant 7 on {what}: next expiry {} after {next_expiry}",
+        "invariant 8 on {what}: next expiry {} after {next_expiry}",
         kept.next_expiry
     );
     Ok(())
 }
 
 impl Suite {
-    /// Invariant 7: see the module documentation.
+    /// Invariant 8: see the module documentation.
     pub fn check_pool_risk(&self) -> Result<()> {
         let storage = self.chains.target.contract_storage(&self.engine);
         let storage: &dyn Storage = &*storage;
@@ -93,14 +93,23 @@ impl Suite {
                 .collect::<StdResult<_>>()?;
             ensure!(
                 positions.iter().all(|(_, q)| *q != 0),
-                "invariant 7: a zero pool position is stored on {underlying}"
+                "invariant 8: a zero pool position is stored on {underlying}"
             );
             ensure!(
                 kept.positions as usize == positions.len(),
-                "invariant 7 on {underlying}: {} positions counted, {} held",
+                "invariant 8 on {underlying}: {} positions counted, {} held",
                 kept.positions,
                 positions.len()
             );
+            if positions.is_empty() {
+                // Nothing held: nothing may count, whatever the parameters did to the sums.
+                let zero = Aggregate::empty(isthmus_margin::scenarios(&params).len());
+                ensure!(
+                    kept.aggregate.totals() == zero.totals() && kept.aggregate.delta == 0 && kept.refresh.is_none(),
+                    "invariant 8 on {underlying}: nothing held but {:?} kept",
+                    kept.aggregate
+                );
+            }
             if kept.valid && !positions.is_empty() {
                 let recomputed = revalue(storage, &underlying, &kept.snapshot, &positions, &params, rate)?;
                 check_aggregate(&underlying, &kept.aggregate, recomputed)?;

@@ -18,7 +18,7 @@ use isthmus_protocol::engine::{RiskParams, SeriesParams};
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::{self, invalid, to_fixed, Freshness};
 use crate::risk::{margin_err, margin_params, to_pricing_kind};
-use crate::state::market::{POOL_POSITIONS, QUOTE, RISK, SERIES};
+use crate::state::market::{POOL_POSITIONS, PRICES, QUOTE, RISK, SERIES};
 use crate::state::pool_risk::{Aggregate, PoolRisk, Refresh, Snapshot, POOL_RISK, POOL_RISK_VOLS};
 
 /// Which snapshot of an underlying a change is summed at.
@@ -85,6 +85,29 @@ pub fn empty_risk(params: &MarginParams) -> PoolRisk {
         moved: false,
         valid: true,
         refresh: None,
+        issued: 0,
+    }
+}
+
+/// The last spot of `symbol` whatever its age, and whether it is fresh under the strict rule.
+/// A snapshot taken at a price that is not is flagged `moved`: no new risk is checked against
+/// it, while settling and closing, which only move the sums, never wait on a feeder.
+fn last_spot(storage: &dyn Storage, now: u64, symbol: &str) -> ContractResult<(Fixed, bool)> {
+    match oracle::spot(storage, now, symbol, Freshness::Strict) {
+        Ok(spot) => Ok((spot, true)),
+        Err(ContractError::StalePrice { .. }) => Ok((to_fixed(PRICES.load(storage, symbol)?.price)?, false)),
+        Err(e) => Err(e),
+    }
+}
+
+/// The same for the vol of `(underlying, expiry)`.
+fn last_vol(storage: &dyn Storage, now: u64, underlying: &str, expiry: u64) -> ContractResult<(Fixed, bool)> {
+    match oracle::vol(storage, now, underlying, expiry, Freshness::Strict) {
+        Ok(vol) => Ok((vol, true)),
+        Err(ContractError::StaleVol { .. }) => {
+            Ok((oracle::vol(storage, now, underlying, expiry, Freshness::Lenient)?, false))
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -169,10 +192,23 @@ impl PoolBook {
         };
         if entry.risk.valid {
             self.sum_change(storage, now, i, At::Current, series, before, after)?;
-            let behind_refresh = self.risks[i].risk.refresh.as_ref().is_some_and(|r| r.cursor >= Some(series_id));
-            if behind_refresh {
-                self.sum_change(storage, now, i, At::Refresh, series, before, after)?;
-            }
+        }
+        // A refresh is on the current grid even while the current aggregate is not (it was
+        // started after the parameters changed), so it follows every change it has passed.
+        let behind_refresh = self.risks[i].risk.refresh.as_ref().is_some_and(|r| r.cursor >= Some(series_id));
+        if behind_refresh {
+            self.sum_change(storage, now, i, At::Refresh, series, before, after)?;
+        }
+        if self.risks[i].risk.positions == 0 {
+            // Nothing held: nothing to value. An aggregate left over from old parameters, or
+            // a refresh of positions that are gone, must not count (their marks would still
+            // move the NAV); the next change takes a new snapshot.
+            let (_, margin, _) = self.params(storage)?;
+            let risk = &mut self.risks[i].risk;
+            risk.aggregate = empty_risk(&margin).aggregate;
+            risk.valid = true;
+            risk.moved = false;
+            risk.refresh = None;
         }
         let p = self.positions.iter_mut().find(|e| e.value.0 == u && e.value.1 == series_id);
         if let Some(p) = p {
@@ -186,10 +222,15 @@ impl PoolBook {
     /// nothing to revalue, so it is fresh at once.
     fn rebase(&mut self, storage: &dyn Storage, now: u64, i: usize) -> ContractResult<()> {
         let (_, margin, _) = self.params(storage)?;
-        let spot = oracle::spot(storage, now, &self.risks[i].underlying, Freshness::Lenient)?;
+        let (spot, fresh) = last_spot(storage, now, &self.risks[i].underlying)?;
         let risk = &mut self.risks[i].risk;
-        let generation = risk.snapshot.generation.wrapping_add(1);
-        *risk = PoolRisk { snapshot: Snapshot { generation, time: now, spot: spot.to_raw() }, ..empty_risk(&margin) };
+        let generation = risk.issued.wrapping_add(1);
+        *risk = PoolRisk {
+            snapshot: Snapshot { generation, time: now, spot: spot.to_raw() },
+            moved: !fresh,
+            issued: generation,
+            ..empty_risk(&margin)
+        };
         self.risks[i].delta_before = 0;
         Ok(())
     }
@@ -275,7 +316,21 @@ impl PoolBook {
         if let Some((_, raw)) = self.vols[index].value.2.iter().find(|(g, _)| *g == generation) {
             return Ok(Fixed::from_raw(*raw));
         }
-        let vol = oracle::vol(storage, now, &u, expiry, mode)?;
+        let vol = match mode {
+            Freshness::Strict => oracle::vol(storage, now, &u, expiry, mode)?,
+            Freshness::Lenient => {
+                let (vol, fresh) = last_vol(storage, now, &u, expiry)?;
+                if !fresh {
+                    // Recorded at a vol the strict rule refuses: the snapshot cannot back new risk.
+                    let risk = &mut self.risks[i].risk;
+                    match risk.refresh.as_mut() {
+                        Some(r) if r.snapshot.generation == generation => r.moved = true,
+                        _ => risk.moved = true,
+                    }
+                }
+                vol
+            }
+        };
         let risk = &self.risks[i].risk;
         let in_use = [Some(risk.snapshot.generation), risk.refresh.as_ref().map(|r| r.snapshot.generation)];
         let entry = &mut self.vols[index];
@@ -295,17 +350,25 @@ impl PoolBook {
         underlying: &str,
         limit: usize,
     ) -> ContractResult<(usize, bool)> {
-        let (_, margin, _) = self.params(storage)?;
+        let (params, margin, _) = self.params(storage)?;
         let i = self.risk_index(storage, underlying)?;
+        // A refresh whose own snapshot went stale before anyone finished it starts over: it
+        // would finish stale.
+        let expired = self.risks[i]
+            .risk
+            .refresh
+            .as_ref()
+            .is_some_and(|r| r.moved || now.saturating_sub(r.snapshot.time) > params.pool_risk_max_age_seconds);
+        if expired {
+            self.risks[i].risk.refresh = None;
+        }
         if self.risks[i].risk.refresh.is_none() {
             let spot = oracle::spot(storage, now, underlying, Freshness::Strict)?;
             let risk = &mut self.risks[i].risk;
+            let generation = risk.issued.wrapping_add(1);
+            risk.issued = generation;
             risk.refresh = Some(Refresh {
-                snapshot: Snapshot {
-                    generation: risk.snapshot.generation.wrapping_add(1),
-                    time: now,
-                    spot: spot.to_raw(),
-                },
+                snapshot: Snapshot { generation, time: now, spot: spot.to_raw() },
                 cursor: None,
                 aggregate: Aggregate::empty(isthmus_margin::scenarios(&margin).len()),
                 moved: false,

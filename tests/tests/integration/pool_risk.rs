@@ -1,7 +1,7 @@
 //! The pool's risk kept per underlying at a snapshot (docs/pool-risk.md): new risk is refused
 //! while a snapshot is stale, closing never is, the paged refresh counts every trade made while
 //! it runs, the pool's limits hold at the snapshot, and a market of 1,024 live series trades.
-//! Invariant 7 (the aggregate equals a revaluation from scratch) is checked after every step by
+//! Invariant 8 (the aggregate equals a revaluation from scratch) is checked after every step by
 //! `check_all`.
 
 use cosmwasm_std::{coin, Decimal, Uint128};
@@ -112,16 +112,16 @@ fn a_vol_move_an_old_snapshot_or_a_passed_expiry_refuses_new_risk() {
     refresh(&mut suite, "ATOM", None);
     suite.trade("alice", &[(listed.call_10, 1)], i128::MAX).unwrap();
 
-    // An hour and a second later, at unchanged prices, the snapshot is too old.
-    suite.chains.advance_all(3_601);
+    // Half an hour and a second later, at unchanged prices, the snapshot is too old.
+    suite.chains.advance_all(1_801);
     raw_push(&mut suite, "ATOM", ten, &[(listed.expiry, Decimal::percent(66))]);
     let err = suite.trade("alice", &[(listed.call_10, 1)], i128::MAX).unwrap_err();
     assert_error(&err, stale("ATOM", "the snapshot is too old"));
     refresh(&mut suite, "ATOM", None);
     suite.trade("alice", &[(listed.call_10, 1)], i128::MAX).unwrap();
 
-    // A series expiring in 30 minutes: once its expiry passes, the snapshot valued it alive.
-    let soon = suite.now() + 1_800;
+    // A series expiring in 15 minutes: once its expiry passes, the snapshot valued it alive.
+    let soon = suite.now() + 900;
     let r = suite
         .admin_engine(&engine::ExecuteMsg::ListSeries(SeriesParams {
             underlying: "ATOM".into(),
@@ -136,7 +136,7 @@ fn a_vol_move_an_old_snapshot_or_a_passed_expiry_refuses_new_risk() {
     raw_push(&mut suite, "ATOM", ten, &[(soon, Decimal::percent(66))]);
     suite.trade("alice", &[(short_dated, 1)], i128::MAX).unwrap();
     assert_eq!(risk_of(&suite, "ATOM").next_expiry, Some(soon));
-    suite.chains.advance_all(1_800);
+    suite.chains.advance_all(900);
     raw_push(&mut suite, "ATOM", ten, &[(listed.expiry, Decimal::percent(66))]);
     let err = suite.trade("alice", &[(listed.call_10, 1)], i128::MAX).unwrap_err();
     assert_error(&err, stale("ATOM", "an expiry passed"));
@@ -159,9 +159,13 @@ fn new_risk_parameters_invalidate_the_pool_risk_until_a_refresh_rebuilds_it() {
     assert_eq!(risk_of(&suite, "ATOM").stale.as_deref(), Some(changed));
     let err = suite.trade("alice", &[(listed.call_10, 1)], i128::MAX).unwrap_err();
     assert_error(&err, stale("ATOM", changed));
-    // Closing and settling still work while it is invalid; the position count follows.
+    // Closing and settling still work while it is invalid; the position count follows, and a
+    // book left with nothing keeps no marks from the old grid (the NAV is the cash alone).
     suite.trade("alice", &[(listed.call_10, -10)], i128::MAX).unwrap();
-    assert_eq!(risk_of(&suite, "ATOM").positions, 0);
+    let risk = risk_of(&suite, "ATOM");
+    assert_eq!((risk.positions, risk.short_mark.i128(), risk.long_mark.i128()), (0, 0, 0));
+    let pool = suite.pool().unwrap();
+    assert_eq!(pool.nav, pool.liquid_cash);
     // With nothing held, the next trade takes a fresh snapshot on the new grid by itself.
     suite.trade("alice", &[(listed.call_10, 2)], i128::MAX).unwrap();
     let risk = risk_of(&suite, "ATOM");
@@ -181,7 +185,7 @@ fn a_paged_refresh_counts_the_trades_made_on_both_sides_of_its_cursor() {
     assert_eq!((risk.refreshing, risk.refresh_cursor), (true, Some(listed.call_10)));
     assert!(risk.stale.is_some(), "the current snapshot stays stale until the refresh finishes");
     // Closing trades on a series behind the cursor (call 10) and ahead of it (call 11):
-    // invariant 7 checks both snapshots after each.
+    // invariant 8 checks both snapshots after each.
     suite.trade("alice", &[(listed.call_10, -3)], i128::MAX).unwrap();
     suite.check_all().unwrap();
     suite.trade("alice", &[(listed.call_11, -2)], i128::MAX).unwrap();
@@ -200,8 +204,49 @@ fn a_paged_refresh_counts_the_trades_made_on_both_sides_of_its_cursor() {
     suite.check_all().unwrap();
 }
 
+#[test]
+fn a_refresh_after_new_risk_parameters_follows_the_closes_behind_its_cursor() {
+    let (mut suite, listed) = market_with_a_position();
+    suite.trade("alice", &[(listed.put_10, -4), (listed.call_11, 7)], i128::MAX).unwrap();
+    let admin = suite.target_admin.clone();
+    let wider = engine::RiskParams { short_floor: Decimal::percent(2), ..default_risk() };
+    suite.engine_execute(&admin, &engine::ExecuteMsg::SetRiskParams(wider)).unwrap();
+    assert_eq!(refresh(&mut suite, "ATOM", Some(1)), (1, false));
+    // The current aggregate is invalid, the refresh is not: a close behind its cursor must
+    // reach it (invariant 8 checks the refresh against a revaluation after each step).
+    suite.trade("alice", &[(listed.call_10, -6)], i128::MAX).unwrap();
+    suite.check_all().unwrap();
+    assert_eq!(refresh(&mut suite, "ATOM", Some(1)), (1, false));
+    suite.trade("alice", &[(listed.put_10, 4)], i128::MAX).unwrap();
+    suite.check_all().unwrap();
+    while !refresh(&mut suite, "ATOM", Some(1)).1 {}
+    let risk = risk_of(&suite, "ATOM");
+    assert_eq!((risk.positions, risk.stale, risk.refreshing), (2, None, false));
+    suite.trade("alice", &[(listed.call_10, 1)], i128::MAX).unwrap();
+    suite.check_all().unwrap();
+}
+
+#[test]
+fn a_refresh_left_unfinished_until_it_is_stale_starts_over() {
+    let (mut suite, listed) = market_with_a_position();
+    suite.trade("alice", &[(listed.call_11, 7)], i128::MAX).unwrap();
+    raw_push(&mut suite, "ATOM", Decimal::percent(1_050), &[(listed.expiry, Decimal::percent(60))]);
+    assert_eq!(refresh(&mut suite, "ATOM", Some(1)), (1, false));
+    let started = risk_of(&suite, "ATOM").refresh_cursor;
+    assert_eq!(started, Some(listed.call_10));
+    // A move beyond the drift from the refresh's own snapshot: finishing it would be stale.
+    raw_push(&mut suite, "ATOM", Decimal::percent(1_100), &[(listed.expiry, Decimal::percent(60))]);
+    assert_eq!(refresh(&mut suite, "ATOM", Some(1)), (1, false));
+    assert_eq!(risk_of(&suite, "ATOM").refresh_cursor, Some(listed.call_10), "restarted from the first position");
+    while !refresh(&mut suite, "ATOM", Some(1)).1 {}
+    let risk = risk_of(&suite, "ATOM");
+    assert_eq!(risk.stale, None);
+    assert_spot(&risk, 11.0);
+    suite.check_all().unwrap();
+}
+
 /// The pool's limits at its snapshot, from the kept totals (equal to a revaluation from
-/// scratch by invariant 7): `(IM met, |net delta| in units)`.
+/// scratch by invariant 8): `(IM met, |net delta| in units)`.
 fn pool_limits(suite: &Suite) -> (bool, f64) {
     let risk = risk_of(suite, "ATOM");
     let totals = BookTotals {

@@ -99,6 +99,9 @@ pub fn validate_risk(params: &RiskParams) -> ContractResult<()> {
     if params.pool_risk_max_age_seconds == 0 || params.pool_risk_max_age_seconds > 7 * 86_400 {
         return Err(invalid("pool_risk_max_age_seconds", "1 second to 7 days"));
     }
+    if params.lp_notice_seconds != 0 && params.lp_notice_seconds <= params.pool_risk_max_age_seconds {
+        return Err(invalid("lp_notice_seconds", "0 or longer than pool_risk_max_age_seconds"));
+    }
     if params.pool_risk_max_spot_move > Decimal::percent(50) || params.pool_risk_max_vol_move > Decimal::one() {
         return Err(invalid("pool_risk drift", "spot move at most 50%, vol move at most 1"));
     }

@@ -176,7 +176,7 @@ mod from_storage {
             lp_notice_seconds: 0,
             tail_moves: vec![],
             tail_weight: Decimal::zero(),
-            pool_risk_max_age_seconds: 3600,
+            pool_risk_max_age_seconds: 1800,
             pool_risk_max_spot_move: Decimal::percent(2),
             pool_risk_max_vol_move: Decimal::percent(5),
         }

@@ -79,8 +79,11 @@ pub struct PoolRisk {
     /// updated until a refresh rebuilds it.
     pub valid: bool,
     pub refresh: Option<Refresh>,
+    /// The highest generation ever issued on this underlying: a new snapshot never reuses the
+    /// number (and so the recorded vols) of one that was dropped.
+    pub issued: u32,
 }
-codec_struct!(PoolRisk { snapshot, aggregate, positions, moved, valid, refresh });
+codec_struct!(PoolRisk { snapshot, aggregate, positions, moved, valid, refresh, issued });
 
 /// Underlying -> its pool risk. Created when the first series of the underlying is listed.
 pub const POOL_RISK: Table<&str, PoolRisk> = Table::new("pool_risk");

@@ -116,7 +116,9 @@ pub struct RiskParams {
     #[serde(default = "default_tail_weight")]
     pub tail_weight: Decimal,
     /// The pool's risk is kept per underlying at a snapshot of the market (docs/pool-risk.md);
-    /// new risk is refused while a snapshot is older than this. Default: one hour.
+    /// new risk is refused while a snapshot is older than this. Default: 30 minutes. A
+    /// non-zero `lp_notice_seconds` must be longer, so that an LP request and its completion
+    /// are never priced off the same snapshot.
     #[serde(default = "default_pool_risk_max_age_seconds")]
     pub pool_risk_max_age_seconds: u64,
     /// ...or while the spot has moved by more than this fraction since it. Default: 2%.
@@ -141,7 +143,7 @@ fn default_tail_weight() -> Decimal {
 }
 
 fn default_pool_risk_max_age_seconds() -> u64 {
-    3600
+    1800
 }
 
 fn default_pool_risk_max_spot_move() -> Decimal {

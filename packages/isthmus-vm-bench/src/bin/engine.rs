@@ -472,7 +472,6 @@ fn measure(vm: &(Arc<Vm>, Checksum), market: &Market, order: &[usize], legs: usi
         chain.must(&who, json!({"trade": {"legs": legs, "max_cost": "1000000000000"}}), 0);
         pool.extend_from_slice(picked);
     }
-    let pool_before = pool.len();
     chain.must("trader", json!({"deposit_cash": {}}), 100_000_000_000); // 100k USDC
     let picked = &order[..legs];
     let trade_legs: Vec<Value> =
@@ -505,12 +504,9 @@ fn measure(vm: &(Arc<Vm>, Checksum), market: &Market, order: &[usize], legs: usi
             op: "trade".into(),
             legs,
             pool_series: pool.len(),
-            // one mark per leg, the account's and the pool's margin, and (net-delta check) a
-            // price and delta of every pool series before and after the trade
-            bs_evals: legs
-                + bs_per_margin(account_nodes)
-                + bs_per_margin(nodes(market, &pool))
-                + if chain.pool_delta_check { pool_before + pool.len() } else { 0 },
+            // one mark per leg, the account's margin, and per leg its grid and delta at the
+            // pool risk's snapshot (docs/pool-risk.md): the pool's book is not revalued
+            bs_evals: legs + bs_per_margin(account_nodes) + legs * (scenarios() + 1),
             cost: trade,
         },
         Row {
@@ -551,13 +547,25 @@ fn main() {
     // Spread: 7- and 30-day expiries, strikes 6..13, out-of-the-money kind only (puts below
     // spot, calls at and above): 16 pricing nodes, the most Black-Scholes work 16 legs can ask.
     let spread16 = otm_market("spread", &[7, 30]);
-    // Full: 32 series (MAX_LIVE_SERIES), 4 expiries x 8 strikes, OTM kind: 32 nodes.
-    let full32 = otm_market("full (32 series)", &[7, 14, 30, 60]);
+    // Full: 1,024 live series (MAX_LIVE_SERIES): 8 expiries x 64 strikes x call and put.
+    let full = Market {
+        name: "full (1,024 series)",
+        series: [7, 14, 21, 30, 45, 60, 90, 120]
+            .iter()
+            .flat_map(|&d| {
+                (6..70).flat_map(move |k| [Kind::Call, Kind::Put].map(|kind| SeriesDef { strike: k, expiry_days: d, kind }))
+            })
+            .collect(),
+    };
     // Leg order: interleaved across strikes and kinds so that 4 legs already mix calls and
     // puts, longs and shorts, near and far strikes.
     let chain_order: Vec<usize> = vec![8, 7, 4, 11, 10, 5, 2, 13, 12, 3, 0, 15, 14, 1, 6, 9];
     let spread_order: Vec<usize> = vec![4, 3, 12, 11, 5, 2, 13, 10, 6, 1, 14, 9, 7, 0, 15, 8];
-    let full_prior: [&[usize]; 2] = [&(0..16).collect::<Vec<_>>(), &(16..32).collect::<Vec<_>>()];
+    // Sixteen holders of 16 series each leave the pool with 256 positions spread over the book
+    // (every fourth series, from the 17th on: the trader's legs are the first 16).
+    let full_holdings: Vec<Vec<usize>> =
+        (0..16).map(|h| (0..16).map(|i| 16 + 4 * (16 * h + i)).collect()).collect();
+    let full_prior: Vec<&[usize]> = full_holdings.iter().map(Vec::as_slice).collect();
 
     println!("{path}: {} bytes", wasm.len());
     println!("scenario grid: {} spot moves x {VOL_SHOCKS} vol shocks = {} scenarios", SPOT_MOVES.len(), scenarios());
@@ -568,9 +576,9 @@ fn main() {
     for legs in [1, 4, 16] {
         rows.extend(measure(&vm, &spread16, &spread_order, legs, &[]));
     }
-    // Steady state at the series limit: the pool already holds all 32 series.
+    // At the series limit, with the pool holding 256 positions.
     for legs in [1, 16] {
-        rows.extend(measure(&vm, &full32, &spread_order, legs, &full_prior));
+        rows.extend(measure(&vm, &full, &spread_order, legs, &full_prior));
     }
     let _ = std::fs::remove_dir_all(&cache_dir);
 
@@ -606,8 +614,7 @@ fn main() {
          ({INSTANCE_COST_PINNED} if the code is pinned)."
     );
     println!("BS evals: inferred from the code, not counted: nodes x {} per margin evaluation (nodes = distinct strike/expiry; \
-         a call and a put there share one); a trade adds 1 mark per leg and, with the net-delta check, a price and delta per \
-         pool series before and after.", scenarios());
+         a call and a put there share one); a trade adds 1 mark per leg and, for the pool's risk at its snapshot, one grid and one delta per leg.", scenarios());
     for r in rows.iter().filter(|r| r.legs == 16 && r.market != "chain") {
         println!();
         println!("storage SDK gas by namespace: {} market, {}, 16 legs (count x avg = total)", r.market, r.op);
