@@ -10,7 +10,7 @@ use isthmus_pricing::Rounding;
 use crate::error::ContractResult;
 use crate::oracle::to_fixed;
 use crate::pool_book::PoolBook;
-use crate::state::market::{Account, LIVE_SERIES_COUNT, POOL, QUOTE, SERIES, SERIES_HOLDERS};
+use crate::state::market::{Account, Series, LIVE_SERIES_COUNT, POOL, QUOTE, SERIES, SERIES_HOLDERS};
 use crate::valuation::{intrinsic, quote_amount, settlement_price};
 
 /// One position that can be settled now.
@@ -97,18 +97,25 @@ pub fn write_settled(storage: &mut dyn Storage, account_id: &str, settled: &[Set
         let mut pool = POOL.load(storage)?;
         pool.cash = pool.cash.checked_sub(Int128::new(s.payoff))?;
         POOL.save(storage, &pool)?;
-        let mut series = SERIES.load(storage, s.series_id)?;
-        let size = Uint128::from(s.quantity.unsigned_abs());
-        if s.quantity > 0 {
-            series.open_long = series.open_long.checked_sub(size)?;
-        } else {
-            series.open_short = series.open_short.checked_sub(size)?;
-        }
-        SERIES.save(storage, s.series_id, &series)?;
+        close_open_interest(storage, s.series_id, s.quantity)?;
         SERIES_HOLDERS.remove(storage, (s.series_id, account_id));
         retire_if_done(storage, s.series_id)?;
     }
     Ok(())
+}
+
+/// Take `quantity` contracts (signed as the trader held them) out of the series' open interest:
+/// a settled or liquidated position. Returns the series as saved.
+pub fn close_open_interest(storage: &mut dyn Storage, series_id: u64, quantity: i64) -> ContractResult<Series> {
+    let mut series = SERIES.load(storage, series_id)?;
+    let size = Uint128::from(quantity.unsigned_abs());
+    if quantity > 0 {
+        series.open_long = series.open_long.checked_sub(size)?;
+    } else {
+        series.open_short = series.open_short.checked_sub(size)?;
+    }
+    SERIES.save(storage, series_id, &series)?;
+    Ok(series)
 }
 
 /// A settled series with nothing open stops counting as live. Returns whether it retired now.

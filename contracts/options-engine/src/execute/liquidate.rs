@@ -111,14 +111,7 @@ fn record_close(
     account_id: &str,
     close: &Close,
 ) -> ContractResult<()> {
-    let mut series = SERIES.load(storage, close.series_id)?;
-    let size = Uint128::from(close.closed.unsigned_abs());
-    if close.closed > 0 {
-        series.open_long = series.open_long.checked_sub(size)?;
-    } else {
-        series.open_short = series.open_short.checked_sub(size)?;
-    }
-    SERIES.save(storage, close.series_id, &series)?;
+    let series = crate::settlement::close_open_interest(storage, close.series_id, close.closed)?;
     pool.move_position(storage, now, close.series_id, &series.params, close.closed)?;
     if !close.account_after.positions.iter().any(|(id, _)| *id == close.series_id) {
         SERIES_HOLDERS.remove(storage, (close.series_id, account_id));

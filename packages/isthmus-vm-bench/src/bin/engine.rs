@@ -562,9 +562,9 @@ fn main() {
     let chain_order: Vec<usize> = vec![8, 7, 4, 11, 10, 5, 2, 13, 12, 3, 0, 15, 14, 1, 6, 9];
     let spread_order: Vec<usize> = vec![4, 3, 12, 11, 5, 2, 13, 10, 6, 1, 14, 9, 7, 0, 15, 8];
     // Sixteen holders of 16 series each leave the pool with 256 positions spread over the book
-    // (every fourth series, from the 17th on: the trader's legs are the first 16).
+    // (every third series, from the 17th on: the trader's legs are the first 16).
     let full_holdings: Vec<Vec<usize>> =
-        (0..16).map(|h| (0..16).map(|i| 16 + 4 * (16 * h + i)).collect()).collect();
+        (0..16).map(|h| (0..16).map(|i| 16 + 3 * (16 * h + i)).collect()).collect();
     let full_prior: Vec<&[usize]> = full_holdings.iter().map(Vec::as_slice).collect();
 
     println!("{path}: {} bytes", wasm.len());
