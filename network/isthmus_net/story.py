@@ -276,6 +276,17 @@ class Story:
         self.say("6. crash: ATOM falls from 10 to 5; the keeper liquidates alice")
         self.push_prices("5", "1", expiry)
         expect(T.smart(self.engine, {"margin": {"account": w["alice"]}})["liquidatable"], "alice not liquidatable after the crash")
+        risk = T.smart(self.lens, {"pool_risk": {"underlying": "ATOM"}})
+        # The pool holds the other side of alice's options: the crash moved its ATOM snapshot
+        # beyond the drift limit, and new risk waits for a keeper's refresh (docs/pool-risk.md).
+        expect(risk["stale"] is not None, f"the crash leaves the pool's ATOM snapshot stale: {risk}")
+        refresh = self.exec(T, "keeper", self.engine, {"refresh_pool_risk": {"underlying": "ATOM"}})
+        eq(refresh.attr("wasm", "finished", self.engine), "true", "the refresh finished in one call")
+        fresh = T.smart(self.lens, {"pool_risk": {"underlying": "ATOM"}})
+        expect(fresh["stale"] is None, f"the pool's ATOM risk is still stale: {fresh['stale']}")
+        eq(fresh["generation"], risk["generation"] + 1, "the snapshot's generation")
+        self.say(f"  the keeper refreshed the pool's ATOM risk (generation {fresh['generation']}, "
+                 f"{fresh['positions']} positions revalued, gas {refresh.gas_used})")
         ins0 = int(T.smart(self.controller, {"funds": {}})["insurance"])
         res = self.exec(T, "keeper", self.engine, {"liquidate": {"account": w["alice"]}})
         pen = int(res.attr("wasm", "penalties", self.engine))
@@ -292,15 +303,6 @@ class Story:
         expect(debt > 0, "alice is in debt after the crash")
         self.say(f"  liquidated: penalties {units(pen)} USDC (keeper {units(reward)}, insurance {units(insurance)}); "
                  f"alice owes {units(debt)} USDC")
-        risk = T.smart(self.lens, {"pool_risk": {"underlying": "ATOM"}})
-        expect(risk["stale"] is not None, "the crash leaves the pool's ATOM snapshot stale")
-        res = self.exec(T, "keeper", self.engine, {"refresh_pool_risk": {"underlying": "ATOM"}})
-        eq(res.attr("wasm", "finished", self.engine), "true", "the refresh finished in one call")
-        fresh = T.smart(self.lens, {"pool_risk": {"underlying": "ATOM"}})
-        expect(fresh["stale"] is None, f"the pool's ATOM risk is still stale: {fresh['stale']}")
-        eq(fresh["generation"], risk["generation"] + 1, "the snapshot's generation")
-        self.say(f"  the keeper refreshed the pool's ATOM risk (generation {fresh['generation']}, "
-                 f"{fresh['positions']} positions revalued, gas {res.gas_used})")
 
         self.say("7. keeper seizes alice's OSMO on B for 50 USDC, paid to the keeper on B")
         k_osmo0, k_usdc0 = SB.balance(w["keeper"], "uosmo"), T.balance(w["keeper"], self.quote)
