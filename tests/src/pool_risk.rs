@@ -10,7 +10,7 @@ use anyhow::{ensure, Context, Result};
 use cosmwasm_std::{Order, StdResult, Storage};
 use isthmus_margin::{series_prices, BookTotals, Leg, SECONDS_PER_YEAR};
 use isthmus_pricing::{price_and_delta, BsInputs, Fixed};
-use options_engine::state::market::{POOL_POSITIONS, QUOTE, RISK, SERIES};
+use options_engine::state::market::{OPEN_INTEREST, QUOTE, RISK, SERIES};
 use options_engine::state::pool_risk::{Aggregate, Snapshot, POOL_RISK, POOL_RISK_VOLS};
 
 use crate::suite::Suite;
@@ -87,14 +87,17 @@ impl Suite {
         let all: Vec<(String, options_engine::state::pool_risk::PoolRisk)> =
             POOL_RISK.range(storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
         for (underlying, kept) in all {
-            let positions: Vec<(u64, i64)> = POOL_POSITIONS
+            // The pool's positions are the other side of the open interest (`short - long`).
+            let open: Vec<(u64, options_engine::state::market::OpenInterest)> = OPEN_INTEREST
                 .prefix(&underlying)
                 .range(storage, None, None, Order::Ascending)
                 .collect::<StdResult<_>>()?;
-            ensure!(
-                positions.iter().all(|(_, q)| *q != 0),
-                "invariant 8: a zero pool position is stored on {underlying}"
-            );
+            ensure!(open.iter().all(|(_, o)| !o.is_empty()), "invariant 8: empty open interest stored on {underlying}");
+            let positions: Vec<(u64, i64)> = open
+                .iter()
+                .map(|(id, o)| (*id, o.short.u128() as i64 - o.long.u128() as i64))
+                .filter(|(_, q)| *q != 0)
+                .collect();
             ensure!(
                 kept.positions as usize == positions.len(),
                 "invariant 8 on {underlying}: {} positions counted, {} held",

@@ -18,7 +18,7 @@ use isthmus_protocol::engine::{RiskParams, SeriesParams};
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::{self, invalid, to_fixed, Freshness};
 use crate::risk::{margin_err, margin_params, to_pricing_kind};
-use crate::state::market::{POOL_POSITIONS, PRICES, QUOTE, RISK, SERIES};
+use crate::state::market::{OpenInterest, OPEN_INTEREST, PRICES, QUOTE, RISK, SERIES};
 use crate::state::pool_risk::{Aggregate, PoolRisk, Refresh, Snapshot, POOL_RISK, POOL_RISK_VOLS};
 
 /// Which snapshot of an underlying a change is summed at.
@@ -47,7 +47,7 @@ type SnapshotVols = (String, u64, Vec<(u32, i128)>);
 pub struct PoolBook {
     risks: Vec<RiskEntry>,
     all_loaded: bool,
-    positions: Vec<Entry<(String, u64, i64)>>,
+    open_interest: Vec<Entry<(String, u64, OpenInterest)>>,
     vols: Vec<Entry<SnapshotVols>>,
     params: Option<(RiskParams, MarginParams, Fixed)>,
 }
@@ -113,7 +113,7 @@ fn last_vol(storage: &dyn Storage, now: u64, underlying: &str, expiry: u64) -> C
 
 impl PoolBook {
     pub fn new() -> Self {
-        PoolBook { risks: vec![], all_loaded: false, positions: vec![], vols: vec![], params: None }
+        PoolBook { risks: vec![], all_loaded: false, open_interest: vec![], vols: vec![], params: None }
     }
 
     fn params(&mut self, storage: &dyn Storage) -> ContractResult<(RiskParams, MarginParams, Fixed)> {
@@ -151,32 +151,80 @@ impl PoolBook {
         Ok(())
     }
 
-    /// The pool's position in `series_id` (on `underlying`), with this call's changes.
-    pub fn position(&mut self, storage: &dyn Storage, underlying: &str, series_id: u64) -> ContractResult<i64> {
-        if let Some(e) = self.positions.iter().find(|e| e.value.0 == underlying && e.value.1 == series_id) {
-            return Ok(e.value.2);
-        }
-        let q = POOL_POSITIONS.may_load(storage, (underlying, series_id))?.unwrap_or(0);
-        self.positions.push(Entry { value: (underlying.to_string(), series_id, q), dirty: false });
-        Ok(q)
+    /// The open interest of `series_id` (on `underlying`), with this call's changes.
+    pub fn open_interest(
+        &mut self,
+        storage: &dyn Storage,
+        underlying: &str,
+        series_id: u64,
+    ) -> ContractResult<OpenInterest> {
+        Ok(self.open_interest_entry(storage, underlying, series_id)?.value.2.clone())
     }
 
-    /// Move the pool's position in `series_id` by `delta` and its risk with it; returns the new
-    /// position. Reads only the snapshot's stored data (and, the first time an expiry is
-    /// counted in a snapshot, that expiry's vol), so settling and closing never wait on a feeder.
-    pub fn move_position(
+    fn open_interest_entry(
+        &mut self,
+        storage: &dyn Storage,
+        underlying: &str,
+        series_id: u64,
+    ) -> ContractResult<&mut Entry<(String, u64, OpenInterest)>> {
+        let index = match self.open_interest.iter().position(|e| e.value.0 == underlying && e.value.1 == series_id) {
+            Some(index) => index,
+            None => {
+                let open = OPEN_INTEREST.may_load(storage, (underlying, series_id))?.unwrap_or_default();
+                self.open_interest.push(Entry { value: (underlying.to_string(), series_id, open), dirty: false });
+                self.open_interest.len() - 1
+            }
+        };
+        Ok(&mut self.open_interest[index])
+    }
+
+    /// A trader's position in `series_id` goes from `before` to `after` (a trade, a settlement
+    /// or a liquidation): its open interest moves with it, and so do the pool's position (the
+    /// other side) and the pool's risk. Returns the open interest before and after. Reads only
+    /// the snapshot's stored data (and, the first time an expiry is counted in a snapshot, that
+    /// expiry's vol), so settling and closing never wait on a feeder.
+    pub fn trade(
         &mut self,
         storage: &dyn Storage,
         now: u64,
         series_id: u64,
         series: &SeriesParams,
-        delta: i64,
-    ) -> ContractResult<i64> {
+        before: i64,
+        after: i64,
+    ) -> ContractResult<(OpenInterest, OpenInterest)> {
+        let entry = self.open_interest_entry(storage, &series.underlying, series_id)?;
+        let open_before = entry.value.2.clone();
+        let moved = |open: cosmwasm_std::Uint128, after: u128, before: u128| {
+            open.u128()
+                .checked_add(after)
+                .and_then(|v| v.checked_sub(before))
+                .map(cosmwasm_std::Uint128::new)
+                .ok_or_else(|| invalid("open interest", "overflow"))
+        };
+        let open_after = OpenInterest {
+            long: moved(open_before.long, long_part(after), long_part(before))?,
+            short: moved(open_before.short, short_part(after), short_part(before))?,
+        };
+        entry.value.2 = open_after.clone();
+        entry.dirty = true;
+        let pool = |open: &OpenInterest| open.pool_position().ok_or_else(|| invalid("pool position", "overflow"));
+        self.move_risk(storage, now, series_id, series, pool(&open_before)?, pool(&open_after)?)?;
+        Ok((open_before, open_after))
+    }
+
+    /// The pool's position in `series_id` went from `before` to `after`: its risk follows.
+    fn move_risk(
+        &mut self,
+        storage: &dyn Storage,
+        now: u64,
+        series_id: u64,
+        series: &SeriesParams,
+        before: i64,
+        after: i64,
+    ) -> ContractResult<()> {
         let u = series.underlying.as_str();
-        let before = self.position(storage, u, series_id)?;
-        let after = before.checked_add(delta).ok_or_else(|| invalid("pool position", "overflow"))?;
-        if delta == 0 {
-            return Ok(after);
+        if before == after {
+            return Ok(());
         }
         let i = self.risk_index(storage, u)?;
         if self.risks[i].risk.positions == 0 {
@@ -210,12 +258,7 @@ impl PoolBook {
             risk.moved = false;
             risk.refresh = None;
         }
-        let p = self.positions.iter_mut().find(|e| e.value.0 == u && e.value.1 == series_id);
-        if let Some(p) = p {
-            p.value.2 = after;
-            p.dirty = true;
-        }
-        Ok(after)
+        Ok(())
     }
 
     /// An underlying the pool holds nothing on takes a snapshot of today's spot: there is
@@ -377,12 +420,20 @@ impl PoolBook {
         self.risks[i].dirty = true;
         let refresh = self.risks[i].risk.refresh.clone().ok_or_else(|| invalid("refresh", "missing"))?;
         let start = refresh.cursor.map(cw_storage_plus::Bound::exclusive);
-        let page: Vec<(u64, i64)> = POOL_POSITIONS
+        let page: Vec<(u64, OpenInterest)> = OPEN_INTEREST
             .prefix(underlying)
             .range(storage, start, None, Order::Ascending)
             .take(limit)
             .collect::<StdResult<_>>()?;
-        for (series_id, quantity) in &page {
+        for (series_id, open) in &page {
+            let quantity = &open.pool_position().ok_or_else(|| invalid("pool position", "overflow"))?;
+            if *quantity == 0 {
+                // Traders hold both sides: nothing of the pool's to value; the cursor moves on.
+                if let Some(r) = self.risks[i].risk.refresh.as_mut() {
+                    r.cursor = Some(*series_id);
+                }
+                continue;
+            }
             let series = SERIES.load(storage, *series_id)?.params;
             let (totals, delta) = self.series_at(storage, now, i, &refresh.snapshot, &series, Freshness::Strict)?;
             let Some(r) = self.risks[i].risk.refresh.as_mut() else { break };
@@ -453,12 +504,12 @@ impl PoolBook {
 
     /// Write every changed position, risk and snapshot vol.
     pub fn flush(&self, storage: &mut dyn Storage) -> ContractResult<()> {
-        for e in self.positions.iter().filter(|e| e.dirty) {
-            let (u, id, q) = &e.value;
-            if *q == 0 {
-                POOL_POSITIONS.remove(storage, (u, *id));
+        for e in self.open_interest.iter().filter(|e| e.dirty) {
+            let (u, id, open) = &e.value;
+            if open.is_empty() {
+                OPEN_INTEREST.remove(storage, (u, *id));
             } else {
-                POOL_POSITIONS.save(storage, (u, *id), q)?;
+                OPEN_INTEREST.save(storage, (u, *id), open)?;
             }
         }
         for e in self.risks.iter().filter(|e| e.dirty) {
@@ -469,6 +520,14 @@ impl PoolBook {
         }
         Ok(())
     }
+}
+
+fn long_part(q: i64) -> u128 {
+    u128::from(q.max(0).unsigned_abs())
+}
+
+fn short_part(q: i64) -> u128 {
+    u128::from(q.min(0).unsigned_abs())
 }
 
 /// Replace `before` contracts of one series by `after` in `aggregate`.

@@ -4,13 +4,13 @@
 //! negative infinity), so a long receives at most and a short pays at least its exact value.
 //! Cash is only moved between the account and the pool, so it is conserved exactly.
 
-use cosmwasm_std::{Int128, Storage, Uint128};
+use cosmwasm_std::{Int128, Storage};
 use isthmus_pricing::Rounding;
 
 use crate::error::ContractResult;
 use crate::oracle::to_fixed;
 use crate::pool_book::PoolBook;
-use crate::state::market::{Account, Series, LIVE_SERIES_COUNT, POOL, QUOTE, SERIES, SERIES_HOLDERS};
+use crate::state::market::{Account, OpenInterest, LIVE_SERIES_COUNT, POOL, QUOTE, SERIES, SERIES_HOLDERS};
 use crate::valuation::{intrinsic, quote_amount, settlement_price};
 
 /// One position that can be settled now.
@@ -69,10 +69,10 @@ pub fn settle_into(
     let settled = payoffs(storage, account)?;
     apply_to_account(account, &settled)?;
     for s in &settled {
-        // The pool held the other side: its position moves back by the settled quantity.
-        pool.move_position(storage, now, s.series_id, &SERIES.load(storage, s.series_id)?.params, s.quantity)?;
+        // The position closes: its open interest and the pool's other side go with it.
+        pool.trade(storage, now, s.series_id, &SERIES.load(storage, s.series_id)?.params, s.quantity, 0)?;
     }
-    write_settled(storage, account_id, &settled)?;
+    write_settled(storage, account_id, &settled, pool)?;
     Ok(settled)
 }
 
@@ -89,40 +89,32 @@ pub fn settle_account(
     Ok(settled)
 }
 
-/// What settling `settled` writes besides the pool's positions: the pool's cash pays or
-/// receives each payoff, open interest closes, the holder index forgets the account, and a
-/// series with nothing open retires.
-pub fn write_settled(storage: &mut dyn Storage, account_id: &str, settled: &[Settled]) -> ContractResult<()> {
+/// What settling `settled` writes besides the position book (`pool`, which already holds the
+/// closed positions): the pool's cash pays or receives each payoff, the holder index forgets
+/// the account, and a series with nothing open retires.
+pub fn write_settled(
+    storage: &mut dyn Storage,
+    account_id: &str,
+    settled: &[Settled],
+    book: &mut PoolBook,
+) -> ContractResult<()> {
     for s in settled {
         let mut pool = POOL.load(storage)?;
         pool.cash = pool.cash.checked_sub(Int128::new(s.payoff))?;
         POOL.save(storage, &pool)?;
-        close_open_interest(storage, s.series_id, s.quantity)?;
         SERIES_HOLDERS.remove(storage, (s.series_id, account_id));
-        retire_if_done(storage, s.series_id)?;
+        let underlying = SERIES.load(storage, s.series_id)?.params.underlying;
+        let open = book.open_interest(storage, &underlying, s.series_id)?;
+        retire_if_done(storage, s.series_id, &open)?;
     }
     Ok(())
 }
 
-/// Take `quantity` contracts (signed as the trader held them) out of the series' open interest:
-/// a settled or liquidated position. Returns the series as saved.
-pub fn close_open_interest(storage: &mut dyn Storage, series_id: u64, quantity: i64) -> ContractResult<Series> {
+/// A settled series with nothing open (`open`, as the position book has it now) stops counting
+/// as live. Returns whether it retired now.
+pub fn retire_if_done(storage: &mut dyn Storage, series_id: u64, open: &OpenInterest) -> ContractResult<bool> {
     let mut series = SERIES.load(storage, series_id)?;
-    let size = Uint128::from(quantity.unsigned_abs());
-    if quantity > 0 {
-        series.open_long = series.open_long.checked_sub(size)?;
-    } else {
-        series.open_short = series.open_short.checked_sub(size)?;
-    }
-    SERIES.save(storage, series_id, &series)?;
-    Ok(series)
-}
-
-/// A settled series with nothing open stops counting as live. Returns whether it retired now.
-pub fn retire_if_done(storage: &mut dyn Storage, series_id: u64) -> ContractResult<bool> {
-    let mut series = SERIES.load(storage, series_id)?;
-    let open = !series.open_long.is_zero() || !series.open_short.is_zero();
-    if series.retired || open || settlement_price(storage, &series.params)?.is_none() {
+    if series.retired || !open.is_empty() || settlement_price(storage, &series.params)?.is_none() {
         return Ok(false);
     }
     series.retired = true;

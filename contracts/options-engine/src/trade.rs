@@ -1,7 +1,7 @@
 //! Trade planning: everything a trade changes, computed from storage without writing, so
 //! that `SimulateTrade` and `Trade` share one computation and the simulation is exact.
 
-use cosmwasm_std::{Int128, Storage, Uint128};
+use cosmwasm_std::{Int128, Storage};
 use isthmus_margin::MarginBreakdown;
 use isthmus_pricing::Rounding;
 use isthmus_protocol::engine::TradeLeg;
@@ -11,8 +11,9 @@ use crate::oracle::{to_fixed, Freshness};
 use crate::pool_book::PoolBook;
 use crate::risk::account_margin;
 use crate::settlement::{apply_to_account, payoffs, Settled};
-use crate::state::market::{Account, Series, MAX_ACCOUNT_POSITIONS, MAX_LEGS, QUOTE, RISK, SERIES};
+use crate::state::market::{Account, OpenInterest, MAX_ACCOUNT_POSITIONS, MAX_LEGS, QUOTE, RISK, SERIES};
 use crate::valuation::{mark, quote_amount};
+use isthmus_protocol::engine::SeriesParams;
 
 /// The effect of one leg on its series.
 pub struct LegPlan {
@@ -21,8 +22,8 @@ pub struct LegPlan {
     /// Paid by the account for this leg before fees (negative: received), base units.
     pub premium: i128,
     pub fee: i128,
-    pub series_after: Series,
-    pub pool_position_after: i64,
+    pub params: SeriesParams,
+    pub open_interest_after: OpenInterest,
 }
 
 pub struct TradePlan {
@@ -45,14 +46,6 @@ impl TradePlan {
     }
 }
 
-fn long_part(q: i64) -> u128 {
-    u128::from(q.max(0).unsigned_abs())
-}
-
-fn short_part(q: i64) -> u128 {
-    u128::from(q.min(0).unsigned_abs())
-}
-
 /// Validate and price `legs` for `account`; nothing is written.
 pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg]) -> ContractResult<TradePlan> {
     if legs.is_empty() || legs.len() > MAX_LEGS {
@@ -67,7 +60,7 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
 
     let mut pool = PoolBook::new();
     for s in &settled {
-        pool.move_position(storage, now, s.series_id, &SERIES.load(storage, s.series_id)?.params, s.quantity)?;
+        pool.trade(storage, now, s.series_id, &SERIES.load(storage, s.series_id)?.params, s.quantity, 0)?;
     }
     let mut plan = TradePlan {
         settled,
@@ -86,14 +79,14 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
         if plan.legs.iter().any(|l| l.series_id == leg.series_id) {
             return Err(ContractError::DuplicateLeg { series_id: leg.series_id });
         }
-        let mut series = SERIES
+        let series = SERIES
             .may_load(storage, leg.series_id)?
             .ok_or(ContractError::UnknownSeries { series_id: leg.series_id })?;
         if now >= series.params.expiry {
             return Err(ContractError::SeriesExpired { series_id: leg.series_id, expiry: series.params.expiry });
         }
-        let positions = &mut plan.account_after.positions;
-        let current = positions.iter().find(|(id, _)| *id == leg.series_id).map(|(_, q)| *q).unwrap_or(0);
+        let current =
+            plan.account_after.positions.iter().find(|(id, _)| *id == leg.series_id).map(|(_, q)| *q).unwrap_or(0);
         let new = current.checked_add(leg.quantity).ok_or_else(|| crate::oracle::invalid("quantity", "overflow"))?;
         // A leg reduces risk only if it shrinks an existing position without flipping it.
         let reduces = current != 0
@@ -109,38 +102,20 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
         let fee =
             quote_amount(fee_per_contract, i128::from(leg.quantity.unsigned_abs()), quote.decimals, Rounding::Ceil)?;
 
-        // Open interest: the long and short parts held by traders.
+        // Open interest (the long and short parts held by traders) and the pool's side move in
+        // the position book; a part that grows may not pass the series' cap.
+        let (open_before, open_after) = plan.pool.trade(storage, now, leg.series_id, &series.params, current, new)?;
         let cap = series.params.open_interest_cap;
-        let moved = |open: u128, after: u128, before: u128| {
-            open.checked_add(after)
-                .and_then(|v| v.checked_sub(before))
-                .ok_or_else(|| crate::oracle::invalid("open interest", "overflow"))
-        };
-        let open_long = moved(series.open_long.u128(), long_part(new), long_part(current))?;
-        let open_short = moved(series.open_short.u128(), short_part(new), short_part(current))?;
-        for (open, before) in [(open_long, series.open_long.u128()), (open_short, series.open_short.u128())] {
-            if open > before && open > cap.u128() {
-                return Err(ContractError::OpenInterestCap {
-                    series_id: leg.series_id,
-                    requested: Uint128::new(open),
-                    cap,
-                });
+        for (open, before) in [(open_after.long, open_before.long), (open_after.short, open_before.short)] {
+            if open > before && open > cap {
+                return Err(ContractError::OpenInterestCap { series_id: leg.series_id, requested: open, cap });
             }
         }
-        series.open_long = Uint128::new(open_long);
-        series.open_short = Uint128::new(open_short);
-
+        let positions = &mut plan.account_after.positions;
         positions.retain(|(id, _)| *id != leg.series_id);
         if new != 0 {
             positions.push((leg.series_id, new));
         }
-        let pool_position_after = plan.pool.move_position(
-            storage,
-            now,
-            leg.series_id,
-            &series.params,
-            leg.quantity.checked_neg().ok_or_else(|| crate::oracle::invalid("quantity", "overflow"))?,
-        )?;
         plan.premium =
             plan.premium.checked_add(premium).ok_or_else(|| crate::oracle::invalid("premium", "overflow"))?;
         plan.fees = plan.fees.checked_add(fee).ok_or_else(|| crate::oracle::invalid("fee", "overflow"))?;
@@ -149,8 +124,8 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
             quantity: leg.quantity,
             premium,
             fee,
-            series_after: series,
-            pool_position_after,
+            params: series.params,
+            open_interest_after: open_after,
         });
     }
     plan.pool.load_all(storage)?;

@@ -103,7 +103,7 @@ fn partial_quantity(quantity: i64, deficit: i128, surplus: i128) -> i64 {
     }
 }
 
-/// Write one close: open interest and the holders index; the pool's side in `pool`.
+/// Write one close: the holders index; open interest and the pool's side in `pool`.
 fn record_close(
     storage: &mut dyn cosmwasm_std::Storage,
     now: u64,
@@ -111,8 +111,10 @@ fn record_close(
     account_id: &str,
     close: &Close,
 ) -> ContractResult<()> {
-    let series = crate::settlement::close_open_interest(storage, close.series_id, close.closed)?;
-    pool.move_position(storage, now, close.series_id, &series.params, close.closed)?;
+    let params = SERIES.load(storage, close.series_id)?.params;
+    let left = close.account_after.positions.iter().find(|(id, _)| *id == close.series_id).map_or(0, |(_, q)| *q);
+    let held = left.checked_add(close.closed).ok_or_else(|| oracle::invalid("quantity", "overflow"))?;
+    pool.trade(storage, now, close.series_id, &params, held, left)?;
     if !close.account_after.positions.iter().any(|(id, _)| *id == close.series_id) {
         SERIES_HOLDERS.remove(storage, (close.series_id, account_id));
     }

@@ -1,6 +1,6 @@
 //! Listing series, and the risk manager's trading, margin and collateral parameters.
 
-use cosmwasm_std::{Decimal, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{Decimal, DepsMut, Env, MessageInfo, Response};
 use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::engine::{RiskParams, SeriesParams};
 
@@ -50,11 +50,7 @@ pub fn list_series(deps: DepsMut, env: Env, info: MessageInfo, params: SeriesPar
         UNSETTLED_EXPIRIES.save(deps.storage, key, &())?;
     }
     SERIES_BY_UNDERLYING.save(deps.storage, (&params.underlying, params.expiry, series_id), &())?;
-    SERIES.save(
-        deps.storage,
-        series_id,
-        &Series { params: params.clone(), open_long: Uint128::zero(), open_short: Uint128::zero(), retired: false },
-    )?;
+    SERIES.save(deps.storage, series_id, &Series { params: params.clone(), retired: false })?;
     Ok(Response::new()
         .add_attribute("action", "list_series")
         .add_attribute("series_id", series_id.to_string())

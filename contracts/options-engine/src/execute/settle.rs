@@ -39,7 +39,11 @@ pub fn settle_series(mut deps: DepsMut, env: Env, series_id: u64, limit: Option<
     for holder in &holders {
         positions += settle_one(&mut deps, env.block.time.seconds(), holder)?;
     }
-    let retired = retire_if_done(deps.storage, series_id)?;
+    // Each holder's book was written: storage holds the open interest now.
+    let open = crate::state::market::OPEN_INTEREST
+        .may_load(deps.storage, (&series.params.underlying, series_id))?
+        .unwrap_or_default();
+    let retired = retire_if_done(deps.storage, series_id, &open)?;
     Ok(Response::new()
         .add_attribute("action", "settle_series")
         .add_attribute("series_id", series_id.to_string())

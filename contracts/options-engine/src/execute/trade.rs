@@ -6,7 +6,7 @@ use isthmus_protocol::engine::TradeLeg;
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::Freshness;
 use crate::settlement;
-use crate::state::market::{ACCOUNTS, POOL, SERIES, SERIES_HOLDERS, SYMBOLS};
+use crate::state::market::{ACCOUNTS, POOL, SERIES_HOLDERS, SYMBOLS};
 use crate::state::CONFIG;
 use crate::trade::{margins_after, plan, TradePlan};
 
@@ -27,7 +27,7 @@ pub fn trade(
 
     // Everything checked: write. Lazy settlement first, then the trade; the pool's side of
     // both is in `plan.pool`, written last.
-    settlement::write_settled(deps.storage, &account_id, &plan.settled)?;
+    settlement::write_settled(deps.storage, &account_id, &plan.settled, &mut plan.pool)?;
     let settled = &plan.settled;
     let mut pool = POOL.may_load(deps.storage)?.unwrap_or_default();
     pool.cash = pool.cash.checked_add(Int128::new(cost))?;
@@ -40,7 +40,6 @@ pub fn trade(
         .add_attribute("total_cost", cost.to_string())
         .add_attribute("settled_positions", settled.len().to_string());
     for leg in &plan.legs {
-        SERIES.save(deps.storage, leg.series_id, &leg.series_after)?;
         // The holder index changes only when holding starts or stops (a write costs 2,000 gas
         // plus 30 a byte, and the key carries the account's address).
         let held = account.positions.iter().any(|(id, _)| *id == leg.series_id);
@@ -117,7 +116,7 @@ pub fn check_trade(
 fn check_pool_exposure(storage: &dyn cosmwasm_std::Storage, plan: &TradePlan) -> ContractResult<()> {
     let mut underlyings: Vec<&str> = vec![];
     for leg in &plan.legs {
-        let u = leg.series_after.params.underlying.as_str();
+        let u = leg.params.underlying.as_str();
         if !underlyings.contains(&u) {
             underlyings.push(u);
         }

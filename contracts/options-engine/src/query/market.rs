@@ -46,18 +46,21 @@ pub fn settlement_price(deps: Deps, underlying: String, expiry: u64) -> StdResul
     Ok(SettlementPriceResponse { underlying, expiry, price })
 }
 
-fn series_response(env: &Env, series_id: u64, s: Series) -> SeriesResponse {
-    SeriesResponse {
+fn series_response(deps: Deps, env: &Env, series_id: u64, s: Series) -> StdResult<SeriesResponse> {
+    let open = crate::state::market::OPEN_INTEREST
+        .may_load(deps.storage, (&s.params.underlying, series_id))?
+        .unwrap_or_default();
+    Ok(SeriesResponse {
         series_id,
         expired: env.block.time.seconds() >= s.params.expiry,
         params: s.params,
-        open_long: s.open_long,
-        open_short: s.open_short,
-    }
+        open_long: open.long,
+        open_short: open.short,
+    })
 }
 
 pub fn series(deps: Deps, env: &Env, series_id: u64) -> StdResult<SeriesResponse> {
-    Ok(series_response(env, series_id, SERIES.load(deps.storage, series_id)?))
+    series_response(deps, env, series_id, SERIES.load(deps.storage, series_id)?)
 }
 
 pub fn series_list(
@@ -90,7 +93,7 @@ pub fn series_list(
     };
     let series = ids
         .into_iter()
-        .map(|id| SERIES.load(deps.storage, id).map(|s| series_response(env, id, s)))
+        .map(|id| SERIES.load(deps.storage, id).and_then(|s| series_response(deps, env, id, s)))
         .collect::<StdResult<_>>()?;
     Ok(SeriesListResponse { series })
 }

@@ -7,7 +7,7 @@ use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::engine::{OptionKind, SeriesParams};
 use isthmus_store::encode;
 
-use super::market::{Account, Pool, PricePoint, Series};
+use super::market::{Account, OpenInterest, Pool, PricePoint, Series};
 use super::{Config, RemotePosition, Reservation};
 use crate::remote_book::SourceAssetTotals;
 
@@ -38,11 +38,11 @@ fn stored_layouts_are_pinned() {
             contract_size: Decimal::new(Uint128::new(7)),
             open_interest_cap: Uint128::new(8),
         },
-        open_long: Uint128::new(9),
-        open_short: Uint128::new(10),
         retired: false,
     };
-    assert_eq!(hex(encode(&series)), "01410506010708090a00");
+    assert_eq!(hex(encode(&series)), "0141050601070800");
+    let open = OpenInterest { long: Uint128::new(9), short: Uint128::new(10) };
+    assert_eq!(hex(encode(&open)), "090a");
     let account = Account { cash: Int128::new(-1), positions: vec![(2, 3), (4, -5)] };
     assert_eq!(hex(encode(&account)), "010202060409");
     let pool = Pool { cash: Int128::new(1), total_shares: Uint128::new(2) };

@@ -61,13 +61,32 @@ pub const COLLATERAL_RISK: Table<(&str, &str), CollateralRisk> = Table::new("col
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
     pub params: SeriesParams,
-    /// Contracts held long by traders (the pool is short as many) and short by traders.
-    pub open_long: Uint128,
-    pub open_short: Uint128,
     /// Expired, settled and nothing open: no longer counts as live.
     pub retired: bool,
 }
-codec_struct!(Series { params, open_long, open_short, retired });
+codec_struct!(Series { params, retired });
+
+/// Contracts of one series held long and short by traders. The pool is every trader's
+/// counterparty, so its position is `short - long`: this one row is both the open interest and
+/// the pool's position, and a leg writes it once (`pool_book::PoolBook::trade`).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct OpenInterest {
+    pub long: Uint128,
+    pub short: Uint128,
+}
+codec_struct!(OpenInterest { long, short });
+
+impl OpenInterest {
+    pub fn is_empty(&self) -> bool {
+        self.long.is_zero() && self.short.is_zero()
+    }
+
+    /// The pool's position: the negation of the traders' net.
+    pub fn pool_position(&self) -> Option<i64> {
+        let (long, short) = (i128::try_from(self.long.u128()).ok()?, i128::try_from(self.short.u128()).ok()?);
+        i64::try_from(short.checked_sub(long)?).ok()
+    }
+}
 
 pub const SERIES: Table<u64, Series> = Table::new("series");
 /// `(underlying, expiry, series_id)` index for listing.
@@ -104,9 +123,9 @@ pub struct Pool {
 codec_struct!(Pool { cash, total_shares });
 
 pub const POOL: Cell<Pool> = Cell::new("pool");
-/// `(underlying, series)` -> the pool's net position (always the negation of the traders' net).
-/// Written only by `pool_book::PoolBook::flush`.
-pub const POOL_POSITIONS: Table<(&str, u64), i64> = Table::new("pool_positions");
+/// `(underlying, series)` -> its open interest, and so the pool's position; absent when
+/// nothing is open. Written only by `pool_book::PoolBook::flush`.
+pub const OPEN_INTEREST: Table<(&str, u64), OpenInterest> = Table::new("open_interest");
 pub const LP_SHARES: Table<&Addr, Uint128> = Table::new("lp_shares");
 /// LP deposits and redemptions waiting for their notice (docs/solvency.md).
 pub const POOL_REQUESTS: Table<u64, isthmus_protocol::engine::PoolRequest> = Table::new("pool_requests");
