@@ -39,6 +39,16 @@ pub fn receivable(storage: &dyn Storage) -> ContractResult<Uint128> {
 }
 
 /// Save `account`, moving the pool's receivable by the change of its debt.
+/// Give `account_id` its number in the holder index (once, with its first position).
+pub fn number_account(storage: &mut dyn Storage, account_id: &str) -> ContractResult<u64> {
+    use crate::state::market::{ACCOUNT_ADDRESSES, NEXT_ACCOUNT_NUMBER};
+    let number = NEXT_ACCOUNT_NUMBER.may_load(storage)?.unwrap_or(1);
+    let next = number.checked_add(1).ok_or_else(|| crate::oracle::invalid("account number", "exhausted"))?;
+    NEXT_ACCOUNT_NUMBER.save(storage, &next)?;
+    ACCOUNT_ADDRESSES.save(storage, number, &account_id.to_string())?;
+    Ok(number)
+}
+
 pub fn save_account(storage: &mut dyn Storage, account_id: &str, account: &Account) -> ContractResult<()> {
     let before = ACCOUNTS.may_load(storage, account_id)?.map(|a| debt_of(a.cash)).unwrap_or_default();
     let after = debt_of(account.cash);

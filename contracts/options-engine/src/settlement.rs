@@ -62,7 +62,6 @@ pub fn apply_to_account(account: &mut Account, settled: &[Settled]) -> ContractR
 pub fn settle_into(
     storage: &mut dyn Storage,
     now: u64,
-    account_id: &str,
     account: &mut Account,
     pool: &mut PoolBook,
 ) -> ContractResult<Vec<Settled>> {
@@ -72,19 +71,14 @@ pub fn settle_into(
         // The position closes: its open interest and the pool's other side go with it.
         pool.trade(storage, now, s.series_id, &SERIES.load(storage, s.series_id)?.params, s.quantity, 0)?;
     }
-    write_settled(storage, account_id, &settled, pool)?;
+    write_settled(storage, account.number, &settled, pool)?;
     Ok(settled)
 }
 
 /// [`settle_into`] with a pool book of its own, written at once.
-pub fn settle_account(
-    storage: &mut dyn Storage,
-    now: u64,
-    account_id: &str,
-    account: &mut Account,
-) -> ContractResult<Vec<Settled>> {
+pub fn settle_account(storage: &mut dyn Storage, now: u64, account: &mut Account) -> ContractResult<Vec<Settled>> {
     let mut pool = PoolBook::new();
-    let settled = settle_into(storage, now, account_id, account, &mut pool)?;
+    let settled = settle_into(storage, now, account, &mut pool)?;
     pool.flush(storage)?;
     Ok(settled)
 }
@@ -94,7 +88,7 @@ pub fn settle_account(
 /// the account, and a series with nothing open retires.
 pub fn write_settled(
     storage: &mut dyn Storage,
-    account_id: &str,
+    holder: u64,
     settled: &[Settled],
     book: &mut PoolBook,
 ) -> ContractResult<()> {
@@ -102,7 +96,7 @@ pub fn write_settled(
         let mut pool = POOL.load(storage)?;
         pool.cash = pool.cash.checked_sub(Int128::new(s.payoff))?;
         POOL.save(storage, &pool)?;
-        SERIES_HOLDERS.remove(storage, (s.series_id, account_id));
+        SERIES_HOLDERS.remove(storage, (s.series_id, holder));
         let underlying = SERIES.load(storage, s.series_id)?.params.underlying;
         let open = book.open_interest(storage, &underlying, s.series_id)?;
         retire_if_done(storage, s.series_id, &open)?;

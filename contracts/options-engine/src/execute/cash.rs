@@ -34,7 +34,7 @@ pub fn withdraw_cash(deps: DepsMut, env: Env, info: MessageInfo, amount: Uint128
     let now = env.block.time.seconds();
     let account_id = info.sender.to_string();
     let mut account = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
-    let settled = settlement::settle_account(deps.storage, now, &account_id, &mut account)?;
+    let settled = settlement::settle_account(deps.storage, now, &mut account)?;
     let requested = Int128::try_from(amount)?;
     if account.cash < requested {
         return Err(ContractError::InsufficientCash { requested: amount, cash: account.cash });

@@ -108,7 +108,6 @@ fn record_close(
     storage: &mut dyn cosmwasm_std::Storage,
     now: u64,
     pool: &mut PoolBook,
-    account_id: &str,
     close: &Close,
 ) -> ContractResult<()> {
     let params = SERIES.load(storage, close.series_id)?.params;
@@ -116,7 +115,7 @@ fn record_close(
     let held = left.checked_add(close.closed).ok_or_else(|| oracle::invalid("quantity", "overflow"))?;
     pool.trade(storage, now, close.series_id, &params, held, left)?;
     if !close.account_after.positions.iter().any(|(id, _)| *id == close.series_id) {
-        SERIES_HOLDERS.remove(storage, (close.series_id, account_id));
+        SERIES_HOLDERS.remove(storage, (close.series_id, close.account_after.number));
     }
     Ok(())
 }
@@ -128,7 +127,7 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
     let stored = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
     let mut account = stored.clone();
     let mut pool_book = PoolBook::new();
-    settle_into(deps.storage, now, &account_id, &mut account, &mut pool_book)?;
+    settle_into(deps.storage, now, &mut account, &mut pool_book)?;
     let before = account_margin_for_liquidation(deps.storage, now, &account_id, &account)?;
     if !before.is_liquidatable() {
         return Err(ContractError::NotLiquidatable {
@@ -171,7 +170,7 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
             }
         }
         let (close, after) = chosen;
-        record_close(deps.storage, now, &mut pool_book, &account_id, &close)?;
+        record_close(deps.storage, now, &mut pool_book, &close)?;
         pool.cash = pool.cash.checked_add(Int128::new(close.premium))?;
         penalties = penalties.checked_add(close.penalty).ok_or_else(|| oracle::invalid("penalty", "overflow"))?;
         response = response.add_attribute(
@@ -272,7 +271,7 @@ pub fn repay_debt(deps: DepsMut, env: Env, info: MessageInfo, account_id: String
     let account_id = ContractError::validate_address(deps.api, &account_id)?;
     // Settle what is due first: the debt is the debt after settlement.
     let mut account = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
-    settle_account(deps.storage, env.block.time.seconds(), &account_id, &mut account)?;
+    settle_account(deps.storage, env.block.time.seconds(), &mut account)?;
     let debt = crate::ledger::debt_of(account.cash);
     let from_controller = CONFIG.load(deps.storage)?.controller.as_ref() == Some(&info.sender);
     if from_controller {

@@ -4,14 +4,14 @@ use cosmwasm_std::{DepsMut, Env, Order, Response, StdResult};
 
 use crate::error::{ContractError, ContractResult};
 use crate::settlement::{retire_if_done, settle_account};
-use crate::state::market::{ACCOUNTS, SERIES, SERIES_HOLDERS};
+use crate::state::market::{ACCOUNTS, ACCOUNT_ADDRESSES, SERIES, SERIES_HOLDERS};
 use crate::valuation::settlement_price;
 
 pub const MAX_CRANK: u32 = 30;
 
 fn settle_one(deps: &mut DepsMut, now: u64, account_id: &str) -> ContractResult<usize> {
     let Some(mut account) = ACCOUNTS.may_load(deps.storage, account_id)? else { return Ok(0) };
-    let settled = settle_account(deps.storage, now, account_id, &mut account)?;
+    let settled = settle_account(deps.storage, now, &mut account)?;
     crate::ledger::save_account(deps.storage, account_id, &account)?;
     Ok(settled.len())
 }
@@ -30,11 +30,13 @@ pub fn settle_series(mut deps: DepsMut, env: Env, series_id: u64, limit: Option<
         return Err(crate::oracle::invalid("series", "no settlement price yet"));
     }
     let limit = limit.unwrap_or(MAX_CRANK).min(MAX_CRANK) as usize;
-    let holders: Vec<String> = SERIES_HOLDERS
+    let numbers: Vec<u64> = SERIES_HOLDERS
         .prefix(series_id)
         .keys(deps.storage, None, None, Order::Ascending)
         .take(limit)
         .collect::<StdResult<_>>()?;
+    let holders: Vec<String> =
+        numbers.into_iter().map(|n| ACCOUNT_ADDRESSES.load(deps.storage, n)).collect::<StdResult<_>>()?;
     let mut positions = 0;
     for holder in &holders {
         positions += settle_one(&mut deps, env.block.time.seconds(), holder)?;

@@ -27,8 +27,12 @@ pub fn trade(
 
     // Everything checked: write. Lazy settlement first, then the trade; the pool's side of
     // both is in `plan.pool`, written last.
-    settlement::write_settled(deps.storage, &account_id, &plan.settled, &mut plan.pool)?;
+    settlement::write_settled(deps.storage, account.number, &plan.settled, &mut plan.pool)?;
     let settled = &plan.settled;
+    if plan.account_after.number == 0 && !plan.account_after.positions.is_empty() {
+        plan.account_after.number = crate::ledger::number_account(deps.storage, &account_id)?;
+    }
+    let holder = plan.account_after.number;
     let mut pool = POOL.may_load(deps.storage)?.unwrap_or_default();
     pool.cash = pool.cash.checked_add(Int128::new(cost))?;
     POOL.save(deps.storage, &pool)?;
@@ -40,13 +44,12 @@ pub fn trade(
         .add_attribute("total_cost", cost.to_string())
         .add_attribute("settled_positions", settled.len().to_string());
     for leg in &plan.legs {
-        // The holder index changes only when holding starts or stops (a write costs 2,000 gas
-        // plus 30 a byte, and the key carries the account's address).
+        // The holder index changes only when holding starts or stops.
         let held = account.positions.iter().any(|(id, _)| *id == leg.series_id);
         let holds = plan.account_after.positions.iter().any(|(id, _)| *id == leg.series_id);
         match (held, holds) {
-            (false, true) => SERIES_HOLDERS.save(deps.storage, (leg.series_id, &account_id), &())?,
-            (true, false) => SERIES_HOLDERS.remove(deps.storage, (leg.series_id, &account_id)),
+            (false, true) => SERIES_HOLDERS.save(deps.storage, (leg.series_id, holder), &())?,
+            (true, false) => SERIES_HOLDERS.remove(deps.storage, (leg.series_id, holder)),
             _ => {}
         }
         response = response.add_attribute(

@@ -108,12 +108,19 @@ pub struct Account {
     pub cash: Int128,
     /// Series with a non-zero position (at most [`MAX_ACCOUNT_POSITIONS`]).
     pub positions: Vec<(u64, i64)>,
+    /// The account's number in the holder index (0: none yet; given with its first position).
+    pub number: u64,
 }
-codec_struct!(Account { cash, positions });
+codec_struct!(Account { cash, positions, number });
 
 pub const ACCOUNTS: Table<&str, Account> = Table::new("accounts");
-/// `(series, account)` -> () for the settlement crank.
-pub const SERIES_HOLDERS: Table<(u64, &str), ()> = Table::new("series_holders");
+/// `(series, account number)` -> () for the settlement crank. Written whenever a holding starts
+/// or stops, so its key is kept short: an account number, not the address (2,000 gas plus 30
+/// per byte of key and value for every write).
+pub const SERIES_HOLDERS: Table<(u64, u64), ()> = Table::new("holders");
+/// Account number -> address, for the settlement crank.
+pub const ACCOUNT_ADDRESSES: Table<u64, String> = Table::new("account_addresses");
+pub const NEXT_ACCOUNT_NUMBER: Cell<u64> = Cell::new("next_account_number");
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Pool {
@@ -125,7 +132,7 @@ codec_struct!(Pool { cash, total_shares });
 pub const POOL: Cell<Pool> = Cell::new("pool");
 /// `(underlying, series)` -> its open interest, and so the pool's position; absent when
 /// nothing is open. Written only by `pool_book::PoolBook::flush`.
-pub const OPEN_INTEREST: Table<(&str, u64), OpenInterest> = Table::new("open_interest");
+pub const OPEN_INTEREST: Table<(&str, u64), OpenInterest> = Table::new("oi");
 pub const LP_SHARES: Table<&Addr, Uint128> = Table::new("lp_shares");
 /// LP deposits and redemptions waiting for their notice (docs/solvency.md).
 pub const POOL_REQUESTS: Table<u64, isthmus_protocol::engine::PoolRequest> = Table::new("pool_requests");
