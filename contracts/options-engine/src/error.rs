@@ -12,6 +12,11 @@ pub enum ContractError {
     #[error(transparent)]
     Overflow(#[from] OverflowError),
 
+    /// An integer step on amounts or quantities overflowed: the input is too large for the
+    /// engine's integer money, not malformed.
+    #[error("integer overflow in {what}")]
+    ArithmeticOverflow { what: String },
+
     #[error(transparent)]
     Handshake(#[from] HandshakeError),
 
@@ -22,7 +27,7 @@ pub enum ContractError {
     Conversion(#[from] cosmwasm_std::ConversionOverflowError),
 
     #[error("unauthorized: {action} needs the {role} role")]
-    Unauthorized { action: String, role: String },
+    Unauthorized { action: String, role: Role },
 
     #[error("{address} is not a valid address on this chain")]
     InvalidAddress { address: String },
@@ -216,7 +221,39 @@ impl ContractError {
             .map_err(|_| ContractError::InvalidAddress { address: address.to_string() })
     }
 
-    pub fn unauthorized(action: &str, role: &str) -> Self {
-        ContractError::Unauthorized { action: action.to_string(), role: role.to_string() }
+    pub fn overflow(what: &str) -> Self {
+        ContractError::ArithmeticOverflow { what: what.to_string() }
+    }
+
+    pub fn unauthorized(action: &str, role: Role) -> Self {
+        ContractError::Unauthorized { action: action.to_string(), role }
+    }
+}
+
+/// Who may take an action the engine refuses to a sender (docs/protocol.md §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Owner,
+    RiskManager,
+    /// The guardian may pause; only the owner may unpause.
+    GuardianOrOwner,
+    PriceFeeder,
+    VolFeeder,
+    Controller,
+    /// The LP who made a pool request.
+    RequestingLp,
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Role::Owner => "owner",
+            Role::RiskManager => "risk manager",
+            Role::GuardianOrOwner => "guardian or owner",
+            Role::PriceFeeder => "price feeder",
+            Role::VolFeeder => "vol feeder",
+            Role::Controller => "controller",
+            Role::RequestingLp => "requesting LP",
+        })
     }
 }

@@ -34,7 +34,7 @@ pub fn check_withdrawal(
     } else {
         position.usable()
     };
-    let account = crate::settlement::settled_view(storage, &position.account)?;
+    let account = crate::settlement::settled_view(storage, now, &position.account)?;
     let key = remote_key(&position.source_id, &position.owner, &position.asset);
     let margin = account_margin_with(
         storage,

@@ -27,7 +27,7 @@ pub fn nav_entry(storage: &dyn Storage, now: u64, mode: Freshness) -> ContractRe
     let (marks, positions) = positions_value(storage, now, mode)?;
     book.checked_add(marks)
         .and_then(|v| v.checked_add(positions))
-        .ok_or_else(|| crate::oracle::invalid("nav", "overflow"))
+        .ok_or_else(|| crate::error::ContractError::overflow("nav"))
 }
 
 /// The NAV at which shares are redeemed: liquid cash (receivables count nothing until they
@@ -36,7 +36,7 @@ pub fn nav_entry(storage: &dyn Storage, now: u64, mode: Freshness) -> ContractRe
 pub fn nav_exit(storage: &dyn Storage, now: u64, mode: Freshness) -> ContractResult<i128> {
     crate::ledger::liquid_cash(storage)?
         .checked_add(positions_value(storage, now, mode)?.0)
-        .ok_or_else(|| crate::oracle::invalid("nav", "overflow"))
+        .ok_or_else(|| crate::error::ContractError::overflow("nav"))
 }
 
 /// What redeeming `shares` pays now: `floor(shares x exit NAV / total shares)`, zero when the

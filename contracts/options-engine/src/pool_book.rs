@@ -199,7 +199,7 @@ impl PoolBook {
                 .checked_add(after)
                 .and_then(|v| v.checked_sub(before))
                 .map(cosmwasm_std::Uint128::new)
-                .ok_or_else(|| invalid("open interest", "overflow"))
+                .ok_or_else(|| crate::error::ContractError::overflow("open interest"))
         };
         let open_after = OpenInterest {
             long: moved(open_before.long, long_part(after), long_part(before))?,
@@ -207,7 +207,9 @@ impl PoolBook {
         };
         entry.value.2 = open_after.clone();
         entry.dirty = true;
-        let pool = |open: &OpenInterest| open.pool_position().ok_or_else(|| invalid("pool position", "overflow"));
+        let pool = |open: &OpenInterest| {
+            open.pool_position().ok_or_else(|| crate::error::ContractError::overflow("pool position"))
+        };
         self.move_risk(storage, now, series_id, series, pool(&open_before)?, pool(&open_after)?)?;
         Ok((open_before, open_after))
     }
@@ -234,7 +236,9 @@ impl PoolBook {
         entry.dirty = true;
         let count = &mut entry.risk.positions;
         *count = match (before == 0, after == 0) {
-            (true, false) => count.checked_add(1).ok_or_else(|| invalid("pool positions", "overflow"))?,
+            (true, false) => {
+                count.checked_add(1).ok_or_else(|| crate::error::ContractError::overflow("pool positions"))?
+            }
             (false, true) => count.saturating_sub(1),
             _ => *count,
         };
@@ -426,7 +430,8 @@ impl PoolBook {
             .take(limit)
             .collect::<StdResult<_>>()?;
         for (series_id, open) in &page {
-            let quantity = &open.pool_position().ok_or_else(|| invalid("pool position", "overflow"))?;
+            let quantity =
+                &open.pool_position().ok_or_else(|| crate::error::ContractError::overflow("pool position"))?;
             if *quantity == 0 {
                 // Traders hold both sides: nothing of the pool's to value; the cursor moves on.
                 if let Some(r) = self.risks[i].risk.refresh.as_mut() {
@@ -496,7 +501,7 @@ impl PoolBook {
             value = value
                 .checked_add(a.short_mark)
                 .and_then(|v| v.checked_add(a.long_mark))
-                .ok_or_else(|| invalid("pool marks", "overflow"))?;
+                .ok_or_else(|| crate::error::ContractError::overflow("pool marks"))?;
             count = count.saturating_add(i128::from(e.risk.positions));
         }
         Ok((value, count))
@@ -546,7 +551,9 @@ fn add_series(
         .and_then(|t| aggregate.totals().checked_add(&t))
         .map_err(margin_err)?;
     aggregate.set_totals(change);
-    let moved = i128::from(after).checked_sub(i128::from(before)).ok_or_else(|| invalid("quantity", "overflow"))?;
+    let moved = i128::from(after)
+        .checked_sub(i128::from(before))
+        .ok_or_else(|| crate::error::ContractError::overflow("quantity"))?;
     let delta_change = delta_per_contract.checked_mul(Fixed::from_int(moved)?)?;
     aggregate.delta = Fixed::from_raw(aggregate.delta).checked_add(delta_change)?.to_raw();
     if after != 0 && expiry > snapshot_time {

@@ -23,11 +23,16 @@ pub struct Settled {
 }
 
 /// The settleable positions of `account` and their payoffs (reads only).
-pub fn payoffs(storage: &dyn Storage, account: &Account) -> ContractResult<Vec<Settled>> {
+pub fn payoffs(storage: &dyn Storage, now: u64, account: &Account) -> ContractResult<Vec<Settled>> {
     let quote = QUOTE.load(storage)?;
     let mut out = vec![];
     for (series_id, quantity) in &account.positions {
         let series = SERIES.load(storage, *series_id)?;
+        // A settlement price is the first one published at or after the expiry, and nothing is
+        // published in the future: before the expiry there is none to read.
+        if now < series.params.expiry {
+            continue;
+        }
         let Some(price) = settlement_price(storage, &series.params)? else { continue };
         let per_contract = intrinsic(series.params.kind, to_fixed(series.params.strike)?, price)?
             .checked_mul(to_fixed(series.params.contract_size)?)?;
@@ -40,9 +45,9 @@ pub fn payoffs(storage: &dyn Storage, account: &Account) -> ContractResult<Vec<S
 /// The account as it stands once everything due is settled, without writing: every place
 /// that judges an account (margin, withdrawals, revocation, seizes, queries) judges this,
 /// so an expired position is valued at its fixed settlement price, never at today's spot.
-pub fn settled_view(storage: &dyn Storage, account_id: &str) -> ContractResult<Account> {
+pub fn settled_view(storage: &dyn Storage, now: u64, account_id: &str) -> ContractResult<Account> {
     let mut account = crate::state::market::ACCOUNTS.may_load(storage, account_id)?.unwrap_or_default();
-    let due = payoffs(storage, &account)?;
+    let due = payoffs(storage, now, &account)?;
     apply_to_account(&mut account, &due)?;
     Ok(account)
 }
@@ -65,7 +70,7 @@ pub fn settle_into(
     account: &mut Account,
     pool: &mut PoolBook,
 ) -> ContractResult<Vec<Settled>> {
-    let settled = payoffs(storage, account)?;
+    let settled = payoffs(storage, now, account)?;
     apply_to_account(account, &settled)?;
     for s in &settled {
         // The position closes: its open interest and the pool's other side go with it.

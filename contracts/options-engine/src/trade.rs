@@ -42,7 +42,7 @@ pub struct TradePlan {
 
 impl TradePlan {
     pub fn total_cost(&self) -> ContractResult<i128> {
-        self.premium.checked_add(self.fees).ok_or_else(|| crate::oracle::invalid("cost", "overflow"))
+        self.premium.checked_add(self.fees).ok_or_else(|| crate::error::ContractError::overflow("cost"))
     }
 }
 
@@ -54,7 +54,7 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
     let risk = RISK.load(storage)?;
     let quote = QUOTE.load(storage)?;
     let spread = to_fixed(risk.spread)?;
-    let settled = payoffs(storage, account)?;
+    let settled = payoffs(storage, now, account)?;
     let mut after = account.clone();
     apply_to_account(&mut after, &settled)?;
 
@@ -87,7 +87,7 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
         }
         let current =
             plan.account_after.positions.iter().find(|(id, _)| *id == leg.series_id).map(|(_, q)| *q).unwrap_or(0);
-        let new = current.checked_add(leg.quantity).ok_or_else(|| crate::oracle::invalid("quantity", "overflow"))?;
+        let new = current.checked_add(leg.quantity).ok_or_else(|| crate::error::ContractError::overflow("quantity"))?;
         // A leg reduces risk only if it shrinks an existing position without flipping it.
         let reduces = current != 0
             && (current > 0) != (leg.quantity > 0)
@@ -117,8 +117,8 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
             positions.push((leg.series_id, new));
         }
         plan.premium =
-            plan.premium.checked_add(premium).ok_or_else(|| crate::oracle::invalid("premium", "overflow"))?;
-        plan.fees = plan.fees.checked_add(fee).ok_or_else(|| crate::oracle::invalid("fee", "overflow"))?;
+            plan.premium.checked_add(premium).ok_or_else(|| crate::error::ContractError::overflow("premium"))?;
+        plan.fees = plan.fees.checked_add(fee).ok_or_else(|| crate::error::ContractError::overflow("fee"))?;
         plan.legs.push(LegPlan {
             series_id: leg.series_id,
             quantity: leg.quantity,
@@ -152,12 +152,12 @@ pub fn margins_after(
         .settled
         .iter()
         .try_fold(0i128, |sum, s| sum.checked_add(s.payoff))
-        .ok_or_else(|| crate::oracle::invalid("settlement", "overflow"))?;
+        .ok_or_else(|| crate::error::ContractError::overflow("settlement"))?;
     let book_delta =
-        plan.total_cost()?.checked_sub(settled).ok_or_else(|| crate::oracle::invalid("pool cash", "overflow"))?;
+        plan.total_cost()?.checked_sub(settled).ok_or_else(|| crate::error::ContractError::overflow("pool cash"))?;
     let liquid_after = crate::ledger::liquid_cash(storage)?
         .checked_add(crate::ledger::liquid_delta(book_delta, plan.cash_before, plan.account_after.cash)?)
-        .ok_or_else(|| crate::oracle::invalid("pool cash", "overflow"))?;
+        .ok_or_else(|| crate::error::ContractError::overflow("pool cash"))?;
     let pool = plan.pool.margin(storage, liquid_after)?;
     Ok((account, pool))
 }

@@ -68,7 +68,10 @@ fn a_rotated_out_controller_still_settles_the_reservations_it_created() {
     let stranger = suite.target_user("carol");
     assert_contract_error(
         suite.engine_execute(&stranger, &engine::ExecuteMsg::ReleaseReservation { reservation_id: id }),
-        EngineError::Unauthorized { action: "release_reservation".into(), role: "controller".into() },
+        EngineError::Unauthorized {
+            action: "release_reservation".into(),
+            role: options_engine::error::Role::Controller,
+        },
     );
     suite.settle_and_check().unwrap();
     suite.check_cash_conservation().unwrap();

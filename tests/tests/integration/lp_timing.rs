@@ -121,7 +121,7 @@ fn a_pending_request_can_be_cancelled_by_its_lp_only() {
     let r = suite.engine_as("carol", &engine::ExecuteMsg::PoolDeposit {}, &[coin(1_000 * USDC_1, USDC)]).unwrap();
     let id: u64 = attr(&r, "request_id").parse().unwrap();
     let err = suite.engine_as("bob", &engine::ExecuteMsg::CancelPoolRequest { request_id: id }, &[]).unwrap_err();
-    assert_error(&err, ContractError::unauthorized("cancel_pool_request", "requesting LP"));
+    assert_error(&err, ContractError::unauthorized("cancel_pool_request", options_engine::error::Role::RequestingLp));
     suite.engine_as("carol", &engine::ExecuteMsg::CancelPoolRequest { request_id: id }, &[]).unwrap();
     assert_eq!(usdc_of(&suite, "carol"), before);
     let lp_shares = shares_of(&suite, "lp");

@@ -85,7 +85,7 @@ fn a_value_cap_on_the_source_refuses_new_risk_beyond_it_and_leaves_maintenance_a
 
     // Only the risk manager caps a source; a bad cap is refused. Nothing changes.
     let err = set_cap(&mut suite, "alice", Decimal::one(), Some(CAP)).unwrap_err();
-    assert_error(&err, ContractError::unauthorized("set_source_cap", "risk manager"));
+    assert_error(&err, ContractError::unauthorized("set_source_cap", options_engine::error::Role::RiskManager));
     for share in [Decimal::zero(), Decimal::percent(150)] {
         let err = set_cap(&mut suite, "admin", share, Some(CAP)).unwrap_err();
         assert_error(&err, ContractError::InvalidMaxShare { max_share: share });

@@ -2,7 +2,7 @@
 
 use cosmwasm_std::{DepsMut, MessageInfo, Response};
 
-use crate::error::{ContractError, ContractResult};
+use crate::error::{ContractError, ContractResult, Role};
 use crate::state::CONFIG;
 
 pub struct ConfigUpdate {
@@ -16,7 +16,7 @@ pub struct ConfigUpdate {
 pub fn update_config(deps: DepsMut, info: MessageInfo, update: ConfigUpdate) -> ContractResult<Response> {
     let mut config = CONFIG.load(deps.storage)?;
     if info.sender != config.owner {
-        return Err(ContractError::unauthorized("update_config", "owner"));
+        return Err(ContractError::unauthorized("update_config", Role::Owner));
     }
     if let Some(owner) = update.owner {
         config.owner = deps.api.addr_validate(&owner)?;
@@ -44,7 +44,7 @@ pub fn set_paused(deps: DepsMut, info: MessageInfo, paused: bool) -> ContractRes
     let mut config = CONFIG.load(deps.storage)?;
     let allowed = info.sender == config.owner || (paused && info.sender == config.guardian);
     if !allowed {
-        let role = if paused { "guardian or owner" } else { "owner" };
+        let role = if paused { Role::GuardianOrOwner } else { Role::Owner };
         return Err(ContractError::unauthorized("set_paused", role));
     }
     config.paused = paused;

@@ -13,7 +13,7 @@ use cosmwasm_std::{
 use isthmus_pricing::{Fixed, Rounding};
 use isthmus_protocol::engine::{ClosedPosition, LiquidationRecord};
 
-use crate::error::{ContractError, ContractResult};
+use crate::error::{ContractError, ContractResult, Role};
 use crate::oracle::{self, to_fixed, Freshness};
 use crate::pool_book::PoolBook;
 use crate::risk::account_margin_for_liquidation;
@@ -67,11 +67,11 @@ fn close_in_memory(
         quote_decimals,
         Rounding::Ceil,
     )?;
-    let charge = premium.checked_add(penalty).ok_or_else(|| oracle::invalid("charge", "overflow"))?;
+    let charge = premium.checked_add(penalty).ok_or_else(|| crate::error::ContractError::overflow("charge"))?;
     let mut after = account.clone();
     after.cash = after.cash.checked_sub(Int128::new(charge))?;
     let held = after.positions.iter().find(|(id, _)| *id == series_id).map(|(_, q)| *q).unwrap_or(0);
-    let left = held.checked_sub(closed).ok_or_else(|| oracle::invalid("quantity", "overflow"))?;
+    let left = held.checked_sub(closed).ok_or_else(|| crate::error::ContractError::overflow("quantity"))?;
     after.positions.retain(|(id, _)| *id != series_id);
     if left != 0 {
         after.positions.push((series_id, left));
@@ -112,7 +112,7 @@ fn record_close(
 ) -> ContractResult<()> {
     let params = SERIES.load(storage, close.series_id)?.params;
     let left = close.account_after.positions.iter().find(|(id, _)| *id == close.series_id).map_or(0, |(_, q)| *q);
-    let held = left.checked_add(close.closed).ok_or_else(|| oracle::invalid("quantity", "overflow"))?;
+    let held = left.checked_add(close.closed).ok_or_else(|| crate::error::ContractError::overflow("quantity"))?;
     pool.trade(storage, now, close.series_id, &params, held, left)?;
     if !close.account_after.positions.iter().any(|(id, _)| *id == close.series_id) {
         SERIES_HOLDERS.remove(storage, (close.series_id, close.account_after.number));
@@ -172,7 +172,8 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
         let (close, after) = chosen;
         record_close(deps.storage, now, &mut pool_book, &close)?;
         pool.cash = pool.cash.checked_add(Int128::new(close.premium))?;
-        penalties = penalties.checked_add(close.penalty).ok_or_else(|| oracle::invalid("penalty", "overflow"))?;
+        penalties =
+            penalties.checked_add(close.penalty).ok_or_else(|| crate::error::ContractError::overflow("penalty"))?;
         response = response.add_attribute(
             format!("closed:{series_id}"),
             format!("qty={} premium={} penalty={}", close.closed, close.premium, close.penalty),
@@ -324,7 +325,7 @@ fn worth_seizing(deps: Deps, now: u64, p: &RemotePosition) -> ContractResult<boo
 pub fn absorb_debt(deps: DepsMut, env: Env, info: MessageInfo, account_id: String) -> ContractResult<Response> {
     let now = env.block.time.seconds();
     if CONFIG.load(deps.storage)?.controller.as_ref() != Some(&info.sender) {
-        return Err(ContractError::unauthorized("absorb_debt", "controller"));
+        return Err(ContractError::unauthorized("absorb_debt", Role::Controller));
     }
     let quote = QUOTE.load(deps.storage)?;
     let insurance = cw_utils::may_pay(&info, &quote.denom)?;

@@ -3,7 +3,7 @@
 use cosmwasm_std::{Decimal, DepsMut, Env, MessageInfo, Order, Response, StdResult};
 use isthmus_protocol::engine::{PriceInput, SymbolParams, VolInput};
 
-use crate::error::{ContractError, ContractResult};
+use crate::error::{ContractError, ContractResult, Role};
 use crate::oracle::invalid;
 use crate::state::market::{
     ExpiryState, FeederRoles, PricePoint, EXPIRIES, FEEDERS, MAX_SETTLE_PER_PUSH, PRICES, RISK, SYMBOLS,
@@ -22,7 +22,7 @@ pub fn set_feeder(
     vol: bool,
 ) -> ContractResult<Response> {
     if info.sender != CONFIG.load(deps.storage)?.owner {
-        return Err(ContractError::unauthorized("set_feeder", "owner"));
+        return Err(ContractError::unauthorized("set_feeder", Role::Owner));
     }
     let addr = deps.api.addr_validate(&address)?;
     if price || vol {
@@ -39,7 +39,7 @@ pub fn set_feeder(
 
 pub fn configure_symbol(deps: DepsMut, info: MessageInfo, params: SymbolParams) -> ContractResult<Response> {
     if info.sender != CONFIG.load(deps.storage)?.risk_manager {
-        return Err(ContractError::unauthorized("configure_symbol", "risk manager"));
+        return Err(ContractError::unauthorized("configure_symbol", Role::RiskManager));
     }
     if params.symbol.is_empty() || params.symbol.len() > 32 {
         return Err(invalid("symbol", "1 to 32 characters"));
@@ -71,7 +71,7 @@ fn check_publish(publish_time: u64, now: u64, stored: Option<&PricePoint>) -> Co
 /// Store prices; the first price at or after an expiry becomes its settlement price.
 pub fn push_prices(deps: DepsMut, env: Env, info: MessageInfo, prices: Vec<PriceInput>) -> ContractResult<Response> {
     if !FEEDERS.may_load(deps.storage, &info.sender)?.unwrap_or_default().price {
-        return Err(ContractError::unauthorized("push_prices", "price feeder"));
+        return Err(ContractError::unauthorized("push_prices", Role::PriceFeeder));
     }
     if prices.is_empty() || prices.len() > 32 {
         return Err(invalid("prices", "1 to 32 per push"));
@@ -122,7 +122,7 @@ fn fix_settlement(
 
 pub fn push_vols(deps: DepsMut, env: Env, info: MessageInfo, vols: Vec<VolInput>) -> ContractResult<Response> {
     if !FEEDERS.may_load(deps.storage, &info.sender)?.unwrap_or_default().vol {
-        return Err(ContractError::unauthorized("push_vols", "vol feeder"));
+        return Err(ContractError::unauthorized("push_vols", Role::VolFeeder));
     }
     if vols.is_empty() || vols.len() > 32 {
         return Err(invalid("vols", "1 to 32 per push"));
@@ -155,7 +155,7 @@ pub fn set_settlement_price(
     price: Decimal,
 ) -> ContractResult<Response> {
     if info.sender != CONFIG.load(deps.storage)?.risk_manager {
-        return Err(ContractError::unauthorized("set_settlement_price", "risk manager"));
+        return Err(ContractError::unauthorized("set_settlement_price", Role::RiskManager));
     }
     if price.is_zero() {
         return Err(invalid("price", "must be > 0"));

@@ -38,7 +38,7 @@ pub fn revoke(
     let count = AUTHORIZED_COUNT.may_load(deps.storage, &account)?.unwrap_or(0);
     AUTHORIZED_COUNT.save(deps.storage, &account, &count.saturating_sub(1))?;
     // Less collateral is new risk: the account must still meet its initial margin.
-    let state = crate::settlement::settled_view(deps.storage, &account)?;
+    let state = crate::settlement::settled_view(deps.storage, env.block.time.seconds(), &account)?;
     let margin = account_margin(deps.storage, env.block.time.seconds(), &account, &state, Freshness::Strict)?;
     if !margin.meets_initial_margin() {
         return Err(ContractError::InitialMarginNotMet {

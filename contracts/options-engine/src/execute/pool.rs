@@ -10,7 +10,7 @@
 use cosmwasm_std::{Addr, BankMsg, Coin, DepsMut, Env, Int128, MessageInfo, Response, Storage, Uint128};
 use isthmus_protocol::engine::{PoolRequest, PoolRequestKind};
 
-use crate::error::{ContractError, ContractResult};
+use crate::error::{ContractError, ContractResult, Role};
 use crate::oracle::Freshness;
 use crate::pool::{nav_entry, redemption_value};
 use crate::state::market::{LP_SHARES, NEXT_POOL_REQUEST, POOL, POOL_REQUESTS, QUOTE, RISK};
@@ -105,7 +105,7 @@ fn new_request(storage: &mut dyn Storage, now: u64, lp: &Addr, kind: PoolRequest
         lp: lp.to_string(),
         kind,
         requested_at: now,
-        ready_at: now.checked_add(notice).ok_or_else(|| crate::oracle::invalid("notice", "overflow"))?,
+        ready_at: now.checked_add(notice).ok_or_else(|| crate::error::ContractError::overflow("notice"))?,
     };
     POOL_REQUESTS.save(storage, request_id, &request)?;
     Ok(request)
@@ -221,7 +221,7 @@ pub fn cancel_pool_request(deps: DepsMut, info: MessageInfo, request_id: u64) ->
     cw_utils::nonpayable(&info)?;
     let request = load_request(deps.storage, request_id)?;
     if request.lp != info.sender.as_str() {
-        return Err(ContractError::unauthorized("cancel_pool_request", "requesting LP"));
+        return Err(ContractError::unauthorized("cancel_pool_request", Role::RequestingLp));
     }
     POOL_REQUESTS.remove(deps.storage, request_id);
     let response = Response::new()

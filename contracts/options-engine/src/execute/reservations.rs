@@ -9,14 +9,14 @@ use cosmwasm_std::{DepsMut, Env, MessageInfo, Response, Uint128};
 use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::engine::RESERVATION_EXPIRY_SECONDS;
 
-use crate::error::{ContractError, ContractResult};
+use crate::error::{ContractError, ContractResult, Role};
 use crate::remote_book;
 use crate::state::{remote_key, Reservation, CONFIG, REMOTE_POSITIONS, RESERVATIONS};
 
 fn only_controller(deps: &DepsMut, info: &MessageInfo, action: &str) -> ContractResult<()> {
     match CONFIG.load(deps.storage)?.controller {
         Some(c) if c == info.sender => Ok(()),
-        _ => Err(ContractError::unauthorized(action, "controller")),
+        _ => Err(ContractError::unauthorized(action, Role::Controller)),
     }
 }
 
@@ -149,7 +149,7 @@ pub fn settle(
 pub fn expire(deps: DepsMut, env: Env, info: MessageInfo, reservation_id: u64) -> ContractResult<Response> {
     let config = CONFIG.load(deps.storage)?;
     if info.sender != config.owner {
-        return Err(ContractError::unauthorized("expire_reservation", "owner"));
+        return Err(ContractError::unauthorized("expire_reservation", Role::Owner));
     }
     let reservation = RESERVATIONS
         .may_load(deps.storage, reservation_id)?

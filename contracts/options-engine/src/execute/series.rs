@@ -4,7 +4,7 @@ use cosmwasm_std::{Decimal, DepsMut, Env, MessageInfo, Response};
 use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::engine::{RiskParams, SeriesParams};
 
-use crate::error::{ContractError, ContractResult};
+use crate::error::{ContractError, ContractResult, Role};
 use crate::oracle::invalid;
 use crate::state::market::{
     CollateralRisk, ExpiryState, Series, COLLATERAL_RISK, EXPIRIES, LIVE_SERIES_COUNT, MAX_LIVE_SERIES, NEXT_SERIES_ID,
@@ -14,7 +14,7 @@ use crate::state::{COLLATERAL_ASSETS, CONFIG};
 
 pub(crate) fn only_risk_manager(deps: &DepsMut, info: &MessageInfo, action: &str) -> ContractResult<()> {
     if info.sender != CONFIG.load(deps.storage)?.risk_manager {
-        return Err(ContractError::unauthorized(action, "risk manager"));
+        return Err(ContractError::unauthorized(action, Role::RiskManager));
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 use cosmwasm_std::{DepsMut, MessageInfo, Order, Response};
 use isthmus_protocol::asset::AssetInfo;
 
-use crate::error::{ContractError, ContractResult};
+use crate::error::{ContractError, ContractResult, Role};
 use crate::state::{
     CollateralAsset, COLLATERAL_ASSETS, CONFIG, MAX_ASSETS_PER_SOURCE, MAX_SOURCES, REMOTE_POSITIONS, SOURCES,
 };
@@ -22,7 +22,7 @@ pub fn register_source(
     counterparty_port: String,
 ) -> ContractResult<Response> {
     if info.sender != CONFIG.load(deps.storage)?.owner {
-        return Err(ContractError::unauthorized("register_source", "owner"));
+        return Err(ContractError::unauthorized("register_source", Role::Owner));
     }
     match SOURCES.may_load(deps.storage, &source_id)? {
         Some(previous) => {
@@ -55,7 +55,7 @@ pub struct AssetListing {
 
 pub fn set_collateral_asset(deps: DepsMut, info: MessageInfo, listing: AssetListing) -> ContractResult<Response> {
     if info.sender != CONFIG.load(deps.storage)?.risk_manager {
-        return Err(ContractError::unauthorized("set_collateral_asset", "risk manager"));
+        return Err(ContractError::unauthorized("set_collateral_asset", Role::RiskManager));
     }
     crate::state::load_source(deps.storage, &listing.source_id)?;
     let key = listing.asset.key();

@@ -159,7 +159,7 @@ fn check_reduces_risk(
     }
     let cushion = |m: &isthmus_margin::MarginBreakdown| m.equity.checked_sub(m.maintenance_margin);
     let (Some(before_cushion), Some(after_cushion)) = (cushion(&before), cushion(&after)) else {
-        return Err(crate::oracle::invalid("margin", "overflow"));
+        return Err(crate::error::ContractError::overflow("margin"));
     };
     if after_cushion < before_cushion.saturating_sub(plan.fees) {
         return Err(ContractError::ClosingIncreasesRisk {

@@ -28,7 +28,7 @@ pub fn seize_quote(
 ) -> StdResult<SeizeQuoteResponse> {
     // The debt after any settlement already due (settling may pay the account).
     let account = deps.api.addr_validate(&account)?.to_string();
-    let state = crate::settlement::settled_view(deps.storage, &account).map_err(err)?;
+    let state = crate::settlement::settled_view(deps.storage, env.block.time.seconds(), &account).map_err(err)?;
     let debt = Uint128::new(state.cash.i128().min(0).unsigned_abs());
     if repay.is_zero() || repay > debt {
         return Err(err(ContractError::RepayExceedsDebt { repay, debt }));
@@ -98,7 +98,7 @@ pub fn liquidatable(
     for (id, _) in examined {
         // An account whose margin cannot be computed right now (no usable price) is reported
         // apart: a keeper must not take it for healthy.
-        let Ok(account) = crate::settlement::settled_view(deps.storage, &id) else {
+        let Ok(account) = crate::settlement::settled_view(deps.storage, now, &id) else {
             unevaluated.push(id);
             continue;
         };

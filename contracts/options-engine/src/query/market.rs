@@ -144,7 +144,8 @@ pub fn margin_response(account_id: &str, account: &Account, m: &MarginBreakdown)
 
 pub fn margin(deps: Deps, env: &Env, account_id: String) -> StdResult<MarginResponse> {
     let account_id = deps.api.addr_validate(&account_id)?.to_string();
-    let account = crate::settlement::settled_view(deps.storage, &account_id).map_err(std_err)?;
+    let account =
+        crate::settlement::settled_view(deps.storage, env.block.time.seconds(), &account_id).map_err(std_err)?;
     let m = account_margin(deps.storage, env.block.time.seconds(), &account_id, &account, Freshness::Lenient)
         .map_err(std_err)?;
     Ok(margin_response(&account_id, &account, &m))
@@ -160,7 +161,8 @@ pub fn simulate_trade(
     let now = env.block.time.seconds();
     let account_id = deps.api.addr_validate(&account_id)?.to_string();
     let account = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
-    let settled = crate::settlement::settled_view(deps.storage, &account_id).map_err(std_err)?;
+    let settled =
+        crate::settlement::settled_view(deps.storage, env.block.time.seconds(), &account_id).map_err(std_err)?;
     let before = account_margin(deps.storage, now, &account_id, &settled, Freshness::Lenient).map_err(std_err)?;
     let margin_before = margin_response(&account_id, &settled, &before);
     let mut plan = match plan(deps.storage, now, &account, &legs) {
