@@ -155,7 +155,7 @@ impl Suite {
         Ok(())
     }
 
-    /// Invariants 1, 2, 3, 5, 6 and 8, after every step: every source chain's books, the engine's
+    /// Invariants 1, 2, 3, 5, 6, 8 and 9, after every step: every source chain's books, the engine's
     /// replica totals and the target chain's cash and token solvency (every scenario checks
     /// every chain, whatever it does).
     pub fn check_invariants(&self) -> Result<()> {
@@ -164,7 +164,8 @@ impl Suite {
         self.check_replica_totals()?;
         self.check_cash_conservation()?;
         self.check_token_solvency()?;
-        self.check_pool_risk()
+        self.check_pool_risk()?;
+        self.check_position_book()
     }
 
     /// Invariant 4: relay everything, then every book must balance.

@@ -483,7 +483,7 @@ impl Suite {
             .query_wasm_smart(&self.controller, &isthmus_protocol::controller::QueryMsg::Funds {})?)
     }
 
-    /// Invariants 1, 2, 3, 5, 6 and 8 together (the same as `check_invariants`).
+    /// Invariants 1, 2, 3, 5, 6, 8 and 9 together (the same as `check_invariants`).
     pub fn check_all(&self) -> Result<()> {
         self.check_invariants()
     }

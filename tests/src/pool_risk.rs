@@ -76,6 +76,55 @@ fn check_aggregate(what: &str, kept: &Aggregate, recomputed: (BookTotals, Fixed,
 }
 
 impl Suite {
+    /// Invariant 9 (the position book agrees with the accounts): every series' open interest is
+    /// the sum of the long and of the short positions accounts hold in it, and the holder index
+    /// is exactly the set of (series, account number) with a position, each number naming its
+    /// account. Read from the engine's storage over every account.
+    pub fn check_position_book(&self) -> Result<()> {
+        use options_engine::state::market::{ACCOUNTS, ACCOUNT_ADDRESSES, SERIES_HOLDERS};
+        let storage = self.chains.target.contract_storage(&self.engine);
+        let storage: &dyn Storage = &*storage;
+        let accounts: Vec<(String, options_engine::state::market::Account)> =
+            ACCOUNTS.range(storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
+        let mut summed: std::collections::BTreeMap<u64, (u128, u128)> = Default::default();
+        let mut held: std::collections::BTreeSet<(u64, u64)> = Default::default();
+        for (address, account) in &accounts {
+            if !account.positions.is_empty() {
+                ensure!(account.number != 0, "invariant 9: {address} holds positions without a number");
+                let named = ACCOUNT_ADDRESSES.load(storage, account.number)?;
+                ensure!(&named == address, "invariant 9: number {} names {named}, not {address}", account.number);
+            }
+            for (series_id, q) in &account.positions {
+                let e = summed.entry(*series_id).or_default();
+                if *q > 0 {
+                    e.0 += q.unsigned_abs() as u128;
+                } else {
+                    e.1 += q.unsigned_abs() as u128;
+                }
+                held.insert((*series_id, account.number));
+            }
+        }
+        let open: Vec<((String, u64), options_engine::state::market::OpenInterest)> =
+            OPEN_INTEREST.range(storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
+        ensure!(
+            open.len() == summed.len(),
+            "invariant 9: {} open-interest rows, {} series held",
+            open.len(),
+            summed.len()
+        );
+        for ((_, series_id), o) in &open {
+            let (long, short) = summed.get(series_id).copied().unwrap_or_default();
+            ensure!(
+                (o.long.u128(), o.short.u128()) == (long, short),
+                "invariant 9: series {series_id} open interest {o:?}, accounts hold {long} long / {short} short"
+            );
+        }
+        let index: std::collections::BTreeSet<(u64, u64)> =
+            SERIES_HOLDERS.keys(storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
+        ensure!(index == held, "invariant 9: holder index {index:?}, accounts hold {held:?}");
+        Ok(())
+    }
+
     /// Invariant 8: see the module documentation.
     pub fn check_pool_risk(&self) -> Result<()> {
         let storage = self.chains.target.contract_storage(&self.engine);
@@ -95,7 +144,9 @@ impl Suite {
             ensure!(open.iter().all(|(_, o)| !o.is_empty()), "invariant 8: empty open interest stored on {underlying}");
             let positions: Vec<(u64, i64)> = open
                 .iter()
-                .map(|(id, o)| (*id, o.short.u128() as i64 - o.long.u128() as i64))
+                .map(|(id, o)| o.pool_position().map(|q| (*id, q)).context("pool position beyond i64"))
+                .collect::<Result<Vec<_>>>()?
+                .into_iter()
                 .filter(|(_, q)| *q != 0)
                 .collect();
             ensure!(

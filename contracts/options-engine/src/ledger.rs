@@ -38,7 +38,6 @@ pub fn receivable(storage: &dyn Storage) -> ContractResult<Uint128> {
     Ok(RECEIVABLE.may_load(storage)?.unwrap_or_default())
 }
 
-/// Save `account`, moving the pool's receivable by the change of its debt.
 /// Give `account_id` its number in the holder index (once, with its first position).
 pub fn number_account(storage: &mut dyn Storage, account_id: &str) -> ContractResult<u64> {
     use crate::state::market::{ACCOUNT_ADDRESSES, NEXT_ACCOUNT_NUMBER};
@@ -49,6 +48,7 @@ pub fn number_account(storage: &mut dyn Storage, account_id: &str) -> ContractRe
     Ok(number)
 }
 
+/// Save `account`, moving the pool's receivable by the change of its debt.
 pub fn save_account(storage: &mut dyn Storage, account_id: &str, account: &Account) -> ContractResult<()> {
     let before = ACCOUNTS.may_load(storage, account_id)?.map(|a| debt_of(a.cash)).unwrap_or_default();
     let after = debt_of(account.cash);

@@ -30,8 +30,10 @@ pub fn list_series(deps: DepsMut, env: Env, info: MessageInfo, params: SeriesPar
     if params.contract_size.is_zero() {
         return Err(invalid("contract_size", "must be > 0"));
     }
-    if params.open_interest_cap.is_zero() {
-        return Err(invalid("open_interest_cap", "must be > 0"));
+    // The pool's position is `short - long` of the open interest, an `i64`: a cap within it
+    // keeps every change of the series (closes and settlements included) computable.
+    if params.open_interest_cap.is_zero() || params.open_interest_cap.u128() > i64::MAX as u128 {
+        return Err(invalid("open_interest_cap", "1 to 2^63 - 1 contracts"));
     }
     if params.expiry <= env.block.time.seconds() {
         return Err(invalid("expiry", "must be in the future"));

@@ -45,7 +45,9 @@ pub fn settle_series(mut deps: DepsMut, env: Env, series_id: u64, limit: Option<
     let open = crate::state::market::OPEN_INTEREST
         .may_load(deps.storage, (&series.params.underlying, series_id))?
         .unwrap_or_default();
-    let retired = retire_if_done(deps.storage, series_id, &open)?;
+    retire_if_done(deps.storage, series_id, &open)?;
+    // Retired now, by the last holder's settlement or by the check above.
+    let retired = !series.retired && SERIES.load(deps.storage, series_id)?.retired;
     Ok(Response::new()
         .add_attribute("action", "settle_series")
         .add_attribute("series_id", series_id.to_string())
