@@ -238,18 +238,25 @@ impl Suite {
     /// it. Claims are read as a user could withdraw them, never netted against debts:
     ///
     /// ```text
-    /// engine tokens     >= Σ max(cash_a, 0) + pool redeemable
-    /// pool redeemable    = min(value of all shares at the exit NAV, pool cash - Σ max(-cash_a, 0))
+    /// liquid L           = pool cash - Σ max(-cash_a, 0)              (>= 0: no debt was paid out)
+    /// engine tokens     >= Σ max(cash_a, 0) + min(Σ claim_a, L) + pool redeemable + pending deposits
+    /// pool redeemable    = min(value of all shares at the exit NAV, L - Σ claim_a)
     /// controller tokens >= insurance fund + keepers' escrow
     /// ```
+    ///
+    /// A claim is what the pool owes an account and could not pay: it is paid out of `L` before
+    /// anything else, so the tokens must cover as much of the claims as `L` can pay, and the
+    /// LPs can take only what is left.
     ///
     /// The receivable is summed here from the accounts, independently of the engine's own
     /// running total, which must agree with it.
     pub fn check_token_solvency(&self) -> Result<()> {
         let engine_tokens = self.native_balance(Side::Target, &self.engine, USDC)?;
-        let (mut positive, mut debts) = (0u128, 0u128);
+        let (mut positive, mut debts, mut claims) = (0u128, 0u128, 0u128);
         for name in TARGET_ACCOUNTS {
-            let cash = self.engine_account(name)?.cash.i128();
+            let account = self.engine_account(name)?;
+            claims += account.claim.u128();
+            let cash = account.cash.i128();
             if cash >= 0 {
                 positive += cash.unsigned_abs();
             } else {
@@ -262,15 +269,22 @@ impl Suite {
             "invariant 5: the engine's receivable {} differs from the sum of debts {debts}",
             pool.receivable
         );
+        ensure!(
+            pool.claims.u128() == claims,
+            "invariant 5: the pool's claims {} differ from the sum of the accounts' claims {claims}",
+            pool.claims
+        );
         let liquid = pool.cash.i128() - debts as i128;
         ensure!(liquid >= 0, "invariant 5 broken: the pool's liquid cash is {liquid}: it paid out debts");
-        let redeemable = if pool.total_shares.is_zero() { 0 } else { pool.nav.i128().max(0).min(liquid) as u128 };
+        let claims_payable = claims.min(liquid as u128);
+        let free = liquid - claims as i128;
+        let redeemable = if pool.total_shares.is_zero() { 0 } else { pool.nav.i128().max(0).min(free.max(0)) as u128 };
         // Deposits waiting for their notice are their LPs' tokens until they complete.
         let pending = self.pending_pool_deposits()?;
         ensure!(
-            engine_tokens >= positive + redeemable + pending,
-            "invariant 5 broken: engine holds {engine_tokens} {USDC}, positive cash {positive} + pool redeemable \
-             {redeemable} + pending deposits {pending}"
+            engine_tokens >= positive + claims_payable + redeemable + pending,
+            "invariant 5 broken: engine holds {engine_tokens} {USDC}, positive cash {positive} + payable claims \
+             {claims_payable} + pool redeemable {redeemable} + pending deposits {pending}"
         );
         let funds = self.funds()?;
         let controller_tokens = self.native_balance(Side::Target, &self.controller, USDC)?;

@@ -143,8 +143,12 @@ pub enum ContractError {
     #[error("the pool's net delta on {underlying} would be {delta} units, beyond the limit of {limit}")]
     PoolExposureLimit { underlying: String, delta: String, limit: String },
 
-    #[error("the pool's liquid cash {liquid} cannot pay {requested}: the rest of its cash is debt owed to it")]
-    PoolIlliquid { requested: Uint128, liquid: cosmwasm_std::Int128 },
+    /// The pool pays LPs and traders only out of its free cash: liquid cash less what it owes
+    /// as claims (docs/solvency.md, rules 2 and 8).
+    #[error(
+        "the pool's free cash {free} cannot pay {requested}: the rest of its cash is debt owed to it or owed to claims"
+    )]
+    PoolIlliquid { requested: Uint128, free: cosmwasm_std::Int128 },
 
     #[error(transparent)]
     MultiplyRatio(#[from] cosmwasm_std::CheckedMultiplyRatioError),

@@ -12,9 +12,16 @@
 //! tokens held by the engine = Σ max(cash_a, 0) + L   (+ anything sent to it unasked)
 //! ```
 //!
-//! Debts back nothing that can be paid out before they are collected: LP withdrawals are paid
-//! from `L`, the pool's margin counts `L` and not `pool.cash`, and the pool advances a penalty
-//! only out of `L`.
+//! Debts back nothing that can be paid out before they are collected. What the pool owes and
+//! could not pay when it was due (settlement and liquidation credits beyond its cash) is kept
+//! as claims `C = Σ claim_a`, paid out of `L` first when their accounts are next settled:
+//!
+//! ```text
+//! free        F = L - C                      (what anyone but a claim holder may be paid from)
+//! ```
+//!
+//! LP withdrawals, premiums the pool pays and the penalties it advances are paid from `F`, and
+//! the pool's margin and NAV count `F`, never `pool.cash` (docs/solvency.md).
 
 use cosmwasm_std::{Int128, Storage, Uint128};
 use isthmus_store::Cell;
@@ -58,6 +65,20 @@ pub fn save_account(storage: &mut dyn Storage, account_id: &str, account: &Accou
     }
     ACCOUNTS.save(storage, account_id, account)?;
     Ok(())
+}
+
+/// `C`: what the pool owes accounts and has not paid yet.
+pub fn claims(storage: &dyn Storage) -> ContractResult<Uint128> {
+    Ok(POOL.may_load(storage)?.unwrap_or_default().claims)
+}
+
+/// `F = L - C`, signed: negative while the pool owes more than its liquid cash.
+pub fn free_cash(storage: &dyn Storage) -> ContractResult<i128> {
+    liquid_cash(storage)?
+        .checked_sub(
+            i128::try_from(claims(storage)?.u128()).map_err(|_| crate::error::ContractError::overflow("claims"))?,
+        )
+        .ok_or_else(|| crate::error::ContractError::overflow("claims"))
 }
 
 /// `L = pool.cash - D`, signed (negative only if the pool has paid out more than it holds,

@@ -18,23 +18,24 @@ fn positions_value(storage: &dyn Storage, now: u64, mode: Freshness) -> Contract
     book.marks()
 }
 
-/// The NAV at which shares are issued: book cash (receivables at face value) + positions
-/// rounded up (each position's mark rounds down in the aggregate, so one base unit per position
-/// is added), so a depositor never buys below value and pays its part of every debt owed to
-/// the pool, including debt that may never be collected.
+/// The NAV at which shares are issued: book cash (receivables at face value) less the claims
+/// the pool owes + positions rounded up (each position's mark rounds down in the aggregate, so
+/// one base unit per position is added), so a depositor never buys below value and pays its
+/// part of every debt owed to the pool, including debt that may never be collected.
 pub fn nav_entry(storage: &dyn Storage, now: u64, mode: Freshness) -> ContractResult<i128> {
-    let book = POOL.may_load(storage)?.unwrap_or_default().cash.i128();
+    let pool = POOL.may_load(storage)?.unwrap_or_default();
+    let book = pool.cash.checked_sub(cosmwasm_std::Int128::try_from(pool.claims)?)?.i128();
     let (marks, positions) = positions_value(storage, now, mode)?;
     book.checked_add(marks)
         .and_then(|v| v.checked_add(positions))
         .ok_or_else(|| crate::error::ContractError::overflow("nav"))
 }
 
-/// The NAV at which shares are redeemed: liquid cash (receivables count nothing until they
-/// are collected) + positions rounded down, so a redeemer never takes above value and never
-/// leaves with a part of a debt that may turn bad (docs/solvency.md).
+/// The NAV at which shares are redeemed: free cash (receivables count nothing until they are
+/// collected, claims are owed in full) + positions rounded down, so a redeemer never takes
+/// above value and never leaves with a part of a debt that may turn bad (docs/solvency.md).
 pub fn nav_exit(storage: &dyn Storage, now: u64, mode: Freshness) -> ContractResult<i128> {
-    crate::ledger::liquid_cash(storage)?
+    crate::ledger::free_cash(storage)?
         .checked_add(positions_value(storage, now, mode)?.0)
         .ok_or_else(|| crate::error::ContractError::overflow("nav"))
 }

@@ -1,7 +1,7 @@
 //! The engine's one margin function: builds the margin crate's view of an account (or of the
 //! pool) from storage and evaluates it (docs/protocol.md §6).
 
-use cosmwasm_std::{SignedDecimal, StdResult, Storage, Uint128};
+use cosmwasm_std::{Int128, SignedDecimal, StdResult, Storage, Uint128};
 use isthmus_margin::{
     evaluate, CollateralItem, CollateralPrice, ExpiryVol, HaircutParams, Leg, MarginBreakdown, MarginParams,
     UnderlyingBook, VolShock,
@@ -276,6 +276,12 @@ fn margin_of(
     let ctx =
         CollateralContext { now, mode, risk: &risk, max_staleness_seconds, usable_override, factors: factors.as_ref() };
     let collateral = collateral_of(storage, &ctx, account_id, &underlyings)?;
-    let view = isthmus_margin::Account { cash: account.cash.i128(), underlyings: books, collateral };
+    // A claim on the pool is money the account is owed at a fixed amount, senior to the LPs:
+    // it counts like cash for margin, though it cannot be withdrawn until it is paid.
+    let cash = account
+        .cash
+        .checked_add(Int128::try_from(account.claim)?)
+        .map_err(|_| crate::error::ContractError::overflow("cash"))?;
+    let view = isthmus_margin::Account { cash: cash.i128(), underlyings: books, collateral };
     evaluate(&view, &margin_params(&risk, quote.decimals)?).map_err(margin_err)
 }

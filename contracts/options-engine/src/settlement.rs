@@ -4,7 +4,7 @@
 //! negative infinity), so a long receives at most and a short pays at least its exact value.
 //! Cash is only moved between the account and the pool, so it is conserved exactly.
 
-use cosmwasm_std::{Int128, Storage};
+use cosmwasm_std::{Int128, Storage, Uint128};
 use isthmus_pricing::Rounding;
 
 use crate::error::ContractResult;
@@ -18,14 +18,72 @@ use crate::valuation::{intrinsic, quote_amount, settlement_price};
 pub struct Settled {
     pub series_id: u64,
     pub quantity: i64,
-    /// Paid to the account (negative: paid by it), quote base units.
+    /// Due to the account (negative: due from it), quote base units.
     pub payoff: i128,
+    /// The part of a positive payoff the pool owes instead of paying now: its free cash could
+    /// not cover it (docs/solvency.md, rule 8).
+    pub claimed: u128,
 }
 
-/// The settleable positions of `account` and their payoffs (reads only).
-pub fn payoffs(storage: &dyn Storage, now: u64, account: &Account) -> ContractResult<Vec<Settled>> {
+/// Everything settling an account does now: the positions it settles and what it pays on the
+/// account's earlier claim.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Settlement {
+    pub positions: Vec<Settled>,
+    /// Paid now on the claim the account already held.
+    pub claim_paid: u128,
+}
+
+impl Settlement {
+    /// What the account's cash gains (negative: pays); the pool's book cash moves the other way.
+    pub fn cash_in(&self) -> ContractResult<i128> {
+        let overflow = || crate::error::ContractError::overflow("settlement");
+        let mut sum = i128::try_from(self.claim_paid).map_err(|_| overflow())?;
+        for s in &self.positions {
+            let claimed = i128::try_from(s.claimed).map_err(|_| overflow())?;
+            sum = s.payoff.checked_sub(claimed).and_then(|p| sum.checked_add(p)).ok_or_else(overflow)?;
+        }
+        Ok(sum)
+    }
+
+    /// The claims the settlement adds and the claim it pays: `(added, paid)`.
+    fn claim_moves(&self) -> ContractResult<(u128, u128)> {
+        let added = self
+            .positions
+            .iter()
+            .try_fold(0u128, |sum, s| sum.checked_add(s.claimed))
+            .ok_or_else(|| crate::error::ContractError::overflow("claim"))?;
+        Ok((added, self.claim_paid))
+    }
+
+    pub fn len(&self) -> usize {
+        self.positions.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.positions.is_empty() && self.claim_paid == 0
+    }
+}
+
+/// How a credit of `amount` to an account holding `cash` is paid out of `available` tokens:
+/// the part that repays the account's debt costs the pool no tokens (its receivable falls by as
+/// much); the rest is paid only as far as `available` reaches. Returns `(paid, owed, tokens)`.
+pub fn split_credit(cash: Int128, amount: u128, available: i128) -> (u128, u128, u128) {
+    let debt_part = amount.min(crate::ledger::debt_of(cash).u128());
+    let rest = amount - debt_part;
+    let tokens = rest.min(available.max(0).unsigned_abs());
+    (debt_part + tokens, rest - tokens, tokens)
+}
+
+/// What settling `account` now does, computed from storage without writing.
+///
+/// Shorts settle first (what they pay the pool can pay the longs), then the account's earlier
+/// claim is paid out of the pool's liquid cash `L`, then each long is paid out of the pool's
+/// free cash `F = L - C`, so a new claim never takes the cash that earlier claims are owed;
+/// what `F` cannot pay becomes the account's claim (docs/solvency.md, rule 8).
+pub fn plan_settlement(storage: &dyn Storage, now: u64, account: &Account) -> ContractResult<Settlement> {
     let quote = QUOTE.load(storage)?;
-    let mut out = vec![];
+    let mut due = vec![];
     for (series_id, quantity) in &account.positions {
         let series = SERIES.load(storage, *series_id)?;
         // A settlement price is the first one published at or after the expiry, and nothing is
@@ -37,9 +95,50 @@ pub fn payoffs(storage: &dyn Storage, now: u64, account: &Account) -> ContractRe
         let per_contract = intrinsic(series.params.kind, to_fixed(series.params.strike)?, price)?
             .checked_mul(to_fixed(series.params.contract_size)?)?;
         let payoff = quote_amount(per_contract, i128::from(*quantity), quote.decimals, Rounding::Floor)?;
-        out.push(Settled { series_id: *series_id, quantity: *quantity, payoff });
+        due.push(Settled { series_id: *series_id, quantity: *quantity, payoff, claimed: 0 });
     }
-    Ok(out)
+    due.sort_by_key(|s| s.payoff > 0);
+    let overflow = || crate::error::ContractError::overflow("settlement");
+    let mut cash = account.cash;
+    let mut liquid = crate::ledger::liquid_cash(storage)?;
+    let mut claims = crate::ledger::claims(storage)?.u128();
+    let mut settlement = Settlement::default();
+    let mut claim_pending = Some(account.claim.u128()).filter(|c| *c > 0);
+    for mut s in due {
+        if s.payoff > 0 {
+            if let Some(claim) = claim_pending.take() {
+                settlement.claim_paid = pay_claim(&mut cash, &mut liquid, &mut claims, claim)?;
+            }
+            let free = liquid.checked_sub(i128::try_from(claims).map_err(|_| overflow())?).ok_or_else(overflow)?;
+            let (paid, owed, tokens) = split_credit(cash, s.payoff.unsigned_abs(), free);
+            cash = cash.checked_add(Int128::try_from(Uint128::new(paid))?)?;
+            liquid = liquid.checked_sub(i128::try_from(tokens).map_err(|_| overflow())?).ok_or_else(overflow)?;
+            claims = claims.checked_add(owed).ok_or_else(overflow)?;
+            s.claimed = owed;
+        } else {
+            // A short pays: from positive cash the pool's liquid cash grows; into debt, only its
+            // receivable does.
+            let before = cash;
+            cash = cash.checked_add(Int128::new(s.payoff))?;
+            let from_cash = before.i128().max(0).checked_sub(cash.i128().max(0)).ok_or_else(overflow)?;
+            liquid = liquid.checked_add(from_cash).ok_or_else(overflow)?;
+        }
+        settlement.positions.push(s);
+    }
+    if let Some(claim) = claim_pending {
+        settlement.claim_paid = pay_claim(&mut cash, &mut liquid, &mut claims, claim)?;
+    }
+    Ok(settlement)
+}
+
+/// Pay what the pool's liquid cash allows of a claim; returns the amount paid.
+fn pay_claim(cash: &mut Int128, liquid: &mut i128, claims: &mut u128, claim: u128) -> ContractResult<u128> {
+    let overflow = || crate::error::ContractError::overflow("claim");
+    let (paid, _, tokens) = split_credit(*cash, claim, *liquid);
+    *cash = cash.checked_add(Int128::try_from(Uint128::new(paid))?)?;
+    *liquid = liquid.checked_sub(i128::try_from(tokens).map_err(|_| overflow())?).ok_or_else(overflow)?;
+    *claims = claims.checked_sub(paid).ok_or_else(overflow)?;
+    Ok(paid)
 }
 
 /// The account as it stands once everything due is settled, without writing: every place
@@ -47,15 +146,17 @@ pub fn payoffs(storage: &dyn Storage, now: u64, account: &Account) -> ContractRe
 /// so an expired position is valued at its fixed settlement price, never at today's spot.
 pub fn settled_view(storage: &dyn Storage, now: u64, account_id: &str) -> ContractResult<Account> {
     let mut account = crate::state::market::ACCOUNTS.may_load(storage, account_id)?.unwrap_or_default();
-    let due = payoffs(storage, now, &account)?;
+    let due = plan_settlement(storage, now, &account)?;
     apply_to_account(&mut account, &due)?;
     Ok(account)
 }
 
-/// Apply `settled` to the in-memory account: cash moves, positions go.
-pub fn apply_to_account(account: &mut Account, settled: &[Settled]) -> ContractResult<()> {
-    for s in settled {
-        account.cash = account.cash.checked_add(Int128::new(s.payoff))?;
+/// Apply `settlement` to the in-memory account: cash and claim move, positions go.
+pub fn apply_to_account(account: &mut Account, settlement: &Settlement) -> ContractResult<()> {
+    account.cash = account.cash.checked_add(Int128::new(settlement.cash_in()?))?;
+    let (added, paid) = settlement.claim_moves()?;
+    account.claim = account.claim.checked_add(Uint128::new(added))?.checked_sub(Uint128::new(paid))?;
+    for s in &settlement.positions {
         account.positions.retain(|(id, _)| *id != s.series_id);
     }
     Ok(())
@@ -69,10 +170,10 @@ pub fn settle_into(
     now: u64,
     account: &mut Account,
     pool: &mut PoolBook,
-) -> ContractResult<Vec<Settled>> {
-    let settled = payoffs(storage, now, account)?;
+) -> ContractResult<Settlement> {
+    let settled = plan_settlement(storage, now, account)?;
     apply_to_account(account, &settled)?;
-    for s in &settled {
+    for s in &settled.positions {
         // The position closes: its open interest and the pool's other side go with it.
         pool.trade(storage, now, s.series_id, &SERIES.load(storage, s.series_id)?.params, s.quantity, 0)?;
     }
@@ -81,26 +182,32 @@ pub fn settle_into(
 }
 
 /// [`settle_into`] with a pool book of its own, written at once.
-pub fn settle_account(storage: &mut dyn Storage, now: u64, account: &mut Account) -> ContractResult<Vec<Settled>> {
+pub fn settle_account(storage: &mut dyn Storage, now: u64, account: &mut Account) -> ContractResult<Settlement> {
     let mut pool = PoolBook::new();
     let settled = settle_into(storage, now, account, &mut pool)?;
     pool.flush(storage)?;
     Ok(settled)
 }
 
-/// What settling `settled` writes besides the position book (`pool`, which already holds the
-/// closed positions): the pool's cash pays or receives each payoff, the holder index forgets
-/// the account, and a series with nothing open retires.
+/// What settling writes besides the position book (`book`, which already holds the closed
+/// positions): the pool's cash pays or receives what the account's cash gains, its claims
+/// move with the account's, the holder index forgets the account, and a series with nothing
+/// open retires.
 pub fn write_settled(
     storage: &mut dyn Storage,
     holder: u64,
-    settled: &[Settled],
+    settlement: &Settlement,
     book: &mut PoolBook,
 ) -> ContractResult<()> {
-    for s in settled {
-        let mut pool = POOL.load(storage)?;
-        pool.cash = pool.cash.checked_sub(Int128::new(s.payoff))?;
-        POOL.save(storage, &pool)?;
+    if settlement.is_empty() {
+        return Ok(());
+    }
+    let mut pool = POOL.may_load(storage)?.unwrap_or_default();
+    pool.cash = pool.cash.checked_sub(Int128::new(settlement.cash_in()?))?;
+    let (added, paid) = settlement.claim_moves()?;
+    pool.claims = pool.claims.checked_add(Uint128::new(added))?.checked_sub(Uint128::new(paid))?;
+    POOL.save(storage, &pool)?;
+    for s in &settlement.positions {
         SERIES_HOLDERS.remove(storage, (s.series_id, holder));
         let underlying = SERIES.load(storage, s.series_id)?.params.underlying;
         let open = book.open_interest(storage, &underlying, s.series_id)?;

@@ -10,7 +10,7 @@ use crate::error::{ContractError, ContractResult};
 use crate::oracle::{to_fixed, Freshness};
 use crate::pool_book::PoolBook;
 use crate::risk::account_margin;
-use crate::settlement::{apply_to_account, payoffs, Settled};
+use crate::settlement::{apply_to_account, plan_settlement, Settlement};
 use crate::state::market::{Account, OpenInterest, MAX_ACCOUNT_POSITIONS, MAX_LEGS, QUOTE, RISK, SERIES};
 use crate::valuation::{mark, quote_amount};
 use isthmus_protocol::engine::SeriesParams;
@@ -27,8 +27,8 @@ pub struct LegPlan {
 }
 
 pub struct TradePlan {
-    /// Positions settled before trading (lazy settlement).
-    pub settled: Vec<Settled>,
+    /// Positions settled before trading (lazy settlement) and the claim paid with them.
+    pub settled: Settlement,
     pub account_after: Account,
     pub legs: Vec<LegPlan>,
     pub premium: i128,
@@ -36,6 +36,10 @@ pub struct TradePlan {
     pub adds_risk: bool,
     /// The account's stored cash before settlement and trade.
     pub cash_before: Int128,
+    /// Its cash after the lazy settlement, before the trade.
+    pub cash_settled: Int128,
+    /// Its stored claim on the pool before settlement.
+    pub account_before_claim: cosmwasm_std::Uint128,
     /// The pool's positions and risk after settlement and trade (written by `flush`).
     pub pool: PoolBook,
 }
@@ -54,12 +58,13 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
     let risk = RISK.load(storage)?;
     let quote = QUOTE.load(storage)?;
     let spread = to_fixed(risk.spread)?;
-    let settled = payoffs(storage, now, account)?;
+    let settled = plan_settlement(storage, now, account)?;
     let mut after = account.clone();
     apply_to_account(&mut after, &settled)?;
+    let cash_settled = after.cash;
 
     let mut pool = PoolBook::new();
-    for s in &settled {
+    for s in &settled.positions {
         pool.trade(storage, now, s.series_id, &SERIES.load(storage, s.series_id)?.params, s.quantity, 0)?;
     }
     let mut plan = TradePlan {
@@ -70,6 +75,8 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
         fees: 0,
         adds_risk: false,
         cash_before: account.cash,
+        account_before_claim: account.claim,
+        cash_settled,
         pool,
     };
     for leg in legs {
@@ -137,9 +144,27 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
     Ok(plan)
 }
 
-/// Margins after the plan: (account, pool). The pool is margined on its liquid cash after
-/// the plan: its book cash moves by the trade's cost less the settlements it pays, and its
-/// receivable by the change of the account's debt (docs/solvency.md).
+/// The pool's free cash `F` (docs/solvency.md) after the plan's lazy settlement and after the
+/// whole plan: the settlement moves the pool's book cash by what the account's cash gains and
+/// its claims by the account's; the trade moves its book cash by the cost; `L` moves by the
+/// book cash less the change of the account's debt.
+pub fn free_cash_after(storage: &dyn Storage, plan: &TradePlan) -> ContractResult<(i128, i128)> {
+    let overflow = || crate::error::ContractError::overflow("pool cash");
+    let settled_in = plan.settled.cash_in()?.checked_neg().ok_or_else(overflow)?;
+    let claims_before = Int128::try_from(plan.account_before_claim)?;
+    let claims_change = Int128::try_from(plan.account_after.claim)?.checked_sub(claims_before)?.i128();
+    let settled = crate::ledger::free_cash(storage)?
+        .checked_add(crate::ledger::liquid_delta(settled_in, plan.cash_before, plan.cash_settled)?)
+        .and_then(|f| f.checked_sub(claims_change))
+        .ok_or_else(overflow)?;
+    let after = settled
+        .checked_add(crate::ledger::liquid_delta(plan.total_cost()?, plan.cash_settled, plan.account_after.cash)?)
+        .ok_or_else(overflow)?;
+    Ok((settled, after))
+}
+
+/// Margins after the plan: (account, pool). The pool is margined on its free cash after the
+/// plan (docs/solvency.md).
 pub fn margins_after(
     storage: &dyn Storage,
     now: u64,
@@ -148,16 +173,7 @@ pub fn margins_after(
     mode: Freshness,
 ) -> ContractResult<(MarginBreakdown, MarginBreakdown)> {
     let account = account_margin(storage, now, account_id, &plan.account_after, mode)?;
-    let settled = plan
-        .settled
-        .iter()
-        .try_fold(0i128, |sum, s| sum.checked_add(s.payoff))
-        .ok_or_else(|| crate::error::ContractError::overflow("settlement"))?;
-    let book_delta =
-        plan.total_cost()?.checked_sub(settled).ok_or_else(|| crate::error::ContractError::overflow("pool cash"))?;
-    let liquid_after = crate::ledger::liquid_cash(storage)?
-        .checked_add(crate::ledger::liquid_delta(book_delta, plan.cash_before, plan.account_after.cash)?)
-        .ok_or_else(|| crate::error::ContractError::overflow("pool cash"))?;
-    let pool = plan.pool.margin(storage, liquid_after)?;
+    let (_, free_after) = free_cash_after(storage, plan)?;
+    let pool = plan.pool.margin(storage, free_after)?;
     Ok((account, pool))
 }

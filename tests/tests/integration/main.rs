@@ -14,6 +14,7 @@ mod liquidation_sizing;
 mod lp_timing;
 mod many_sources;
 mod pool;
+mod pool_liquidity;
 mod pool_risk;
 mod randomized;
 mod review_fixes;

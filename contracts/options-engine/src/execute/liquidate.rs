@@ -40,6 +40,16 @@ fn riskiest_first(deps: &DepsMut, now: u64, account: &Account) -> ContractResult
     Ok(keyed.into_iter().map(|(_, _, id, q)| (id, q)).collect())
 }
 
+/// The part of what closes credited to an account that the pool cannot pay now, given the
+/// account's cash before the closes and after them, and the pool's free cash after paying them
+/// in full: only a credit that turns into positive cash costs the pool tokens (one that pays
+/// down a debt lowers the receivable instead), and only as far as the free cash goes below zero.
+fn owed_beyond_free_cash(before: Int128, after: Int128, free_after: Int128) -> ContractResult<Uint128> {
+    let gain = after.max(Int128::zero()).checked_sub(before.max(Int128::zero()))?;
+    let shortfall = Int128::zero().checked_sub(free_after.min(Int128::zero()))?;
+    Ok(Uint128::try_from(gain.max(Int128::zero()).min(shortfall))?)
+}
+
 /// One close of `closed` contracts (signed as the account holds them) of one series, in memory.
 struct Close {
     series_id: u64,
@@ -128,6 +138,7 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
     let mut account = stored.clone();
     let mut pool_book = PoolBook::new();
     settle_into(deps.storage, now, &mut account, &mut pool_book)?;
+    let settled_cash = account.cash;
     let before = account_margin_for_liquidation(deps.storage, now, &account_id, &account)?;
     if !before.is_liquidatable() {
         return Err(ContractError::NotLiquidatable {
@@ -193,12 +204,27 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
     // Penalties are charged to the account but paid out only from liquid cash: the account's
     // own positive cash first, then an advance by the pool out of its liquid cash (the account
     // then owes it to the pool). What neither covers is not charged: a debt is never paid out.
-    let charged_without_penalty = account.cash.checked_add(Int128::new(penalties))?;
+    let mut charged_without_penalty = account.cash.checked_add(Int128::new(penalties))?;
     let others_debt = crate::ledger::receivable(deps.storage)?.checked_sub(crate::ledger::debt_of(stored.cash))?;
-    let liquid = pool
-        .cash
-        .checked_sub(Int128::try_from(others_debt)?)?
-        .checked_sub(Int128::try_from(crate::ledger::debt_of(charged_without_penalty))?)?;
+    let free_cash = |pool: &crate::state::market::Pool, cash: Int128| -> ContractResult<Int128> {
+        Ok(pool
+            .cash
+            .checked_sub(Int128::try_from(others_debt)?)?
+            .checked_sub(Int128::try_from(crate::ledger::debt_of(cash))?)?
+            .checked_sub(Int128::try_from(pool.claims)?)?)
+    };
+    // Closing a long credits the account at mark. The pool pays what makes the account's cash
+    // positive only out of its free cash; the rest it owes as a claim (docs/solvency.md, rule 8).
+    let owed =
+        owed_beyond_free_cash(settled_cash, charged_without_penalty, free_cash(&pool, charged_without_penalty)?)?;
+    if !owed.is_zero() {
+        charged_without_penalty = charged_without_penalty.checked_sub(Int128::try_from(owed)?)?;
+        account.claim = account.claim.checked_add(owed)?;
+        pool.cash = pool.cash.checked_add(Int128::try_from(owed)?)?;
+        pool.claims = pool.claims.checked_add(owed)?;
+        response = response.add_attribute("claimed", owed.to_string());
+    }
+    let liquid = free_cash(&pool, charged_without_penalty)?;
     let payable_cap = charged_without_penalty.max(Int128::zero()).checked_add(liquid.max(Int128::zero()))?;
     let paid = Int128::new(penalties).min(payable_cap);
     account.cash = charged_without_penalty.checked_sub(paid)?;
@@ -330,6 +356,9 @@ pub fn absorb_debt(deps: DepsMut, env: Env, info: MessageInfo, account_id: Strin
     let quote = QUOTE.load(deps.storage)?;
     let insurance = cw_utils::may_pay(&info, &quote.denom)?;
     let mut account = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
+    // What is due first: a claim the pool owes the account pays its debt down before any of
+    // the debt is written off.
+    settle_account(deps.storage, now, &mut account)?;
     if !account.cash.is_negative() {
         return Err(ContractError::NoDebt { account: account_id });
     }
@@ -364,4 +393,30 @@ pub fn absorb_debt(deps: DepsMut, env: Env, info: MessageInfo, account_id: Strin
         .add_attribute("paid_by_insurance", insurance.to_string())
         .add_attribute("paid_by_pool", from_pool.to_string())
         .add_attribute("pool_cash", pool.cash.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owed(before: i128, after: i128, free_after: i128) -> u128 {
+        owed_beyond_free_cash(Int128::new(before), Int128::new(after), Int128::new(free_after)).unwrap().u128()
+    }
+
+    #[test]
+    fn only_a_credit_beyond_the_pools_free_cash_is_owed() {
+        // Free cash left after paying: nothing is owed.
+        assert_eq!(owed(10, 110, 0), 0);
+        assert_eq!(owed(10, 110, 5), 0);
+        // The credit took the free cash 30 below zero: 30 of the 100 is owed.
+        assert_eq!(owed(10, 110, -30), 30);
+        // The pool already owed more than it held: the whole credit is owed.
+        assert_eq!(owed(10, 110, -500), 100);
+        // A credit that only pays down a debt costs no tokens, owed or not.
+        assert_eq!(owed(-200, -50, -500), 0);
+        // From debt to positive cash: only the positive part can be owed.
+        assert_eq!(owed(-200, 40, -500), 40);
+        // Closes that cost the account (buying back shorts) owe nothing.
+        assert_eq!(owed(100, 20, -500), 0);
+    }
 }

@@ -1,7 +1,7 @@
 //! LP deposits and redemptions for pool shares (docs/solvency.md).
 //!
 //! Shares issued = floor(amount x shares / entry NAV); quote paid out = floor(shares x exit NAV
-//! / shares outstanding), from liquid cash only: both round against the LP acting, in favour of
+//! / shares outstanding), from free cash only: both round against the LP acting, in favour of
 //! those who stay. With a notice (`lp_notice_seconds > 0`) each is a request completed after
 //! the notice at the worse for the LP of its prices at the request and at completion, so that a
 //! price move known in advance (a feeder's next push, a settlement fix) cannot be bought before
@@ -74,14 +74,15 @@ fn redeem(
     if amount.is_zero() {
         return Err(ContractError::PoolInsolvent);
     }
-    // Paid from liquid cash only: debts owed to the pool are not tokens it holds.
-    let liquid = crate::ledger::liquid_cash(storage)?;
-    let liquid_after = Int128::new(liquid).checked_sub(Int128::try_from(amount)?)?.i128();
-    if liquid_after < 0 {
-        return Err(ContractError::PoolIlliquid { requested: amount, liquid: Int128::new(liquid) });
+    // Paid from free cash only: debts owed to the pool are not tokens it holds, and the tokens
+    // it holds for claims are their holders' first.
+    let free = crate::ledger::free_cash(storage)?;
+    let free_after = Int128::new(free).checked_sub(Int128::try_from(amount)?)?.i128();
+    if free_after < 0 {
+        return Err(ContractError::PoolIlliquid { requested: amount, free: Int128::new(free) });
     }
     // `redemption_value` above required every snapshot fresh.
-    let margin = crate::pool::margin_with_cash(storage, liquid_after)?;
+    let margin = crate::pool::margin_with_cash(storage, free_after)?;
     if !margin.meets_initial_margin() {
         return Err(ContractError::PoolMarginNotMet {
             nav: Int128::new(margin.equity_initial),

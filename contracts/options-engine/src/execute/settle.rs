@@ -1,6 +1,6 @@
 //! Permissionless settlement: one account, or a page of a series' holders (the crank).
 
-use cosmwasm_std::{DepsMut, Env, Order, Response, StdResult};
+use cosmwasm_std::{DepsMut, Env, Order, Response, StdResult, Uint128};
 
 use crate::error::{ContractError, ContractResult};
 use crate::settlement::{retire_if_done, settle_account};
@@ -9,19 +9,23 @@ use crate::valuation::settlement_price;
 
 pub const MAX_CRANK: u32 = 30;
 
-fn settle_one(deps: &mut DepsMut, now: u64, account_id: &str) -> ContractResult<usize> {
-    let Some(mut account) = ACCOUNTS.may_load(deps.storage, account_id)? else { return Ok(0) };
+/// Settle one account: its expired positions, and what the pool can pay now of its claim.
+/// Returns `(positions settled, claim paid, claim left)`.
+fn settle_one(deps: &mut DepsMut, now: u64, account_id: &str) -> ContractResult<(usize, u128, Uint128)> {
+    let Some(mut account) = ACCOUNTS.may_load(deps.storage, account_id)? else { return Ok((0, 0, Uint128::zero())) };
     let settled = settle_account(deps.storage, now, &mut account)?;
     crate::ledger::save_account(deps.storage, account_id, &account)?;
-    Ok(settled.len())
+    Ok((settled.len(), settled.claim_paid, account.claim))
 }
 
 pub fn settle_account_msg(mut deps: DepsMut, env: Env, account: String) -> ContractResult<Response> {
-    let n = settle_one(&mut deps, env.block.time.seconds(), &account)?;
+    let (n, claim_paid, claim) = settle_one(&mut deps, env.block.time.seconds(), &account)?;
     Ok(Response::new()
         .add_attribute("action", "settle_account")
         .add_attribute("account", account)
-        .add_attribute("settled_positions", n.to_string()))
+        .add_attribute("settled_positions", n.to_string())
+        .add_attribute("claim_paid", claim_paid.to_string())
+        .add_attribute("claim", claim.to_string()))
 }
 
 pub fn settle_series(mut deps: DepsMut, env: Env, series_id: u64, limit: Option<u32>) -> ContractResult<Response> {
@@ -37,9 +41,11 @@ pub fn settle_series(mut deps: DepsMut, env: Env, series_id: u64, limit: Option<
         .collect::<StdResult<_>>()?;
     let holders: Vec<String> =
         numbers.into_iter().map(|n| ACCOUNT_ADDRESSES.load(deps.storage, n)).collect::<StdResult<_>>()?;
-    let mut positions = 0;
+    let (mut positions, mut claims_paid) = (0, 0u128);
     for holder in &holders {
-        positions += settle_one(&mut deps, env.block.time.seconds(), holder)?;
+        let (n, paid, _) = settle_one(&mut deps, env.block.time.seconds(), holder)?;
+        positions += n;
+        claims_paid = claims_paid.checked_add(paid).ok_or_else(|| ContractError::overflow("claims"))?;
     }
     // Each holder's book was written: storage holds the open interest now.
     let open = crate::state::market::OPEN_INTEREST
@@ -53,5 +59,6 @@ pub fn settle_series(mut deps: DepsMut, env: Env, series_id: u64, limit: Option<
         .add_attribute("series_id", series_id.to_string())
         .add_attribute("accounts", holders.len().to_string())
         .add_attribute("settled_positions", positions.to_string())
+        .add_attribute("claims_paid", claims_paid.to_string())
         .add_attribute("retired", retired.to_string()))
 }

@@ -8,7 +8,7 @@ use crate::oracle::Freshness;
 use crate::settlement;
 use crate::state::market::{ACCOUNTS, POOL, SERIES_HOLDERS, SYMBOLS};
 use crate::state::CONFIG;
-use crate::trade::{margins_after, plan, TradePlan};
+use crate::trade::{free_cash_after, margins_after, plan, TradePlan};
 
 pub fn trade(
     deps: DepsMut,
@@ -42,7 +42,8 @@ pub fn trade(
         .add_attribute("premium", plan.premium.to_string())
         .add_attribute("fees", plan.fees.to_string())
         .add_attribute("total_cost", cost.to_string())
-        .add_attribute("settled_positions", settled.len().to_string());
+        .add_attribute("settled_positions", settled.len().to_string())
+        .add_attribute("claim_paid", settled.claim_paid.to_string());
     for leg in &plan.legs {
         // The holder index changes only when holding starts or stops.
         let held = account.positions.iter().any(|(id, _)| *id == leg.series_id);
@@ -59,7 +60,9 @@ pub fn trade(
     }
     plan.pool.flush(deps.storage)?;
     crate::ledger::save_account(deps.storage, &account_id, &plan.account_after)?;
-    Ok(response.add_attribute("cash", plan.account_after.cash.to_string()))
+    Ok(response
+        .add_attribute("cash", plan.account_after.cash.to_string())
+        .add_attribute("claim", plan.account_after.claim.to_string()))
 }
 
 /// Every check a trade must pass, in the order a refusal is reported; shared by `Trade` and
@@ -76,6 +79,16 @@ pub fn check_trade(
     let cost = plan.total_cost()?;
     if cost > max_cost.i128() {
         return Err(ContractError::LimitExceeded { cost: Int128::new(cost), limit: max_cost });
+    }
+    // The pool pays a trader only out of its free cash, closing or not: what it owes its claim
+    // holders and what it is owed as debt are not tokens it can pay (docs/solvency.md, rule 8).
+    let (free_settled, free_after) = free_cash_after(storage, plan)?;
+    if free_after < 0 && free_after < free_settled {
+        let requested = free_settled.checked_sub(free_after).ok_or_else(|| ContractError::overflow("pool cash"))?;
+        return Err(ContractError::PoolIlliquid {
+            requested: cosmwasm_std::Uint128::new(requested.unsigned_abs()),
+            free: Int128::new(free_settled),
+        });
     }
     if !plan.adds_risk {
         check_reduces_risk(storage, now, account_id, account, plan)?;

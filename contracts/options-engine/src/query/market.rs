@@ -114,7 +114,7 @@ pub fn account(deps: Deps, env: &Env, account: String) -> StdResult<AccountRespo
             Ok(PositionView { series_id: *series_id, quantity: *quantity, mark_value: Int128::new(value) })
         })
         .collect::<StdResult<_>>()?;
-    Ok(AccountResponse { account, cash: state.cash, positions })
+    Ok(AccountResponse { account, cash: state.cash, claim: state.claim, positions })
 }
 
 fn to_u(v: i128) -> Uint128 {
@@ -215,12 +215,15 @@ pub fn pool(deps: Deps, env: &Env) -> StdResult<PoolResponse> {
     let nav = crate::pool::nav_exit(deps.storage, now, Freshness::Lenient).map_err(std_err)?;
     let nav_entry = crate::pool::nav_entry(deps.storage, now, Freshness::Lenient).map_err(std_err)?;
     let liquid = crate::ledger::liquid_cash(deps.storage).map_err(std_err)?;
+    let free = crate::ledger::free_cash(deps.storage).map_err(std_err)?;
     let receivable = crate::ledger::receivable(deps.storage).map_err(std_err)?;
-    let m = crate::pool::margin_with_cash(deps.storage, liquid).map_err(std_err)?;
+    let m = crate::pool::margin_with_cash(deps.storage, free).map_err(std_err)?;
     Ok(PoolResponse {
         cash: pool.cash,
         liquid_cash: Int128::new(liquid),
         receivable,
+        claims: pool.claims,
+        free_cash: Int128::new(free),
         total_shares: pool.total_shares,
         nav: Int128::new(nav),
         nav_entry: Int128::new(nav_entry),

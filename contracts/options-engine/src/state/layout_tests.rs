@@ -43,10 +43,11 @@ fn stored_layouts_are_pinned() {
     assert_eq!(hex(encode(&series)), "0141050601070800");
     let open = OpenInterest { long: Uint128::new(9), short: Uint128::new(10) };
     assert_eq!(hex(encode(&open)), "090a");
-    let account = Account { cash: Int128::new(-1), positions: vec![(2, 3), (4, -5)], number: 6 };
-    assert_eq!(hex(encode(&account)), "01020206040906");
-    let pool = Pool { cash: Int128::new(1), total_shares: Uint128::new(2) };
-    assert_eq!(hex(encode(&pool)), "0202");
+    let account =
+        Account { cash: Int128::new(-1), positions: vec![(2, 3), (4, -5)], number: 6, claim: Uint128::new(7) };
+    assert_eq!(hex(encode(&account)), "0102020604090607");
+    let pool = Pool { cash: Int128::new(1), total_shares: Uint128::new(2), claims: Uint128::new(3) };
+    assert_eq!(hex(encode(&pool)), "020203");
     let totals = SourceAssetTotals { reported: Uint128::new(1), reserved: Uint128::new(2), usable: Uint128::new(3) };
     assert_eq!(hex(encode(&totals)), "010203");
     let price = PricePoint { price: Decimal::new(Uint128::new(1)), publish_time: 2 };

@@ -110,8 +110,12 @@ pub struct Account {
     pub positions: Vec<(u64, i64)>,
     /// The account's number in the holder index (0: none yet; given with its first position).
     pub number: u64,
+    /// Owed to the account by the pool: the part of a settlement or liquidation credit the
+    /// pool's free cash could not pay when it was due. Not cash: paid when the account is
+    /// next settled and the pool has the cash (docs/solvency.md, rule 8).
+    pub claim: Uint128,
 }
-codec_struct!(Account { cash, positions, number });
+codec_struct!(Account { cash, positions, number, claim });
 
 pub const ACCOUNTS: Table<&str, Account> = Table::new("accounts");
 /// `(series, account number)` -> () for the settlement crank. Written whenever a holding starts
@@ -124,10 +128,13 @@ pub const NEXT_ACCOUNT_NUMBER: Cell<u64> = Cell::new("next_account_number");
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Pool {
+    /// Book cash: liquid cash plus the receivable (docs/solvency.md).
     pub cash: Int128,
     pub total_shares: Uint128,
+    /// `C = Σ account.claim`: what the pool owes accounts and has not paid yet.
+    pub claims: Uint128,
 }
-codec_struct!(Pool { cash, total_shares });
+codec_struct!(Pool { cash, total_shares, claims });
 
 pub const POOL: Cell<Pool> = Cell::new("pool");
 /// `(underlying, series)` -> its open interest, and so the pool's position; absent when

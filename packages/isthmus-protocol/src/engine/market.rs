@@ -239,6 +239,11 @@ pub struct AccountResponse {
     pub account: String,
     /// Quote cash; negative is debt.
     pub cash: Int128,
+    /// Owed to the account by the pool and not paid yet: the part of a settlement or liquidation
+    /// credit the pool's free cash could not cover. It counts like cash for margin and is paid
+    /// (becomes cash) when the account is next settled and the pool has the tokens.
+    #[serde(default)]
+    pub claim: Uint128,
     pub positions: Vec<PositionView>,
 }
 
@@ -283,17 +288,24 @@ pub struct SimulateTradeResponse {
 pub struct PoolResponse {
     /// Book cash: liquid cash plus the receivable (quote base units).
     pub cash: Int128,
-    /// `cash - receivable`: the pool's part of the tokens the engine holds. LP withdrawals are
-    /// paid from it and the pool's margin counts it.
+    /// `cash - receivable`: the pool's part of the tokens the engine holds. Claims are paid
+    /// from it.
     pub liquid_cash: Int128,
     /// Sum of every account's debt, all owed to the pool.
     pub receivable: Uint128,
+    /// Sum of every account's claim: owed by the pool, paid before anything else.
+    #[serde(default)]
+    pub claims: Uint128,
+    /// `liquid_cash - claims`: what LP withdrawals and the premiums the pool pays come from,
+    /// and what its margin and NAV count.
+    #[serde(default)]
+    pub free_cash: Int128,
     pub total_shares: Uint128,
-    /// Exit NAV: liquid cash + mark value of the pool's positions (rounded down); shares are
+    /// Exit NAV: free cash + mark value of the pool's positions (rounded down); shares are
     /// redeemed at it.
     pub nav: Int128,
-    /// Entry NAV: book cash (receivables at face value) + positions (rounded up); shares are
-    /// issued at it.
+    /// Entry NAV: book cash (receivables at face value) - claims + positions (rounded up);
+    /// shares are issued at it.
     pub nav_entry: Int128,
     pub maintenance_margin: Uint128,
 }
