@@ -23,7 +23,7 @@ pub enum ContractError {
     Handshake(#[from] HandshakeError),
 
     #[error("unauthorized: {action} needs the {role} role")]
-    Unauthorized { action: String, role: String },
+    Unauthorized { action: String, role: Role },
 
     #[error("the vault is paused")]
     Paused,
@@ -104,7 +104,24 @@ pub enum ContractError {
 }
 
 impl ContractError {
-    pub fn unauthorized(action: &str, role: &str) -> Self {
-        ContractError::Unauthorized { action: action.to_string(), role: role.to_string() }
+    pub fn unauthorized(action: &str, role: Role) -> Self {
+        ContractError::Unauthorized { action: action.to_string(), role }
+    }
+}
+
+/// Who may take an action the vault refuses to a sender (docs/security.md, roles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Admin,
+    /// The guardian may pause; only the admin may unpause.
+    GuardianOrAdmin,
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Role::Admin => "admin",
+            Role::GuardianOrAdmin => "guardian or admin",
+        })
     }
 }

@@ -21,8 +21,8 @@ pub enum ContractError {
     #[error(transparent)]
     Registry(#[from] isthmus_source_registry::RegistryError),
 
-    #[error("unauthorized: {action} needs the owner role")]
-    Unauthorized { action: String },
+    #[error("unauthorized: {action} needs the {role} role")]
+    Unauthorized { action: String, role: Role },
 
     #[error("source {source_id} has no open seize channel")]
     NoSeizeChannel { source_id: String },
@@ -62,4 +62,19 @@ pub enum ContractError {
 
     #[error(transparent)]
     Migration(#[from] isthmus_protocol::version::MigrationRefused),
+}
+
+/// Who may take an action the controller refuses to a sender. Keeping, seizing and replaying
+/// are open to anyone; only the owner configures (docs/security.md, roles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Owner,
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Role::Owner => "owner",
+        })
+    }
 }

@@ -1,10 +1,13 @@
 //! Roles, cw2 versions and migration.
 
+use collateral_vault::error::{ContractError as VaultError, Role as VaultRole};
 use cosmwasm_std::Uint128;
 use cw_multi_test::Executor;
 use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::{engine, vault};
-use isthmus_tests::{Suite, SuiteBuilder};
+use isthmus_tests::{assert_error, Suite, SuiteBuilder};
+use liquidation_controller::error::{ContractError as ControllerError, Role as ControllerRole};
+use options_engine::error::{ContractError as EngineError, Role as EngineRole};
 
 #[test]
 fn admin_actions_are_refused_to_others() {
@@ -20,9 +23,11 @@ fn admin_actions_are_refused_to_others() {
             }),
         )
         .unwrap_err();
-    assert!(err.root_cause().to_string().contains("needs the admin role"));
+    assert_error(&err, VaultError::unauthorized("set_asset", VaultRole::Admin));
     let err = suite.vault_execute(&mallory, &vault::ExecuteMsg::SetPaused { paused: true }).unwrap_err();
-    assert!(err.root_cause().to_string().contains("guardian or admin"));
+    assert_error(&err, VaultError::unauthorized("set_paused", VaultRole::GuardianOrAdmin));
+    let err = suite.vault_execute(&mallory, &vault::ExecuteMsg::SetPaused { paused: false }).unwrap_err();
+    assert_error(&err, VaultError::unauthorized("set_paused", VaultRole::Admin));
 
     let tm = suite.chains.addr(isthmus_ibc_bench::Side::Target, "mallory");
     let err = suite
@@ -35,9 +40,9 @@ fn admin_actions_are_refused_to_others() {
             },
         )
         .unwrap_err();
-    assert!(err.root_cause().to_string().contains("needs the owner role"));
+    assert_error(&err, EngineError::unauthorized("register_source", EngineRole::Owner));
     let err = suite.engine_execute(&tm, &engine::ExecuteMsg::ReleaseReservation { reservation_id: 1 }).unwrap_err();
-    assert!(err.root_cause().to_string().contains("needs the controller role"));
+    assert_error(&err, EngineError::unauthorized("release_reservation", EngineRole::Controller));
     let err = suite
         .engine_execute(
             &tm,
@@ -50,7 +55,27 @@ fn admin_actions_are_refused_to_others() {
             },
         )
         .unwrap_err();
-    assert!(err.root_cause().to_string().contains("risk manager"));
+    assert_error(&err, EngineError::unauthorized("set_collateral_asset", EngineRole::RiskManager));
+}
+
+#[test]
+fn controller_configuration_is_the_owners() {
+    let mut suite = SuiteBuilder::new().with_controller().build().unwrap();
+    let register = isthmus_protocol::controller::ExecuteMsg::RegisterSource {
+        source_id: "evil".into(),
+        connection_id: "connection-0".into(),
+        counterparty_port: "wasm.evil".into(),
+    };
+    let err = suite.controller_as("mallory", &register, &[]).unwrap_err();
+    assert_error(&err, ControllerError::Unauthorized { action: "register_source".into(), role: ControllerRole::Owner });
+    let update = isthmus_protocol::controller::ExecuteMsg::UpdateConfig {
+        owner: Some(suite.target_user("mallory").to_string()),
+        seize_timeout_seconds: None,
+        max_in_flight_per_account: None,
+        max_in_flight_per_source: None,
+    };
+    let err = suite.controller_as("mallory", &update, &[]).unwrap_err();
+    assert_error(&err, ControllerError::Unauthorized { action: "update_config".into(), role: ControllerRole::Owner });
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use cosmwasm_std::{DepsMut, MessageInfo, Response};
 use isthmus_protocol::vault::{AssetSettings, Counterparty};
 
-use crate::error::{ContractError, ContractResult};
+use crate::error::{ContractError, ContractResult, Role};
 use crate::state::{AssetState, ASSETS, CONFIG};
 
 /// Packet timeouts outside [1 s, 1 week] are either useless or lock funds for too long.
@@ -19,7 +19,7 @@ pub fn validate_timeout(seconds: u64) -> ContractResult<u64> {
 pub fn set_asset(deps: DepsMut, info: MessageInfo, settings: AssetSettings) -> ContractResult<Response> {
     let config = CONFIG.load(deps.storage)?;
     if info.sender != config.admin {
-        return Err(ContractError::unauthorized("set_asset", "admin"));
+        return Err(ContractError::unauthorized("set_asset", Role::Admin));
     }
     if let isthmus_protocol::asset::AssetInfo::Cw20(addr) = &settings.asset {
         deps.api.addr_validate(addr)?;
@@ -46,7 +46,7 @@ pub struct ConfigUpdate {
 pub fn update_config(deps: DepsMut, info: MessageInfo, update: ConfigUpdate) -> ContractResult<Response> {
     let mut config = CONFIG.load(deps.storage)?;
     if info.sender != config.admin {
-        return Err(ContractError::unauthorized("update_config", "admin"));
+        return Err(ContractError::unauthorized("update_config", Role::Admin));
     }
     if let Some(admin) = update.admin {
         config.admin = deps.api.addr_validate(&admin)?;
@@ -78,7 +78,7 @@ pub fn set_paused(deps: DepsMut, info: MessageInfo, paused: bool) -> ContractRes
     // The guardian can stop the vault quickly; only the admin can start it again.
     let allowed = info.sender == config.admin || (paused && info.sender == config.guardian);
     if !allowed {
-        let role = if paused { "guardian or admin" } else { "admin" };
+        let role = if paused { Role::GuardianOrAdmin } else { Role::Admin };
         return Err(ContractError::unauthorized("set_paused", role));
     }
     config.paused = paused;
@@ -98,7 +98,7 @@ pub fn sweep_surplus(
 ) -> ContractResult<Response> {
     let config = CONFIG.load(deps.storage)?;
     if info.sender != config.admin {
-        return Err(ContractError::unauthorized("sweep_surplus", "admin"));
+        return Err(ContractError::unauthorized("sweep_surplus", Role::Admin));
     }
     let recipient = deps.api.addr_validate(&recipient)?;
     let total = crate::state::load_asset(deps.storage, &asset)?.total;

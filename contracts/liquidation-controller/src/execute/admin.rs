@@ -2,12 +2,12 @@
 
 use cosmwasm_std::{DepsMut, MessageInfo, Response};
 
-use crate::error::{ContractError, ContractResult};
+use crate::error::{ContractError, ContractResult, Role};
 use crate::state::{CONFIG, SOURCES};
 
 fn only_owner(deps: &DepsMut, info: &MessageInfo, action: &str) -> ContractResult<()> {
     if info.sender != CONFIG.load(deps.storage)?.owner {
-        return Err(ContractError::Unauthorized { action: action.to_string() });
+        return Err(ContractError::Unauthorized { action: action.to_string(), role: Role::Owner });
     }
     Ok(())
 }
