@@ -56,7 +56,21 @@ pub fn number_account(storage: &mut dyn Storage, account_id: &str) -> ContractRe
 }
 
 /// Save `account`, moving the pool's receivable by the change of its debt.
-pub fn save_account(storage: &mut dyn Storage, account_id: &str, account: &Account) -> ContractResult<()> {
+///
+/// An account never keeps both a debt and a claim: what the pool owes it pays down what it owes
+/// the pool first (no token moves: the receivable and the claims fall by as much, so `L` is
+/// unchanged and `F` grows). This writes the pool's cash and claims, so callers that hold the
+/// pool in memory save it first.
+pub fn save_account(storage: &mut dyn Storage, account_id: &str, account: &mut Account) -> ContractResult<()> {
+    let netted = account.claim.min(debt_of(account.cash));
+    if !netted.is_zero() {
+        account.cash = account.cash.checked_add(Int128::try_from(netted)?)?;
+        account.claim = account.claim.checked_sub(netted)?;
+        let mut pool = POOL.may_load(storage)?.unwrap_or_default();
+        pool.cash = pool.cash.checked_sub(Int128::try_from(netted)?)?;
+        pool.claims = pool.claims.checked_sub(netted)?;
+        POOL.save(storage, &pool)?;
+    }
     let before = ACCOUNTS.may_load(storage, account_id)?.map(|a| debt_of(a.cash)).unwrap_or_default();
     let after = debt_of(account.cash);
     if before != after {
@@ -93,4 +107,38 @@ pub fn liquid_cash(storage: &dyn Storage) -> ContractResult<i128> {
 pub fn liquid_delta(book_delta: i128, before: Int128, after: Int128) -> ContractResult<i128> {
     let debt_delta = Int128::try_from(debt_of(after))?.checked_sub(Int128::try_from(debt_of(before))?)?;
     Ok(Int128::new(book_delta).checked_sub(debt_delta)?.i128())
+}
+
+#[cfg(test)]
+mod tests {
+    use cosmwasm_std::testing::MockStorage;
+
+    use super::*;
+    use crate::state::market::Pool;
+
+    #[test]
+    fn a_claim_pays_down_a_debt_as_the_account_is_saved() {
+        let mut storage = MockStorage::new();
+        let pool = Pool { cash: Int128::new(1_000), total_shares: Uint128::new(1), claims: Uint128::new(300) };
+        POOL.save(&mut storage, &pool).unwrap();
+        // Owes 100, is owed 300: the claim pays the debt and 200 stays owed.
+        let mut account = Account { cash: Int128::new(-100), claim: Uint128::new(300), ..Account::default() };
+        save_account(&mut storage, "a", &mut account).unwrap();
+        assert_eq!((account.cash, account.claim), (Int128::zero(), Uint128::new(200)));
+        assert_eq!(ACCOUNTS.load(&storage, "a").unwrap(), account);
+        let pool = POOL.load(&storage).unwrap();
+        assert_eq!((pool.cash, pool.claims), (Int128::new(900), Uint128::new(200)));
+        assert_eq!(receivable(&storage).unwrap(), Uint128::zero());
+        assert_eq!((liquid_cash(&storage).unwrap(), free_cash(&storage).unwrap()), (900, 700));
+
+        // Owes 500, is owed 200: the claim is used up and 300 stays a debt.
+        let mut account = Account { cash: Int128::new(-500), claim: Uint128::new(200), ..Account::default() };
+        save_account(&mut storage, "a", &mut account).unwrap();
+        assert_eq!((account.cash, account.claim), (Int128::new(-300), Uint128::zero()));
+        let pool = POOL.load(&storage).unwrap();
+        assert_eq!((pool.cash, pool.claims), (Int128::new(700), Uint128::zero()));
+        assert_eq!(receivable(&storage).unwrap(), Uint128::new(300));
+        // The netting moved no token: the liquid cash is 900 - 500, as without it.
+        assert_eq!(liquid_cash(&storage).unwrap(), 400);
+    }
 }

@@ -22,8 +22,8 @@ fn price(suite: &mut Suite, cents: u128) {
 /// The book the random preview test found in CI: a pool of 2,000 USDC; Carol, with only ATOM
 /// as collateral, writes calls at a high spot (the pool pays her their premium), buys 271
 /// 10-strike puts, and ATOM falls to 6. The pool's short puts are then worth more than its
-/// cash: it is below water. Bob holds 100 USDC of cash throughout; Alice, with 1,000 USDC of
-/// cash, wrote 50 of the puts before the fall.
+/// cash: it is below water. Bob, with 100 USDC of cash, bought 20 of the puts; Alice, with
+/// 1,000 USDC of cash, wrote 50 of them, both before the fall.
 fn below_water() -> (Suite, Listed) {
     let mut suite = SuiteBuilder::new().build().unwrap();
     let listed = suite.open_market(2_000 * USDC_1).unwrap();
@@ -38,6 +38,7 @@ fn below_water() -> (Suite, Listed) {
     suite.trade("carol", &[(listed.put_10, 271)], i128::MAX).unwrap();
     suite.deposit_cash("alice", 1_000 * USDC_1).unwrap();
     suite.trade("alice", &[(listed.put_10, -50)], i128::MAX).unwrap();
+    suite.trade("bob", &[(listed.put_10, 20)], i128::MAX).unwrap();
     suite.check_all().unwrap();
     price(&mut suite, 600);
     let pool = suite.pool().unwrap();
@@ -78,11 +79,12 @@ fn a_close_the_pools_free_cash_cannot_pay_is_refused_and_a_smaller_one_is_not() 
     );
     suite.check_all().unwrap();
 
-    // Bob's cash was never the pool's: he takes all of it out.
+    // Bob's cash was never the pool's: he takes all of it out (his long puts need no margin).
+    let bob = suite.engine_account("bob").unwrap().cash.i128() as u128;
     let before = suite.native_balance(Side::Target, &suite.target_user("bob"), USDC).unwrap();
-    suite.engine_as("bob", &engine::ExecuteMsg::WithdrawCash { amount: Uint128::new(100 * USDC_1) }, &[]).unwrap();
+    suite.engine_as("bob", &engine::ExecuteMsg::WithdrawCash { amount: Uint128::new(bob) }, &[]).unwrap();
     let paid = suite.native_balance(Side::Target, &suite.target_user("bob"), USDC).unwrap() - before;
-    assert_eq!(paid, 100 * USDC_1);
+    assert_eq!(paid, bob);
     suite.check_all().unwrap();
 }
 
@@ -117,20 +119,65 @@ fn a_settlement_the_pool_cannot_pay_in_full_becomes_a_claim_paid_when_cash_comes
     assert_eq!(pool.liquid_cash, Int128::zero());
     assert_eq!(pool.claims, Uint128::new(claim));
     assert_eq!(pool.free_cash, Int128::new(-(claim as i128)));
+    // The claim counts like cash in her margin.
+    let margin = suite.margin("carol").unwrap();
+    assert_eq!(margin.claim, Uint128::new(claim));
+    assert_eq!(
+        margin.equity.i128(),
+        after.cash.i128() + claim as i128 + margin.collateral_value_maintenance.u128() as i128
+    );
     suite.check_all().unwrap();
 
-    // Alice settles: her 50 puts pay the pool 200 USDC out of her cash, and that cash goes to
-    // Carol's claim when she is next settled, before anything else.
+    // Alice settles: her 50 puts pay the pool 200 USDC out of her cash. Those tokens are
+    // Carol's, whose claim came first.
     settle(&mut suite, "alice");
     assert_eq!(suite.pool().unwrap().liquid_cash, Int128::new(200 * USDC_1 as i128));
     suite.check_all().unwrap();
+
+    // So Bob's 20 puts (80 USDC) are owed to him in full although the pool holds 200 ...
+    let bob = suite.engine_account("bob").unwrap();
+    settle(&mut suite, "bob");
+    let bob_after = suite.engine_account("bob").unwrap();
+    assert_eq!((bob_after.cash, bob_after.claim), (bob.cash, Uint128::new(80 * USDC_1)));
+    let pool = suite.pool().unwrap();
+    assert_eq!(pool.liquid_cash, Int128::new(200 * USDC_1 as i128));
+    assert_eq!(pool.claims, Uint128::new(claim + 80 * USDC_1));
+    suite.check_all().unwrap();
+
+    // ... and no premium is paid out of them either: Alice may not sell the pool a put of a
+    // new expiry, though its premium is far less than the 200 the pool holds.
+    let expiry = suite.now() + 30 * DAY;
+    let listed_later = suite
+        .admin_engine(&engine::ExecuteMsg::ListSeries(engine::SeriesParams {
+            underlying: "ATOM".into(),
+            strike: Decimal::from_ratio(6u128, 1u128),
+            expiry,
+            kind: engine::OptionKind::Put,
+            contract_size: Decimal::one(),
+            open_interest_cap: Uint128::new(10_000),
+        }))
+        .unwrap();
+    let put_6: u64 = isthmus_tests::market::attr(&listed_later, "series_id").parse().unwrap();
+    suite.push_vol("ATOM", expiry, Decimal::percent(60)).unwrap();
+    let preview = suite.simulate("alice", &[(put_6, -1)]).unwrap();
+    assert!(preview.total_cost.i128() < 0 && preview.total_cost.i128().unsigned_abs() < 200 * USDC_1);
+    let expected = ContractError::PoolIlliquid {
+        requested: Uint128::new(preview.total_cost.i128().unsigned_abs()),
+        free: pool.free_cash,
+    };
+    assert_eq!(preview.refusal, Some(expected.to_string()));
+    assert_error(&suite.trade("alice", &[(put_6, -1)], i128::MAX).unwrap_err(), expected);
+    suite.check_all().unwrap();
+
+    // Carol, settled again, is paid the 200.
     let r = settle(&mut suite, "carol");
     assert_eq!(isthmus_tests::market::attr(&r, "claim_paid"), (200 * USDC_1).to_string());
     let later = suite.engine_account("carol").unwrap();
     assert_eq!(later.cash.i128() - after.cash.i128(), 200 * USDC_1 as i128);
     assert_eq!(later.claim, Uint128::new(claim - 200 * USDC_1));
     let pool = suite.pool().unwrap();
-    assert_eq!((pool.liquid_cash, pool.claims), (Int128::zero(), later.claim));
+    assert_eq!(pool.liquid_cash, Int128::zero());
+    assert_eq!(pool.claims, later.claim + Uint128::new(80 * USDC_1));
     suite.check_all().unwrap();
 
     // Nothing but the claim may be paid while it is owed: the LPs' shares are worth nothing.

@@ -15,7 +15,7 @@ pub fn deposit_cash(deps: DepsMut, info: MessageInfo) -> ContractResult<Response
     let account_id = info.sender.to_string();
     let mut account = ACCOUNTS.may_load(deps.storage, &account_id)?.unwrap_or_default();
     account.cash = account.cash.checked_add(Int128::try_from(amount)?)?;
-    crate::ledger::save_account(deps.storage, &account_id, &account)?;
+    crate::ledger::save_account(deps.storage, &account_id, &mut account)?;
     Ok(Response::new()
         .add_attribute("action", "deposit_cash")
         .add_attribute("account", account_id)
@@ -48,7 +48,7 @@ pub fn withdraw_cash(deps: DepsMut, env: Env, info: MessageInfo, amount: Uint128
             required: Uint128::new(margin.initial_margin.max(0).unsigned_abs()),
         });
     }
-    crate::ledger::save_account(deps.storage, &account_id, &account)?;
+    crate::ledger::save_account(deps.storage, &account_id, &mut account)?;
     let quote = QUOTE.load(deps.storage)?;
     Ok(Response::new()
         .add_message(BankMsg::Send {

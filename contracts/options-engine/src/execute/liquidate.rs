@@ -201,9 +201,10 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
             break;
         }
     }
-    // Penalties are charged to the account but paid out only from liquid cash: the account's
-    // own positive cash first, then an advance by the pool out of its liquid cash (the account
-    // then owes it to the pool). What neither covers is not charged: a debt is never paid out.
+    // Penalties are charged to the account but paid out only from free cash: the account's own
+    // positive cash first, then an advance by the pool out of its free cash (the account then
+    // owes it to the pool), then out of a claim this liquidation created (the pool then owes
+    // less and keeps that part). What none covers is not charged: a debt is never paid out.
     let mut charged_without_penalty = account.cash.checked_add(Int128::new(penalties))?;
     let others_debt = crate::ledger::receivable(deps.storage)?.checked_sub(crate::ledger::debt_of(stored.cash))?;
     let free_cash = |pool: &crate::state::market::Pool, cash: Int128| -> ContractResult<Int128> {
@@ -229,16 +230,21 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
     let paid = Int128::new(penalties).min(payable_cap);
     account.cash = charged_without_penalty.checked_sub(paid)?;
     let paid = Uint128::try_from(paid)?;
+    let from_claim = Uint128::new(penalties.unsigned_abs()).checked_sub(paid)?.min(owed);
+    account.claim = account.claim.checked_sub(from_claim)?;
+    pool.claims = pool.claims.checked_sub(from_claim)?;
+    let charged = paid.checked_add(from_claim)?;
     // Integer money in integers: the caller's share rounds down, the insurance gets the rest.
     let reward = paid.mul_floor(risk.liquidator_share);
     let insurance = paid.checked_sub(reward)?;
     let caller = info.sender.to_string();
+    let mut caller_account = None;
     if caller == account_id {
         account.cash = account.cash.checked_add(Int128::try_from(reward)?)?;
     } else {
-        let mut caller_account = ACCOUNTS.may_load(deps.storage, &caller)?.unwrap_or_default();
-        caller_account.cash = caller_account.cash.checked_add(Int128::try_from(reward)?)?;
-        crate::ledger::save_account(deps.storage, &caller, &caller_account)?;
+        let mut other = ACCOUNTS.may_load(deps.storage, &caller)?.unwrap_or_default();
+        other.cash = other.cash.checked_add(Int128::try_from(reward)?)?;
+        caller_account = Some(other);
     }
     match (CONFIG.load(deps.storage)?.controller, insurance.is_zero()) {
         (Some(controller), false) => {
@@ -252,9 +258,14 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
         (None, false) => pool.cash = pool.cash.checked_add(Int128::try_from(insurance)?)?,
         _ => {}
     }
+    // The ledger may net a debt against a claim as it saves an account, writing the pool: the
+    // pool is saved first.
     POOL.save(deps.storage, &pool)?;
     pool_book.flush(deps.storage)?;
-    crate::ledger::save_account(deps.storage, &account_id, &account)?;
+    if let Some(mut other) = caller_account {
+        crate::ledger::save_account(deps.storage, &caller, &mut other)?;
+    }
+    crate::ledger::save_account(deps.storage, &account_id, &mut account)?;
     let liquidation_id = NEXT_LIQUIDATION_ID.may_load(deps.storage)?.unwrap_or(1);
     NEXT_LIQUIDATION_ID.save(
         deps.storage,
@@ -269,7 +280,7 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
             account: account_id.clone(),
             liquidator: caller.clone(),
             closed,
-            penalties: paid,
+            penalties: charged,
             reward,
             insurance,
             cash_after: account.cash,
@@ -278,12 +289,14 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
     )?;
     Ok(response
         .add_attribute("liquidation_id", liquidation_id.to_string())
-        .add_attribute("penalties", paid.to_string())
-        .add_attribute("penalties_waived", Uint128::new(penalties.unsigned_abs()).checked_sub(paid)?.to_string())
+        .add_attribute("penalties", charged.to_string())
+        .add_attribute("penalty_from_claim", from_claim.to_string())
+        .add_attribute("penalties_waived", Uint128::new(penalties.unsigned_abs()).checked_sub(charged)?.to_string())
         .add_attribute("liquidator", caller)
         .add_attribute("reward", reward.to_string())
         .add_attribute("insurance", insurance.to_string())
         .add_attribute("cash", account.cash.to_string())
+        .add_attribute("claim", account.claim.to_string())
         .add_attribute("positions_left", account.positions.len().to_string()))
 }
 
@@ -310,7 +323,7 @@ pub fn repay_debt(deps: DepsMut, env: Env, info: MessageInfo, account_id: String
         return Err(ContractError::RepayExceedsDebt { repay: amount, debt });
     }
     account.cash = account.cash.checked_add(Int128::try_from(amount)?)?;
-    crate::ledger::save_account(deps.storage, &account_id, &account)?;
+    crate::ledger::save_account(deps.storage, &account_id, &mut account)?;
     Ok(Response::new()
         .add_attribute("action", "repay_debt")
         .add_attribute("account", account_id)
@@ -385,7 +398,7 @@ pub fn absorb_debt(deps: DepsMut, env: Env, info: MessageInfo, account_id: Strin
     pool.cash = pool.cash.checked_sub(from_pool)?;
     account.cash = Int128::zero();
     POOL.save(deps.storage, &pool)?;
-    crate::ledger::save_account(deps.storage, &account_id, &account)?;
+    crate::ledger::save_account(deps.storage, &account_id, &mut account)?;
     Ok(Response::new()
         .add_attribute("action", "absorb_debt")
         .add_attribute("account", account_id)

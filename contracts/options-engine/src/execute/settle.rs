@@ -4,7 +4,7 @@ use cosmwasm_std::{DepsMut, Env, Order, Response, StdResult, Uint128};
 
 use crate::error::{ContractError, ContractResult};
 use crate::settlement::{retire_if_done, settle_account};
-use crate::state::market::{ACCOUNTS, ACCOUNT_ADDRESSES, SERIES, SERIES_HOLDERS};
+use crate::state::market::{Account, ACCOUNTS, ACCOUNT_ADDRESSES, SERIES, SERIES_HOLDERS};
 use crate::valuation::settlement_price;
 
 pub const MAX_CRANK: u32 = 30;
@@ -12,9 +12,18 @@ pub const MAX_CRANK: u32 = 30;
 /// Settle one account: its expired positions, and what the pool can pay now of its claim.
 /// Returns `(positions settled, claim paid, claim left)`.
 fn settle_one(deps: &mut DepsMut, now: u64, account_id: &str) -> ContractResult<(usize, u128, Uint128)> {
-    let Some(mut account) = ACCOUNTS.may_load(deps.storage, account_id)? else { return Ok((0, 0, Uint128::zero())) };
+    let Some(account) = ACCOUNTS.may_load(deps.storage, account_id)? else { return Ok((0, 0, Uint128::zero())) };
+    settle_loaded(deps, now, account_id, account)
+}
+
+fn settle_loaded(
+    deps: &mut DepsMut,
+    now: u64,
+    account_id: &str,
+    mut account: Account,
+) -> ContractResult<(usize, u128, Uint128)> {
     let settled = settle_account(deps.storage, now, &mut account)?;
-    crate::ledger::save_account(deps.storage, account_id, &account)?;
+    crate::ledger::save_account(deps.storage, account_id, &mut account)?;
     Ok((settled.len(), settled.claim_paid, account.claim))
 }
 
@@ -39,11 +48,19 @@ pub fn settle_series(mut deps: DepsMut, env: Env, series_id: u64, limit: Option<
         .keys(deps.storage, None, None, Order::Ascending)
         .take(limit)
         .collect::<StdResult<_>>()?;
-    let holders: Vec<String> =
-        numbers.into_iter().map(|n| ACCOUNT_ADDRESSES.load(deps.storage, n)).collect::<StdResult<_>>()?;
+    let mut holders = vec![];
+    for number in numbers {
+        let address = ACCOUNT_ADDRESSES.load(deps.storage, number)?;
+        let account = ACCOUNTS.load(deps.storage, &address)?;
+        holders.push((address, account));
+    }
+    // Those who pay at this expiry first: what the shorts pay the pool can then pay the longs
+    // in the same call instead of becoming their claims (docs/solvency.md, rule 8).
+    let receives = |a: &Account| a.positions.iter().any(|(id, q)| *id == series_id && *q > 0);
+    holders.sort_by_key(|(_, account)| receives(account));
     let (mut positions, mut claims_paid) = (0, 0u128);
-    for holder in &holders {
-        let (n, paid, _) = settle_one(&mut deps, env.block.time.seconds(), holder)?;
+    for (holder, account) in holders.iter().cloned() {
+        let (n, paid, _) = settle_loaded(&mut deps, env.block.time.seconds(), &holder, account)?;
         positions += n;
         claims_paid = claims_paid.checked_add(paid).ok_or_else(|| ContractError::overflow("claims"))?;
     }

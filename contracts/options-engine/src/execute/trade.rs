@@ -59,7 +59,7 @@ pub fn trade(
         );
     }
     plan.pool.flush(deps.storage)?;
-    crate::ledger::save_account(deps.storage, &account_id, &plan.account_after)?;
+    crate::ledger::save_account(deps.storage, &account_id, &mut plan.account_after)?;
     Ok(response
         .add_attribute("cash", plan.account_after.cash.to_string())
         .add_attribute("claim", plan.account_after.claim.to_string()))
@@ -153,7 +153,7 @@ fn check_pool_exposure(storage: &dyn cosmwasm_std::Storage, plan: &TradePlan) ->
 }
 
 /// A trade made only of closing legs skips the initial-margin check (closing must always be
-/// possible), but it must not leave the account worse off: either it meets its initial margin
+/// possible, as far as the pool can pay it), but it must not leave the account worse off: either it meets its initial margin
 /// afterwards, or its distance to liquidation (`equity - MM`, lenient prices) shrinks by no
 /// more than the trade's fees. Closing one leg of a spread and keeping the naked leg fails this.
 fn check_reduces_risk(

@@ -131,6 +131,7 @@ pub fn margin_response(account_id: &str, account: &Account, m: &MarginBreakdown)
     MarginResponse {
         account: account_id.to_string(),
         cash: account.cash,
+        claim: account.claim,
         collateral_value: to_u(m.collateral_value_initial),
         collateral_value_maintenance: to_u(m.collateral_value),
         positions_value: Int128::new(m.short_options_mark),

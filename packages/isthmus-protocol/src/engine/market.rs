@@ -240,8 +240,9 @@ pub struct AccountResponse {
     /// Quote cash; negative is debt.
     pub cash: Int128,
     /// Owed to the account by the pool and not paid yet: the part of a settlement or liquidation
-    /// credit the pool's free cash could not cover. It counts like cash for margin and is paid
-    /// (becomes cash) when the account is next settled and the pool has the tokens.
+    /// credit the pool's free cash could not cover. It counts like cash for margin; it is paid
+    /// (becomes cash) when the account is next settled and the pool has the tokens, and it pays
+    /// down a debt of the account at once.
     #[serde(default)]
     pub claim: Uint128,
     pub positions: Vec<PositionView>,
@@ -252,12 +253,15 @@ pub struct AccountResponse {
 pub struct MarginResponse {
     pub account: String,
     pub cash: Int128,
+    /// Owed to the account by the pool (see `AccountResponse::claim`); counted like cash.
+    #[serde(default)]
+    pub claim: Uint128,
     /// Haircut value of collateral (remote and replicated), for new risk.
     pub collateral_value: Uint128,
     /// Collateral value counted for maintenance (stale sources still count here).
     pub collateral_value_maintenance: Uint128,
     pub positions_value: Int128,
-    /// cash + collateral_value + positions_value.
+    /// cash + claim + collateral_value + positions_value.
     pub equity: Int128,
     pub initial_margin: Uint128,
     pub maintenance_margin: Uint128,
@@ -397,6 +401,8 @@ pub struct LiquidationRecord {
     pub liquidator: String,
     /// Riskiest first, in the order closed.
     pub closed: Vec<ClosedPosition>,
+    /// Charged: `reward + insurance`, plus what was taken from a claim the liquidation created
+    /// when the pool could not pay the close in tokens (the pool keeps that part).
     pub penalties: Uint128,
     /// Paid to the liquidator's cash.
     pub reward: Uint128,
