@@ -112,7 +112,7 @@ func (e *Env) Seize(id uint64) SeizeRecord {
 		SeizeRecord
 		Status any `json:"status"`
 	}
-	require.NoError(e.t, e.T.SmartQuery(e.Controller, M{"seize": M{"seize_id": id}}, &raw))
+	require.NoError(e.t, e.T.SmartQuery(e.Controller, M{"seize_record": M{"seize_id": id}}, &raw))
 	r := raw.SeizeRecord
 	switch st := raw.Status.(type) {
 	case string:

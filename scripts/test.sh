@@ -25,6 +25,8 @@ step "fuzz smoke (every target, a few seconds each)"
 bash scripts/fuzz.sh --smoke
 step "schema freshness"
 bash scripts/schema.sh --check
+step "TypeScript SDK (generated clients fresh, strict tsc, unit tests)"
+bash scripts/ts_sdk.sh
 step "wasm build, cosmwasm-check, sizes"
 bash scripts/build_wasm.sh
 step "real-chain conformance suite (three wasmd apps, ibc-go v11)"

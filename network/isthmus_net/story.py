@@ -124,7 +124,7 @@ class Story:
         return int(self.account(name)["cash"])
 
     def seize_status(self, seize_id: int) -> str:
-        st = self.T.smart(self.controller, {"seize": {"seize_id": seize_id}})["status"]
+        st = self.T.smart(self.controller, {"seize_record": {"seize_id": seize_id}})["status"]
         return st if isinstance(st, str) else next(iter(st))
 
     def ack_of(self, c: ChainClient, sent: Any) -> dict[str, Any]:
@@ -309,7 +309,7 @@ class Story:
         res = self.exec(T, "keeper", self.controller, {"seize": {"account": w["alice"], "source_id": B, "owner": w["alice"],
                         "asset": osmo, "recipient": {"local": {"address": w["keeper"]}}}}, f"{50 * U}{self.quote}")
         sid1 = int(res.attr("wasm", "seize_id", self.controller))
-        eq(int(T.smart(self.controller, {"seize": {"seize_id": sid1}})["amount"]), 52_500_000, "50 USDC x 1.05 at 1 USDC per OSMO")
+        eq(int(T.smart(self.controller, {"seize_record": {"seize_id": sid1}})["amount"]), 52_500_000, "50 USDC x 1.05 at 1 USDC per OSMO")
         self.wait("seize packet received by vault B and its ack back at the controller",
                   lambda: self.seize_status(sid1) != "in_flight")
         eq(self.seize_status(sid1), "succeeded", "seize on B")
@@ -326,7 +326,7 @@ class Story:
                         "asset": atom, "recipient": {"ics20": {"channel": xfer["channel_id"], "receiver": w["keeper"],
                         "memo": json.dumps({"note": "isthmus seize"})}}}}, f"{20 * U}{self.quote}")
         sid2 = int(res.attr("wasm", "seize_id", self.controller))
-        eq(int(T.smart(self.controller, {"seize": {"seize_id": sid2}})["amount"]), 4_200_000, "20 USDC x 1.05 at 5 USDC per ATOM")
+        eq(int(T.smart(self.controller, {"seize_record": {"seize_id": sid2}})["amount"]), 4_200_000, "20 USDC x 1.05 at 5 USDC per ATOM")
         self.wait("seize received by vault A, its ICS-20 transfer received on the target, both acks back",
                   lambda: self.seize_status(sid2) != "in_flight" and T.balance(w["keeper"], vch) > kv0)
         eq(self.seize_status(sid2), "succeeded", "ICS-20 seize")

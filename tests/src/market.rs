@@ -486,7 +486,7 @@ impl Suite {
             .chains
             .target
             .wrap()
-            .query_wasm_smart(&self.controller, &isthmus_protocol::controller::QueryMsg::Seize { seize_id })?)
+            .query_wasm_smart(&self.controller, &isthmus_protocol::controller::QueryMsg::SeizeRecord { seize_id })?)
     }
 
     pub fn funds(&self) -> Result<isthmus_protocol::controller::FundsResponse> {

@@ -50,7 +50,7 @@ pub fn query(deps: Deps, msg: QueryMsg) -> StdResult<Binary> {
                 .collect();
             to_json_binary(&SourcesResponse { sources })
         }
-        QueryMsg::Seize { seize_id } => {
+        QueryMsg::SeizeRecord { seize_id } => {
             to_json_binary(&seize_response(seize_id, seizes().load(deps.storage, seize_id)?))
         }
         QueryMsg::Seizes { account, start_after, limit } => {

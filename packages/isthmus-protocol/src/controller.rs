@@ -91,8 +91,10 @@ pub enum QueryMsg {
     Config {},
     #[returns(SourcesResponse)]
     Sources { start_after: Option<String>, limit: Option<u32> },
+    /// One seize's record and status (named apart from `ExecuteMsg::Seize`, so that generated
+    /// clients get one method for each).
     #[returns(SeizeResponse)]
-    Seize { seize_id: u64 },
+    SeizeRecord { seize_id: u64 },
     /// Seize records, newest last; optionally only those of one account.
     #[returns(SeizesResponse)]
     Seizes { account: Option<String>, start_after: Option<u64>, limit: Option<u32> },

@@ -8,7 +8,7 @@
 //! caller's cash, the rest to the insurance fund at the controller. Cash may go negative: debt.
 
 use cosmwasm_std::{
-    to_json_binary, Coin, Decimal, Deps, DepsMut, Env, Int128, MessageInfo, Response, Uint128, Uint256, WasmMsg,
+    to_json_binary, Coin, Decimal, Deps, DepsMut, Env, Event, Int128, MessageInfo, Response, Uint128, Uint256, WasmMsg,
 };
 use isthmus_pricing::{Fixed, Rounding};
 use isthmus_protocol::engine::{ClosedPosition, LiquidationRecord};
@@ -185,9 +185,14 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
         pool.cash = pool.cash.checked_add(Int128::new(close.premium))?;
         penalties =
             penalties.checked_add(close.penalty).ok_or_else(|| crate::error::ContractError::overflow("penalty"))?;
-        response = response.add_attribute(
-            format!("closed:{series_id}"),
-            format!("qty={} premium={} penalty={}", close.closed, close.premium, close.penalty),
+        // One event per close, one attribute per field (`wasm-liquidation_close`).
+        response = response.add_event(
+            Event::new("liquidation_close")
+                .add_attribute("account", &account_id)
+                .add_attribute("series_id", series_id.to_string())
+                .add_attribute("quantity", close.closed.to_string())
+                .add_attribute("premium", close.premium.to_string())
+                .add_attribute("penalty", close.penalty.to_string()),
         );
         closed.push(ClosedPosition {
             series_id,

@@ -1,6 +1,6 @@
 //! `Trade`: up to 16 legs against the pool, all or nothing (docs/protocol.md §6).
 
-use cosmwasm_std::{DepsMut, Env, Int128, MessageInfo, Response};
+use cosmwasm_std::{DepsMut, Env, Event, Int128, MessageInfo, Response};
 use isthmus_protocol::engine::TradeLeg;
 
 use crate::error::{ContractError, ContractResult};
@@ -53,9 +53,14 @@ pub fn trade(
             (true, false) => SERIES_HOLDERS.remove(deps.storage, (leg.series_id, holder)),
             _ => {}
         }
-        response = response.add_attribute(
-            format!("leg:{}", leg.series_id),
-            format!("qty={} premium={} fee={}", leg.quantity, leg.premium, leg.fee),
+        // One event per leg, one attribute per field (indexed by wasmd as `wasm-trade_leg`).
+        response = response.add_event(
+            Event::new("trade_leg")
+                .add_attribute("account", &account_id)
+                .add_attribute("series_id", leg.series_id.to_string())
+                .add_attribute("quantity", leg.quantity.to_string())
+                .add_attribute("premium", leg.premium.to_string())
+                .add_attribute("fee", leg.fee.to_string()),
         );
     }
     plan.pool.flush(deps.storage)?;

@@ -243,7 +243,6 @@ pub struct AccountResponse {
     /// credit the pool's free cash could not cover. It counts like cash for margin; it is paid
     /// (becomes cash) when the account is next settled and the pool has the tokens, and it pays
     /// down a debt of the account at once.
-    #[serde(default)]
     pub claim: Uint128,
     pub positions: Vec<PositionView>,
 }
@@ -254,7 +253,6 @@ pub struct MarginResponse {
     pub account: String,
     pub cash: Int128,
     /// Owed to the account by the pool (see `AccountResponse::claim`); counted like cash.
-    #[serde(default)]
     pub claim: Uint128,
     /// Haircut value of collateral (remote and replicated), for new risk.
     pub collateral_value: Uint128,
@@ -298,11 +296,9 @@ pub struct PoolResponse {
     /// Sum of every account's debt, all owed to the pool.
     pub receivable: Uint128,
     /// Sum of every account's claim: owed by the pool, paid before anything else.
-    #[serde(default)]
     pub claims: Uint128,
     /// `liquid_cash - claims`: what LP withdrawals and the premiums the pool pays come from,
     /// and what its margin and NAV count.
-    #[serde(default)]
     pub free_cash: Int128,
     pub total_shares: Uint128,
     /// Exit NAV: free cash + mark value of the pool's positions (rounded down); shares are
