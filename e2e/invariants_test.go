@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/stretchr/testify/require"
@@ -84,6 +85,17 @@ func (s *Source) Assets() []AssetInfo { return []AssetInfo{native(s.Denom), cw20
 
 func (e *Env) VaultPos(s *Source, owner string, asset AssetInfo) VaultPosition {
 	return Query[VaultPosition](e.t, s.Chain, s.Vault, M{"position": M{"owner": owner, "asset": asset}})
+}
+
+// WithdrawalStatus is the vault's answer about one withdrawal request: its status as JSON
+// (`{"paid":{}}`, `{"rolled_back":{"reason":...}}`, ...) and whether it was decided.
+func (e *Env) WithdrawalStatus(s *Source, requestID uint64) (string, bool) {
+	type withdrawal struct {
+		Status    json.RawMessage `json:"status"`
+		DecidedAt *string         `json:"decided_at"`
+	}
+	w := Query[withdrawal](e.t, s.Chain, s.Vault, M{"withdrawal": M{"request_id": requestID}})
+	return string(w.Status), w.DecidedAt != nil
 }
 
 func (e *Env) Replica(s *Source, owner string, asset AssetInfo) RemotePosition {

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"testing"
@@ -168,6 +169,9 @@ func TestConformance(t *testing.T) {
 		v := e.VaultPos(A, bob.String(), atom)
 		require.Equal(t, [3]int64{30_000_000, 20_000_000, 2}, [3]int64{v.Available.Int(), v.Pending.Int(), int64(v.Seq)})
 		e.CheckAll("withdraw sent", surplus)
+		status, decided := e.WithdrawalStatus(A, 1)
+		require.JSONEq(t, `{"pending":{}}`, status)
+		require.False(t, decided)
 
 		i := e.Relayer.Find(A.ID+"/collateral", "withdraw_request")
 		ack := e.Relayer.Receive(i)
@@ -187,6 +191,9 @@ func TestConformance(t *testing.T) {
 		require.Equal(t, int64(100_000_000+30_000_000), e.Balance(A.Chain, A.Vault, ATOM))
 		v = e.VaultPos(A, bob.String(), atom)
 		require.Equal(t, [2]int64{30_000_000, 0}, [2]int64{v.Available.Int(), v.Pending.Int()})
+		status, decided = e.WithdrawalStatus(A, 1)
+		require.JSONEq(t, `{"paid":{}}`, status)
+		require.True(t, decided)
 		e.CheckSettled("withdrawal paid")
 	})
 
@@ -207,6 +214,9 @@ func TestConformance(t *testing.T) {
 		v := e.VaultPos(A, bob.String(), atom)
 		require.Equal(t, [3]int64{40_000_000, 0, 5}, [3]int64{v.Available.Int(), v.Pending.Int(), int64(v.Seq)})
 		require.Equal(t, bobBefore, e.Balance(A.Chain, bob.String(), ATOM), "nothing paid")
+		reason, _ := json.Marshal(ack.Error)
+		status, _ := e.WithdrawalStatus(A, 2)
+		require.JSONEq(t, `{"rolled_back":{"reason":`+string(reason)+`}}`, status, "the wallet reads the engine's refusal")
 		e.Relayer.RelayAll() // the held seq 3 update and the rollback's seq 5 update
 		require.Equal(t, int64(40_000_000), e.Replica(A, bob.String(), atom).Reported.Int())
 		require.Equal(t, InitialNative-40_000_000, e.Balance(A.Chain, bob.String(), ATOM))
@@ -223,6 +233,8 @@ func TestConformance(t *testing.T) {
 		v = e.VaultPos(B, carol.String(), osmo)
 		require.Equal(t, [3]int64{300_000_000, 0, 3}, [3]int64{v.Available.Int(), v.Pending.Int(), int64(v.Seq)})
 		require.Equal(t, InitialNative-300_000_000, e.Balance(B.Chain, carol.String(), OSMO))
+		status, _ := e.WithdrawalStatus(B, 1)
+		require.JSONEq(t, `{"timed_out":{}}`, status)
 		// The engine never saw the request: still seq 1 until the re-sent update lands.
 		require.Equal(t, uint64(1), e.Replica(B, carol.String(), osmo).Seq)
 		e.CheckAll("timed out", surplus)

@@ -820,6 +820,15 @@ impl Suite {
         self.pending_withdrawals_on(0)
     }
 
+    /// The status of withdrawal `request_id` at the first source's vault.
+    pub fn withdrawal(&self, request_id: u64) -> Result<vault::WithdrawalResponse> {
+        Ok(self
+            .chains
+            .chain(Side::Source(0))
+            .wrap()
+            .query_wasm_smart(&self.sources[0].vault, &vault::QueryMsg::Withdrawal { request_id })?)
+    }
+
     pub fn pending_withdrawals_on(&self, source: usize) -> Result<Vec<vault::PendingWithdrawalResponse>> {
         let r: vault::PendingWithdrawalsResponse = self.chains.chain(Side::Source(source)).wrap().query_wasm_smart(
             &self.sources[source].vault,

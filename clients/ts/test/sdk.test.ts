@@ -16,6 +16,7 @@ import {
   planTrade,
   toBigInt,
 } from '../src';
+import { CollateralVaultQueryClient } from '../src/contracts/CollateralVault.client';
 import { LiquidationControllerQueryClient } from '../src/contracts/LiquidationController.client';
 import { OptionsEngineClient } from '../src/contracts/OptionsEngine.client';
 import { OptionsLensQueryClient } from '../src/contracts/OptionsLens.client';
@@ -175,5 +176,14 @@ describe('generated clients', () => {
     const q = queries(() => ({}));
     await new LiquidationControllerQueryClient(q.client, 'tgt1controller').seizeRecord({ seizeId: 7 });
     assert.deepEqual(q.seen[0].msg, { seize_record: { seize_id: 7 } });
+  });
+
+  it("ask the vault for a withdrawal's status by its request id", async () => {
+    const paid = { request_id: 3, owner: 'src1bob', asset: { native: 'uatom' }, amount: '20000000',
+      requested_at: '1700000000000000000', status: { paid: {} }, decided_at: '1700000010000000000' };
+    const q = queries(() => paid);
+    const status = await new CollateralVaultQueryClient(q.client, 'src1vault').withdrawal({ requestId: 3 });
+    assert.deepEqual(q.seen[0], { contract: 'src1vault', msg: { withdrawal: { request_id: 3 } } });
+    assert.deepEqual(status.status, { paid: {} });
   });
 });

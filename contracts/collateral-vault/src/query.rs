@@ -4,12 +4,12 @@ use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::vault::{
     AssetResponse, AssetsResponse, BindingResponse, ChannelResponse, ChannelsResponse, ConfigResponse,
     PendingWithdrawalResponse, PendingWithdrawalsResponse, PositionResponse, PositionsResponse, QueryMsg,
-    SeizeRefundResponse,
+    SeizeRefundResponse, WithdrawalResponse, WithdrawalStatus,
 };
 
 use crate::state::{
     page_limit, position_key, positions, withdrawals, PendingWithdrawal, Position, ASSETS, BINDINGS, CHANNELS, CONFIG,
-    CONTROLLER_CHANNEL, ENGINE_CHANNEL, LAST_HEARTBEAT, SEIZE_REFUNDS,
+    CONTROLLER_CHANNEL, ENGINE_CHANNEL, LAST_HEARTBEAT, SEIZE_REFUNDS, WITHDRAWAL_RECORDS,
 };
 
 pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
@@ -32,6 +32,7 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
             let amount = SEIZE_REFUNDS.may_load(deps.storage, (&receiver, &asset.key()))?.unwrap_or_default();
             to_json_binary(&SeizeRefundResponse { receiver, asset, amount })
         }
+        QueryMsg::Withdrawal { request_id } => to_json_binary(&withdrawal(deps, request_id)?),
     }
 }
 
@@ -173,6 +174,33 @@ fn pending_withdrawals(
             .collect::<StdResult<_>>()?,
     };
     Ok(PendingWithdrawalsResponse { withdrawals })
+}
+
+/// A pending request is read from the pending book; a decided one from its record.
+fn withdrawal(deps: Deps, request_id: u64) -> StdResult<WithdrawalResponse> {
+    if let Some(w) = withdrawals().may_load(deps.storage, request_id)? {
+        return Ok(WithdrawalResponse {
+            request_id,
+            owner: w.owner.to_string(),
+            asset: w.asset,
+            amount: w.amount,
+            requested_at: w.requested_at,
+            status: WithdrawalStatus::Pending {},
+            decided_at: None,
+        });
+    }
+    let Some(r) = WITHDRAWAL_RECORDS.may_load(deps.storage, request_id)? else {
+        return Err(cosmwasm_std::StdError::generic_err(format!("unknown withdrawal request {request_id}")));
+    };
+    Ok(WithdrawalResponse {
+        request_id,
+        owner: r.owner.to_string(),
+        asset: r.asset,
+        amount: r.amount,
+        requested_at: r.requested_at,
+        status: r.status,
+        decided_at: Some(r.decided_at),
+    })
 }
 
 fn channels(deps: Deps, start_after: Option<String>, limit: Option<u32>) -> StdResult<ChannelsResponse> {

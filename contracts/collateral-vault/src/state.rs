@@ -112,6 +112,21 @@ pub fn withdrawals<'a>() -> IndexedMap<u64, PendingWithdrawal, WithdrawalIndexes
 
 pub const NEXT_REQUEST_ID: Item<u64> = Item::new("next_request_id");
 
+/// A withdrawal once it stopped being pending: what the `Withdrawal` query reports. Written by
+/// the ack, the timeout or the resolution that settles the request (and by a failed payout's
+/// reply), one row per request ever decided.
+#[cw_serde]
+pub struct WithdrawalRecord {
+    pub owner: Addr,
+    pub asset: AssetInfo,
+    pub amount: Uint128,
+    pub requested_at: Timestamp,
+    pub status: isthmus_protocol::vault::WithdrawalStatus,
+    pub decided_at: Timestamp,
+}
+
+pub const WITHDRAWAL_RECORDS: Map<u64, WithdrawalRecord> = Map::new("withdrawal_records");
+
 /// Every channel the vault ever connected, with its role.
 #[cw_serde]
 pub struct ChannelRecord {

@@ -121,6 +121,38 @@ pub enum QueryMsg {
     /// Refunded seize deliveries claimable by `receiver` (zero if none).
     #[returns(SeizeRefundResponse)]
     SeizeRefund { receiver: String, asset: AssetInfo },
+    /// What became of the withdrawal `request_id` (the id in the `withdraw_request` event): pending,
+    /// paid, rolled back with the reason, timed out, or approved but not deliverable.
+    #[returns(WithdrawalResponse)]
+    Withdrawal { request_id: u64 },
+}
+
+/// The status of one withdrawal request.
+#[cw_serde]
+pub enum WithdrawalStatus {
+    /// Waiting for the engine's answer; the amount is pending in the position.
+    Pending {},
+    /// Approved by the engine and paid to the owner.
+    Paid {},
+    /// Approved, but the transfer to the owner failed (`error`); the amount is back in available.
+    PayoutFailed { error: String },
+    /// Refused by the engine (`reason` is its error), or found not approved once its channel had
+    /// closed; the amount is back in available.
+    RolledBack { reason: String },
+    /// The request timed out before the engine answered; the amount is back in available.
+    TimedOut {},
+}
+
+#[cw_serde]
+pub struct WithdrawalResponse {
+    pub request_id: u64,
+    pub owner: String,
+    pub asset: AssetInfo,
+    pub amount: Uint128,
+    pub requested_at: Timestamp,
+    pub status: WithdrawalStatus,
+    /// When it stopped being pending (block time); `None` while pending.
+    pub decided_at: Option<Timestamp>,
 }
 
 #[cw_serde]

@@ -4,6 +4,7 @@ use collateral_vault::ContractError as VaultError;
 use isthmus_ibc_bench::{PacketState, Side};
 use isthmus_protocol::ack::{parse_ack, AckOutcome};
 use isthmus_protocol::packet::{CollateralPacket, WithdrawApproved, WithdrawOutcome};
+use isthmus_protocol::vault::WithdrawalStatus;
 use isthmus_tests::errors::assert_contract_error;
 use isthmus_tests::suite::{Suite, ATOM, INITIAL_NATIVE};
 use isthmus_tests::SuiteBuilder;
@@ -23,6 +24,9 @@ fn approved_withdrawal_is_paid_on_the_ack() {
     let v = suite.vault_position("alice", &Suite::atom()).unwrap();
     assert_eq!((v.available.u128(), v.pending.u128(), v.seq), (600, 400, 2));
     assert_eq!(suite.pending_withdrawals().unwrap().len(), 1);
+    let requested = suite.withdrawal(1).unwrap();
+    assert_eq!((requested.status, requested.decided_at), (WithdrawalStatus::Pending {}, None));
+    assert_eq!((requested.owner, requested.amount.u128()), (suite.user("alice").to_string(), 400));
 
     // The engine approves and records available_after; the ack is held.
     let state = suite.chains.deliver(0).unwrap();
@@ -34,10 +38,17 @@ fn approved_withdrawal_is_paid_on_the_ack() {
     // Nothing is paid before the ack.
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 1_000);
 
+    assert_eq!(suite.withdrawal(1).unwrap().status, WithdrawalStatus::Pending {});
     suite.chains.settle(0).unwrap();
     suite.check_invariants().unwrap();
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 600);
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.vault, ATOM).unwrap(), 600);
+    let paid = suite.withdrawal(1).unwrap();
+    assert_eq!(paid.status, WithdrawalStatus::Paid {});
+    assert_eq!(paid.requested_at, requested.requested_at);
+    assert!(paid.decided_at.is_some());
+    // An id never issued is an error, not a status.
+    assert!(suite.withdrawal(2).is_err());
     let v = suite.vault_position("alice", &Suite::atom()).unwrap();
     assert_eq!((v.available.u128(), v.pending.u128()), (600, 0));
     suite.settle_and_check().unwrap();
@@ -53,10 +64,11 @@ fn withdrawal_beyond_what_the_engine_counts_is_rejected_and_rolled_back() {
     // Deliver the withdrawal first: the engine counts 100, so 120 is refused.
     let state = suite.chains.deliver(1).unwrap();
     let PacketState::Acknowledged(ack) = state else { panic!() };
-    match parse_ack::<WithdrawApproved>(&ack) {
-        AckOutcome::Error(reason) => assert!(reason.contains("insufficient usable collateral"), "{reason}"),
+    let refusal = match parse_ack::<WithdrawApproved>(&ack) {
+        AckOutcome::Error(reason) => reason,
         other => panic!("expected rejection, got {other:?}"),
-    }
+    };
+    assert!(refusal.contains("insufficient usable collateral"), "{refusal}");
     assert_eq!(
         suite.engine_position("alice", &Suite::atom()).unwrap().reported.u128(),
         100,
@@ -66,6 +78,8 @@ fn withdrawal_beyond_what_the_engine_counts_is_rejected_and_rolled_back() {
     suite.check_invariants().unwrap();
     let v = suite.vault_position("alice", &Suite::atom()).unwrap();
     assert_eq!((v.available.u128(), v.pending.u128(), v.seq), (150, 0, 4), "moved back, seq bumped");
+    // The wallet learns why: the engine's own error.
+    assert_eq!(suite.withdrawal(1).unwrap().status, WithdrawalStatus::RolledBack { reason: refusal });
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 150);
     // A fresh collateral_update follows the rollback.
     let last: CollateralPacket = suite.chains.in_flight().last().unwrap().decode().unwrap();
@@ -94,6 +108,7 @@ fn timed_out_withdrawal_is_rolled_back_exactly_once() {
     let v = suite.vault_position("alice", &Suite::atom()).unwrap();
     assert_eq!((v.available.u128(), v.pending.u128(), v.seq), (1_000, 0, 3));
     assert!(suite.pending_withdrawals().unwrap().is_empty());
+    assert_eq!(suite.withdrawal(1).unwrap().status, WithdrawalStatus::TimedOut {});
     // The engine never saw the request: its state is still seq 1 until the update lands.
     assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().seq, 1);
     suite.settle_and_check().unwrap();
@@ -241,6 +256,7 @@ fn an_approved_withdrawal_stranded_by_a_channel_close_is_paid_over_the_reopened_
     let v = suite.vault_position("alice", &Suite::atom()).unwrap();
     assert_eq!((v.available.u128(), v.pending.u128(), v.seq), (600, 0, 2));
     assert!(suite.pending_withdrawals().unwrap().is_empty());
+    assert_eq!(suite.withdrawal(1).unwrap().status, WithdrawalStatus::Paid {});
     suite.settle_and_check().unwrap();
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.seq), (600, 2));
@@ -275,6 +291,7 @@ fn a_refused_withdrawal_stranded_by_a_channel_close_returns_to_available_and_an_
     let v = suite.vault_position("alice", &Suite::atom()).unwrap();
     assert_eq!((v.available.u128(), v.pending.u128(), v.seq), (700, 300, 2));
     assert_eq!(suite.pending_withdrawals().unwrap().len(), 1);
+    assert_eq!(suite.withdrawal(1).unwrap().status, WithdrawalStatus::Pending {});
 
     resolve(&mut suite, 1).unwrap();
     let PacketState::Acknowledged(answer) = suite.chains.deliver(1).unwrap() else { panic!("expected an ack") };
@@ -287,6 +304,8 @@ fn a_refused_withdrawal_stranded_by_a_channel_close_returns_to_available_and_an_
     let v = suite.vault_position("alice", &Suite::atom()).unwrap();
     assert_eq!((v.available.u128(), v.pending.u128(), v.seq), (1_000, 0, 3));
     assert!(suite.pending_withdrawals().unwrap().is_empty());
+    let reason = "not approved before its channel closed".to_string();
+    assert_eq!(suite.withdrawal(1).unwrap().status, WithdrawalStatus::RolledBack { reason });
     suite.chains.discard(0).unwrap(); // the refusal of the closed channel, never relayed
     suite.check_invariants().unwrap();
     suite.settle_and_check().unwrap();

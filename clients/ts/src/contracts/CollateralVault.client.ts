@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { AssetInfo, Uint128, InstantiateMsg, AssetSettings, Counterparty, ExecuteMsg, Binary, Cw20ReceiveMsg, QueryMsg, MigrateMsg, AssetsResponse, AssetResponse, BindingResponse, ChannelRole, ChannelsResponse, ChannelResponse, Addr, Timestamp, Uint64, ConfigResponse, PendingWithdrawalsResponse, PendingWithdrawalResponse, PositionResponse, PositionsResponse, SeizeRefundResponse } from "./CollateralVault.types";
+import { AssetInfo, Uint128, InstantiateMsg, AssetSettings, Counterparty, ExecuteMsg, Binary, Cw20ReceiveMsg, QueryMsg, MigrateMsg, AssetsResponse, AssetResponse, BindingResponse, ChannelRole, ChannelsResponse, ChannelResponse, Addr, Timestamp, Uint64, ConfigResponse, PendingWithdrawalsResponse, PendingWithdrawalResponse, PositionResponse, PositionsResponse, SeizeRefundResponse, WithdrawalStatus, WithdrawalResponse } from "./CollateralVault.types";
 export interface CollateralVaultReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;
@@ -70,6 +70,11 @@ export interface CollateralVaultReadOnlyInterface {
     asset: AssetInfo;
     receiver: string;
   }) => Promise<SeizeRefundResponse>;
+  withdrawal: ({
+    requestId
+  }: {
+    requestId: number;
+  }) => Promise<WithdrawalResponse>;
 }
 export class CollateralVaultQueryClient implements CollateralVaultReadOnlyInterface {
   client: CosmWasmClient;
@@ -87,6 +92,7 @@ export class CollateralVaultQueryClient implements CollateralVaultReadOnlyInterf
     this.pendingWithdrawals = this.pendingWithdrawals.bind(this);
     this.channels = this.channels.bind(this);
     this.seizeRefund = this.seizeRefund.bind(this);
+    this.withdrawal = this.withdrawal.bind(this);
   }
 
   config = async (): Promise<ConfigResponse> => {
@@ -209,6 +215,17 @@ export class CollateralVaultQueryClient implements CollateralVaultReadOnlyInterf
       seize_refund: {
         asset,
         receiver
+      }
+    });
+  };
+  withdrawal = async ({
+    requestId
+  }: {
+    requestId: number;
+  }): Promise<WithdrawalResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      withdrawal: {
+        request_id: requestId
       }
     });
   };

@@ -128,6 +128,10 @@ export type QueryMsg = {
     asset: AssetInfo;
     receiver: string;
   };
+} | {
+  withdrawal: {
+    request_id: number;
+  };
 };
 export interface MigrateMsg {}
 export interface AssetsResponse {
@@ -194,4 +198,28 @@ export interface SeizeRefundResponse {
   amount: Uint128;
   asset: AssetInfo;
   receiver: string;
+}
+export type WithdrawalStatus = {
+  pending: {};
+} | {
+  paid: {};
+} | {
+  payout_failed: {
+    error: string;
+  };
+} | {
+  rolled_back: {
+    reason: string;
+  };
+} | {
+  timed_out: {};
+};
+export interface WithdrawalResponse {
+  amount: Uint128;
+  asset: AssetInfo;
+  decided_at?: Timestamp | null;
+  owner: string;
+  request_id: number;
+  requested_at: Timestamp;
+  status: WithdrawalStatus;
 }

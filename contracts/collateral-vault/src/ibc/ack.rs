@@ -8,13 +8,14 @@
 use cosmwasm_std::{from_json, to_json_binary, Binary, DepsMut, Env, IbcBasicResponse, IbcPacket, SubMsg};
 use isthmus_protocol::ack::{parse_ack, AckOutcome};
 use isthmus_protocol::packet::{CollateralPacket, Received, WithdrawApproved, WithdrawOutcome};
+use isthmus_protocol::vault::WithdrawalStatus;
 
 use crate::book::{self, Change};
 use crate::error::ContractResult;
 use crate::ibc::reply::{PayoutUndo, REPLY_WITHDRAW_PAYOUT};
 use crate::payout;
 use crate::replication;
-use crate::state::{position_key, positions, withdrawals};
+use crate::state::{position_key, positions, withdrawals, WithdrawalRecord, WITHDRAWAL_RECORDS};
 
 /// How a packet the vault sent was settled.
 enum Settlement {
@@ -106,6 +107,8 @@ fn settle(deps: DepsMut, env: Env, packet: &IbcPacket, how: Settlement) -> Contr
 enum Decision {
     Approved,
     Refused(String),
+    /// The request itself timed out: the engine never answered.
+    TimedOut,
 }
 
 impl From<Settlement> for Decision {
@@ -113,7 +116,7 @@ impl From<Settlement> for Decision {
     fn from(how: Settlement) -> Self {
         let outcome = match how {
             Settlement::Acknowledged(ack) => parse_ack::<WithdrawApproved>(&ack),
-            Settlement::TimedOut => AckOutcome::Error("timeout".to_string()),
+            Settlement::TimedOut => return Decision::TimedOut,
         };
         match outcome {
             AckOutcome::Success(_) => Decision::Approved,
@@ -140,7 +143,25 @@ fn settle_withdrawal(
         .add_attribute("asset", withdrawal.asset.to_string())
         .add_attribute("amount", withdrawal.amount);
 
-    match decision.into() {
+    let decision = decision.into();
+    let status = match &decision {
+        Decision::Approved => WithdrawalStatus::Paid {},
+        Decision::Refused(reason) => WithdrawalStatus::RolledBack { reason: reason.clone() },
+        Decision::TimedOut => WithdrawalStatus::TimedOut {},
+    };
+    WITHDRAWAL_RECORDS.save(
+        deps.storage,
+        request_id,
+        &WithdrawalRecord {
+            owner: withdrawal.owner.clone(),
+            asset: withdrawal.asset.clone(),
+            amount: withdrawal.amount,
+            requested_at: withdrawal.requested_at,
+            status,
+            decided_at: env.block.time,
+        },
+    )?;
+    match decision {
         Decision::Approved => {
             let position = book::apply(
                 deps.storage,
@@ -156,6 +177,7 @@ fn settle_withdrawal(
                 asset: withdrawal.asset.clone(),
                 amount: withdrawal.amount,
                 reason: format!("withdrawal {request_id}"),
+                withdrawal: Some(request_id),
             };
             Ok(base
                 .add_submessage(
@@ -164,7 +186,11 @@ fn settle_withdrawal(
                 .add_attribute("action", "withdraw_paid")
                 .add_attribute("pending", position.pending))
         }
-        Decision::Refused(reason) => {
+        Decision::Refused(_) | Decision::TimedOut => {
+            let reason = match &decision {
+                Decision::Refused(reason) => reason.as_str(),
+                _ => "timeout",
+            };
             let position = book::apply(
                 deps.storage,
                 &withdrawal.owner,

@@ -85,8 +85,13 @@ fn receive_seize(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> ContractR
             refunded: false,
         },
     )?;
-    let undo =
-        PayoutUndo { owner: owner.to_string(), asset: asset.clone(), amount, reason: format!("seize {seize_id}") };
+    let undo = PayoutUndo {
+        owner: owner.to_string(),
+        asset: asset.clone(),
+        amount,
+        reason: format!("seize {seize_id}"),
+        withdrawal: None,
+    };
     let ack = ack_success(&SeizeAckResult { seq: position.seq, available: position.available });
     Ok(IbcReceiveResponse::new(ack)
         .add_submessage(SubMsg::reply_on_error(delivery, REPLY_SEIZE_DELIVERY).with_payload(to_json_binary(&undo)?))

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::book::{self, Change};
 use crate::error::{ContractError, ContractResult};
 use crate::replication;
+use crate::state::WITHDRAWAL_RECORDS;
+use isthmus_protocol::vault::WithdrawalStatus;
 
 /// Seize delivery failed: restore the position and turn the packet's ack into an error.
 pub const REPLY_SEIZE_DELIVERY: u64 = 1;
@@ -23,6 +25,9 @@ pub struct PayoutUndo {
     pub asset: AssetInfo,
     pub amount: cosmwasm_std::Uint128,
     pub reason: String,
+    /// The withdrawal whose payout this is (its record then says the payout failed).
+    #[serde(default)]
+    pub withdrawal: Option<u64>,
 }
 
 pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Response> {
@@ -50,6 +55,12 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Response> {
             // The data of this reply replaces the receive's acknowledgement.
             .set_data(ack_error(format!("{}: delivery failed: {error}", undo.reason)).to_binary())),
         REPLY_WITHDRAW_PAYOUT => {
+            if let Some(request_id) = undo.withdrawal {
+                if let Some(mut record) = WITHDRAWAL_RECORDS.may_load(deps.storage, request_id)? {
+                    record.status = WithdrawalStatus::PayoutFailed { error: error.clone() };
+                    WITHDRAWAL_RECORDS.save(deps.storage, request_id, &record)?;
+                }
+            }
             let mut response = response.add_attribute("action", "withdraw_payout_failed");
             if let Some(update) = replication::update_msg(deps.storage, &env, &position)? {
                 response = response.add_message(update);
