@@ -1,6 +1,8 @@
 // Deposits into a collateral vault: native coins go with `Deposit`; a cw20 token is deposited
 // by a `Send` on the token contract that carries the vault's hook message (base64 JSON).
 
+import { toBase64, toUtf8 } from '@cosmjs/encoding';
+
 import type { Cw20HookMsg } from './contracts/CollateralVault.hook';
 
 /** The cw20 `ExecuteMsg` (sent to the token contract) that deposits `amount` into `vault`. */
@@ -28,5 +30,6 @@ export function cw20DepositMsg(args: Cw20DepositArgs): Cw20SendMsg {
     throw new Error(`a deposit needs a positive integer amount, got ${JSON.stringify(args.amount)}`);
   }
   const hook = JSON.stringify(cw20DepositHook(args));
-  return { send: { contract: args.vault, amount: args.amount, msg: Buffer.from(hook, 'utf8').toString('base64') } };
+  // @cosmjs/encoding, not Node's Buffer: the SDK runs in browsers too.
+  return { send: { contract: args.vault, amount: args.amount, msg: toBase64(toUtf8(hook)) } };
 }

@@ -5,9 +5,12 @@ import type { OptionsLensQueryClient } from './contracts/OptionsLens.client';
 import type { MarginResponse } from './contracts/OptionsLens.types';
 
 export interface AccountHealth {
-  /** Cash + claim on the pool + collateral (maintenance haircuts) + positions at mark. */
+  /**
+   * Cash + claim on the pool + collateral (maintenance haircuts) + the marks of short options;
+   * long options count in the margin's scenarios instead.
+   */
   equity: bigint;
-  /** The same with the collateral at its haircut for new risk. */
+  /** The same with the collateral at its haircut for new risk (what the initial margin judges). */
   equityForNewRisk: bigint;
   initialMargin: bigint;
   maintenanceMargin: bigint;
@@ -16,16 +19,18 @@ export interface AccountHealth {
   /** `equity for new risk - initial margin`, at least zero: room for new risk or withdrawals. */
   freeMargin: bigint;
   liquidatable: boolean;
-  /** Whether new risk (a trade that adds to positions, a withdrawal) can pass the margin check. */
+  /**
+   * Whether the account meets its initial margin now. A trade that adds risk is judged again
+   * after the trade, on fresh prices, and its premium must be paid from cash: preview it.
+   */
   canAddRisk: boolean;
   /** The market move the margin's worst scenario assumes (for display). */
   worstScenario: string;
 }
 
 export function healthFromMargin(m: MarginResponse): AccountHealth {
-  const base = toBigInt(m.cash) + toBigInt(m.claim) + toBigInt(m.positions_value);
   const equity = toBigInt(m.equity);
-  const equityForNewRisk = base + toBigInt(m.collateral_value);
+  const equityForNewRisk = toBigInt(m.equity_initial);
   const initialMargin = toBigInt(m.initial_margin);
   const maintenanceMargin = toBigInt(m.maintenance_margin);
   const free = equityForNewRisk - initialMargin;

@@ -59,6 +59,7 @@ const margin: MarginResponse = {
   collateral_value_maintenance: '9000000',
   positions_value: '-2000000',
   equity: '8250000',
+  equity_initial: '7250000',
   initial_margin: '7000000',
   maintenance_margin: '5000000',
   liquidatable: false,
@@ -160,7 +161,7 @@ describe('account health', () => {
   it('is read from the margin view, the claim counted like cash', () => {
     const h = healthFromMargin(margin);
     assert.equal(h.equity, 8_250_000n);
-    assert.equal(h.equityForNewRisk, 1_000_000n + 250_000n - 2_000_000n + 8_000_000n);
+    assert.equal(h.equityForNewRisk, 7_250_000n);
     assert.equal(h.cushion, 3_250_000n);
     assert.equal(h.freeMargin, 250_000n);
     assert.equal(h.canAddRisk, true);

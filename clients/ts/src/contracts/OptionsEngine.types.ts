@@ -304,6 +304,7 @@ export interface MarginResponse {
   collateral_value: Uint128;
   collateral_value_maintenance: Uint128;
   equity: Int128;
+  equity_initial: Int128;
   initial_margin: Uint128;
   liquidatable: boolean;
   maintenance_margin: Uint128;

@@ -144,23 +144,16 @@ fn settle_withdrawal(
         .add_attribute("amount", withdrawal.amount);
 
     let decision = decision.into();
-    let status = match &decision {
-        Decision::Approved => WithdrawalStatus::Paid {},
-        Decision::Refused(reason) => WithdrawalStatus::RolledBack { reason: reason.clone() },
-        Decision::TimedOut => WithdrawalStatus::TimedOut {},
+    // Written with the removal of the pending record, never before the position moved (a
+    // failure in between is recorded by `never_fail` and keeps its earlier writes).
+    let record = |status| WithdrawalRecord {
+        owner: withdrawal.owner.clone(),
+        asset: withdrawal.asset.clone(),
+        amount: withdrawal.amount,
+        requested_at: withdrawal.requested_at,
+        status,
+        decided_at: env.block.time,
     };
-    WITHDRAWAL_RECORDS.save(
-        deps.storage,
-        request_id,
-        &WithdrawalRecord {
-            owner: withdrawal.owner.clone(),
-            asset: withdrawal.asset.clone(),
-            amount: withdrawal.amount,
-            requested_at: withdrawal.requested_at,
-            status,
-            decided_at: env.block.time,
-        },
-    )?;
     match decision {
         Decision::Approved => {
             let position = book::apply(
@@ -172,6 +165,7 @@ fn settle_withdrawal(
             )?;
             // The record goes only once the position moved: a failure leaves it pending.
             withdrawals().remove(deps.storage, request_id)?;
+            WITHDRAWAL_RECORDS.save(deps.storage, request_id, &record(WithdrawalStatus::Paid {}))?;
             let undo = PayoutUndo {
                 owner: withdrawal.owner.to_string(),
                 asset: withdrawal.asset.clone(),
@@ -187,9 +181,9 @@ fn settle_withdrawal(
                 .add_attribute("pending", position.pending))
         }
         Decision::Refused(_) | Decision::TimedOut => {
-            let reason = match &decision {
-                Decision::Refused(reason) => reason.as_str(),
-                _ => "timeout",
+            let (reason, status) = match &decision {
+                Decision::Refused(reason) => (reason.as_str(), WithdrawalStatus::RolledBack { reason: reason.clone() }),
+                _ => ("timeout", WithdrawalStatus::TimedOut {}),
             };
             let position = book::apply(
                 deps.storage,
@@ -200,6 +194,7 @@ fn settle_withdrawal(
             )?;
             // The record goes only once the position moved: a failure leaves it pending.
             withdrawals().remove(deps.storage, request_id)?;
+            WITHDRAWAL_RECORDS.save(deps.storage, request_id, &record(status))?;
             let mut response = base
                 .add_attribute("action", "withdraw_rolled_back")
                 .add_attribute("reason", reason)

@@ -136,6 +136,7 @@ pub fn margin_response(account_id: &str, account: &Account, m: &MarginBreakdown)
         collateral_value_maintenance: to_u(m.collateral_value),
         positions_value: Int128::new(m.short_options_mark),
         equity: Int128::new(m.equity),
+        equity_initial: Int128::new(m.equity_initial),
         initial_margin: to_u(m.initial_margin),
         maintenance_margin: to_u(m.maintenance_margin),
         worst_scenario: worst,

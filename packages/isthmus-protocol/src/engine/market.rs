@@ -258,9 +258,15 @@ pub struct MarginResponse {
     pub collateral_value: Uint128,
     /// Collateral value counted for maintenance (stale sources still count here).
     pub collateral_value_maintenance: Uint128,
+    /// The marks of the account's net short series (≤ 0). Long options are not counted here:
+    /// they offset the scenario losses in the margin instead.
     pub positions_value: Int128,
-    /// cash + claim + collateral_value + positions_value.
+    /// cash + claim + collateral_value_maintenance + positions_value: judged against the
+    /// maintenance margin (liquidation).
     pub equity: Int128,
+    /// cash + claim + collateral_value + positions_value: judged against the initial margin (new
+    /// risk and withdrawals).
+    pub equity_initial: Int128,
     pub initial_margin: Uint128,
     pub maintenance_margin: Uint128,
     /// Description of the worst scenario (e.g. "spot -15%, vol +").
