@@ -63,6 +63,8 @@ type Pool struct {
 	Receivable  *Num `json:"receivable"`
 	TotalShares Num  `json:"total_shares"`
 	Nav         Num  `json:"nav"`
+	// Absent on engines before the pool's margin was shown (read as 0 there).
+	MaintenanceMargin Num `json:"maintenance_margin"`
 }
 
 type Funds struct {
@@ -92,7 +94,7 @@ func (e *Env) VaultPos(s *Source, owner string, asset AssetInfo) VaultPosition {
 func (e *Env) WithdrawalStatus(s *Source, requestID uint64) (string, bool) {
 	type withdrawal struct {
 		Status    json.RawMessage `json:"status"`
-		DecidedAt *string         `json:"decided_at"`
+		DecidedAt *uint64         `json:"decided_at"`
 	}
 	w := Query[withdrawal](e.t, s.Chain, s.Vault, M{"withdrawal": M{"request_id": requestID}})
 	return string(w.Status), w.DecidedAt != nil

@@ -331,6 +331,70 @@ func TestConformance(t *testing.T) {
 		require.Len(t, e.Account("bob").Positions, 16)
 	})
 
+	// The views a UI reads, on the real VM: each answers within wasmd's query gas limit for
+	// the largest accounts of the story (bob's 16 legs, alice's two sources) and agrees with
+	// the engine's own views (docs/integrating.md, "Views for a UI").
+	step("3c2_ui_views_on_the_real_vm", func(t *testing.T) {
+		e.pushPrices(t, "10", "1")
+		type underlyingRisk struct {
+			Underlying        string `json:"underlying"`
+			Scenarios         []any  `json:"scenarios"`
+			MaintenanceMargin Num    `json:"maintenance_margin"`
+		}
+		bd := Query[struct {
+			Margin      Margin           `json:"margin"`
+			Underlyings []underlyingRisk `json:"underlyings"`
+		}](t, e.T, e.Lens, M{"margin_breakdown": M{"account": bob.String()}})
+		require.Equal(t, e.Margin("bob"), bd.Margin)
+		require.Len(t, bd.Underlyings, 1)
+		require.Equal(t, "ATOM", bd.Underlyings[0].Underlying)
+		require.NotEmpty(t, bd.Underlyings[0].Scenarios)
+
+		lp := Query[struct {
+			LiquidatableNow bool    `json:"liquidatable_now"`
+			Below           *string `json:"below"`
+			Above           *string `json:"above"`
+		}](t, e.T, e.Lens, M{"liquidation_price": M{"account": alice.String(), "underlying": "ATOM"}})
+		require.False(t, lp.LiquidatableNow)
+		t.Logf("alice's liquidation prices of ATOM: below %v, above %v", deref(lp.Below), deref(lp.Above))
+
+		mw := Query[struct {
+			Usable Num `json:"usable"`
+			Max    Num `json:"max_amount"`
+		}](t, e.T, e.Lens, M{"max_withdrawable": M{"source_id": A.ID, "owner": alice.String(), "asset": atom}})
+		require.Greater(t, mw.Usable.Int(), int64(0))
+		require.LessOrEqual(t, mw.Max.Int(), mw.Usable.Int())
+		t.Logf("alice may withdraw %d of %d uatom", mw.Max.Int(), mw.Usable.Int())
+
+		list := Query[struct {
+			Series []struct {
+				SeriesID uint64 `json:"series_id"`
+				Quote    *struct {
+					BuyOneCost Num  `json:"buy_one_cost"`
+					Fresh      bool `json:"fresh"`
+				} `json:"quote"`
+			} `json:"series"`
+		}](t, e.T, e.Lens, M{"series_list": M{"underlying": "ATOM", "limit": 30}})
+		require.NotEmpty(t, list.Series)
+		for _, s := range list.Series {
+			require.NotNil(t, s.Quote, "series %d", s.SeriesID)
+			require.True(t, s.Quote.Fresh)
+			require.Greater(t, s.Quote.BuyOneCost.Int(), int64(0))
+		}
+
+		positions := Query[struct {
+			Positions []struct {
+				SeriesID uint64 `json:"series_id"`
+				Position int64  `json:"position"`
+			} `json:"positions"`
+		}](t, e.T, e.Lens, M{"pool_positions": M{"underlying": "ATOM", "limit": 30}})
+		require.NotEmpty(t, positions.Positions)
+		limits := Query[struct {
+			MaintenanceMargin Num `json:"maintenance_margin"`
+		}](t, e.T, e.Lens, M{"pool_limits": M{}})
+		require.Equal(t, e.Pool().MaintenanceMargin, limits.MaintenanceMargin)
+	})
+
 	step("3d_crash_and_liquidation", func(t *testing.T) {
 		e.Advance(60 * time.Second)
 		e.pushPrices(t, "5", "1")
@@ -585,4 +649,12 @@ func TestConformance(t *testing.T) {
 
 	t.Logf("real gas (tx GasUsed, %s):\n%s", "wasmd v0.70.3", e.Gas.Table())
 	writeGasTable(t, e.Gas)
+}
+
+// deref shows an optional JSON string in a log line.
+func deref(s *string) string {
+	if s == nil {
+		return "none"
+	}
+	return *s
 }

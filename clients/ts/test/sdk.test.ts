@@ -181,7 +181,7 @@ describe('generated clients', () => {
 
   it("ask the vault for a withdrawal's status by its request id", async () => {
     const paid = { request_id: 3, owner: 'src1bob', asset: { native: 'uatom' }, amount: '20000000',
-      requested_at: '1700000000000000000', status: { paid: {} }, decided_at: '1700000010000000000' };
+      requested_at: 1700000000, status: { paid: {} }, decided_at: 1700000010 };
     const q = queries(() => paid);
     const status = await new CollateralVaultQueryClient(q.client, 'src1vault').withdrawal({ requestId: 3 });
     assert.deepEqual(q.seen[0], { contract: 'src1vault', msg: { withdrawal: { request_id: 3 } } });

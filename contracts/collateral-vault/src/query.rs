@@ -48,7 +48,7 @@ fn config(deps: Deps) -> StdResult<ConfigResponse> {
         paused: c.paused,
         engine_channel: ENGINE_CHANNEL.may_load(deps.storage)?,
         controller_channel: CONTROLLER_CHANNEL.may_load(deps.storage)?,
-        last_heartbeat: LAST_HEARTBEAT.may_load(deps.storage)?,
+        last_heartbeat: LAST_HEARTBEAT.may_load(deps.storage)?.map(|t| t.seconds()),
     })
 }
 
@@ -143,7 +143,7 @@ fn to_withdrawal(w: PendingWithdrawal) -> PendingWithdrawalResponse {
         asset: w.asset,
         amount: w.amount,
         channel_id: w.channel_id,
-        requested_at: w.requested_at,
+        requested_at: w.requested_at.seconds(),
     }
 }
 
@@ -184,7 +184,7 @@ fn withdrawal(deps: Deps, request_id: u64) -> StdResult<WithdrawalResponse> {
             owner: w.owner.to_string(),
             asset: w.asset,
             amount: w.amount,
-            requested_at: w.requested_at,
+            requested_at: w.requested_at.seconds(),
             status: WithdrawalStatus::Pending {},
             decided_at: None,
         });
@@ -197,9 +197,9 @@ fn withdrawal(deps: Deps, request_id: u64) -> StdResult<WithdrawalResponse> {
         owner: r.owner.to_string(),
         asset: r.asset,
         amount: r.amount,
-        requested_at: r.requested_at,
+        requested_at: r.requested_at.seconds(),
         status: r.status,
-        decided_at: Some(r.decided_at),
+        decided_at: Some(r.decided_at.seconds()),
     })
 }
 

@@ -19,7 +19,7 @@ fn seize_response(seize_id: u64, s: SeizeRecord) -> SeizeResponse {
         repay: s.repay,
         recipient: s.recipient,
         status: s.status,
-        created_at: s.created_at,
+        created_at: s.created_at.seconds(),
     }
 }
 
@@ -90,7 +90,7 @@ pub fn query(deps: Deps, msg: QueryMsg) -> StdResult<Binary> {
                         call,
                         funds: f.funds,
                         error: f.error,
-                        failed_at: f.failed_at,
+                        failed_at: f.failed_at.seconds(),
                     })
                 })
                 .collect::<StdResult<Vec<_>>>()?;

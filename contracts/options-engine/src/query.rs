@@ -12,9 +12,14 @@ use crate::state::{
     REMOTE_POSITIONS, RESERVATIONS, SOURCES,
 };
 
+pub mod account_risk;
+pub mod discovery;
 pub mod liquidation;
 pub mod market;
+pub mod pool_views;
+pub mod quotes;
 pub mod source_health;
+pub mod what_if;
 
 /// The engine's own queries (`engine::QueryMsg`): what contracts ask on chain, and raw pages of
 /// storage for the lens.
@@ -103,6 +108,32 @@ pub fn views(deps: Deps, env: Env, msg: lens::QueryMsg) -> StdResult<Binary> {
         QueryMsg::Liquidatable { start_after, limit } => {
             to_json_binary(&liquidation::liquidatable(deps, &env, start_after, limit)?)
         }
+        QueryMsg::Quote { series_id } => {
+            let params = crate::state::market::SERIES.load(deps.storage, series_id)?.params;
+            let quote = quotes::series_quote(deps.storage, now.seconds(), &params)
+                .map_err(|e| StdError::generic_err(e.to_string()))?;
+            to_json_binary(&quote)
+        }
+        QueryMsg::Symbols { start_after, limit } => {
+            to_json_binary(&discovery::symbols(deps, &env, start_after, limit)?)
+        }
+        QueryMsg::Expiries { underlying, start_after, limit } => {
+            to_json_binary(&discovery::expiries(deps, &env, underlying, start_after, limit)?)
+        }
+        QueryMsg::Feeders { start_after, limit } => to_json_binary(&discovery::feeders(deps, start_after, limit)?),
+        QueryMsg::MarginBreakdown { account } => to_json_binary(&account_risk::margin_breakdown(deps, &env, account)?),
+        QueryMsg::LiquidationPrice { account, underlying } => {
+            to_json_binary(&account_risk::liquidation_price(deps, &env, account, underlying)?)
+        }
+        QueryMsg::MaxWithdrawable { source_id, owner, asset } => {
+            to_json_binary(&account_risk::max_withdrawable(deps, &env, source_id, owner, asset)?)
+        }
+        QueryMsg::PoolPositions { underlying, start_after, limit } => {
+            to_json_binary(&pool_views::pool_positions(deps, &env, underlying, start_after, limit)?)
+        }
+        QueryMsg::PoolLimits { start_after, limit } => {
+            to_json_binary(&pool_views::pool_limits(deps, start_after, limit)?)
+        }
         QueryMsg::RiskParams {} => to_json_binary(&crate::state::market::RISK.load(deps.storage)?),
         QueryMsg::Config {} => to_json_binary(&config(deps)?),
         QueryMsg::Source { source_id } => {
@@ -190,7 +221,7 @@ fn source_response(deps: Deps, now: Timestamp, source_id: String, s: Source) -> 
         connection_id: s.connection_id,
         counterparty_port: s.counterparty_port,
         channel_id: s.channel_id,
-        last_heard: s.state.last_heard,
+        last_heard: s.state.last_heard.map(|t| t.seconds()),
         staleness_seconds: staleness,
         backs_new_risk: staleness.is_some_and(|st| st <= max),
     })
@@ -207,7 +238,7 @@ fn position_response(deps: Deps, now: Timestamp, p: RemotePosition) -> StdResult
         reported: p.reported,
         reserved: p.reserved,
         seq: p.seq,
-        updated_at: Some(p.updated_at),
+        updated_at: Some(p.updated_at.seconds()),
         source_staleness_seconds: staleness,
     })
 }
@@ -244,6 +275,6 @@ fn reservation_response(reservation_id: u64, r: Reservation) -> ReservationRespo
         owner: r.owner,
         asset: r.asset,
         amount: r.amount,
-        created_at: r.created_at,
+        created_at: r.created_at.seconds(),
     }
 }

@@ -91,12 +91,12 @@ fn book_for(
 }
 
 /// The series of `positions`, each loaded once per evaluation (storage reads dominate gas).
-fn load_series(storage: &dyn Storage, positions: &[(u64, i64)]) -> StdResult<Vec<(SeriesParams, i64)>> {
+pub(crate) fn load_series(storage: &dyn Storage, positions: &[(u64, i64)]) -> StdResult<Vec<(SeriesParams, i64)>> {
     positions.iter().map(|(id, q)| SERIES.load(storage, *id).map(|s| (s.params, *q))).collect()
 }
 
 /// Underlyings of `positions`, in first-seen order.
-fn underlyings_of(positions: &[(SeriesParams, i64)]) -> Vec<String> {
+pub(crate) fn underlyings_of(positions: &[(SeriesParams, i64)]) -> Vec<String> {
     let mut out: Vec<String> = vec![];
     for (series, _) in positions {
         if !out.contains(&series.underlying) {

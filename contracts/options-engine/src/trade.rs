@@ -3,7 +3,6 @@
 
 use cosmwasm_std::{Int128, Storage};
 use isthmus_margin::MarginBreakdown;
-use isthmus_pricing::Rounding;
 use isthmus_protocol::engine::TradeLeg;
 
 use crate::error::{ContractError, ContractResult};
@@ -12,7 +11,7 @@ use crate::pool_book::PoolBook;
 use crate::risk::account_margin;
 use crate::settlement::{apply_to_account, plan_settlement, Settlement};
 use crate::state::market::{Account, OpenInterest, MAX_ACCOUNT_POSITIONS, MAX_LEGS, QUOTE, RISK, SERIES};
-use crate::valuation::{mark, quote_amount};
+use crate::valuation::{leg_amounts, mark};
 use isthmus_protocol::engine::SeriesParams;
 
 /// The effect of one leg on its series.
@@ -103,11 +102,7 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
         let mode = if reduces { Freshness::Lenient } else { Freshness::Strict };
 
         let per_contract = mark(storage, now, &series.params, mode)?;
-        // What the account pays rounds up; what it receives rounds toward zero (also up).
-        let premium = quote_amount(per_contract, i128::from(leg.quantity), quote.decimals, Rounding::Ceil)?;
-        let fee_per_contract = per_contract.mul_rounded(spread, Rounding::Ceil)?;
-        let fee =
-            quote_amount(fee_per_contract, i128::from(leg.quantity.unsigned_abs()), quote.decimals, Rounding::Ceil)?;
+        let (premium, fee) = leg_amounts(per_contract, leg.quantity, spread, quote.decimals)?;
 
         // Open interest (the long and short parts held by traders) and the pool's side move in
         // the position book; a part that grows may not pass the series' cap.

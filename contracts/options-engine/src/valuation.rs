@@ -41,16 +41,35 @@ pub fn mark(storage: &dyn Storage, now: u64, series: &SeriesParams, mode: Freshn
         };
         intrinsic(series.kind, strike, at)?
     } else {
-        let inputs = BsInputs {
-            spot: oracle::spot(storage, now, &series.underlying, mode)?,
-            strike,
-            time_years: oracle::years_to(now, series.expiry)?,
-            vol: oracle::vol(storage, now, &series.underlying, series.expiry, mode)?,
-            rate: to_fixed(RISK.load(storage)?.rate)?,
-        };
-        price(&inputs, to_pricing_kind(series.kind))?
+        price(&bs_inputs(storage, now, series, mode)?, to_pricing_kind(series.kind))?
     };
     Ok(per_unit.checked_mul(size)?)
+}
+
+/// The Black-Scholes inputs of a live series per whole unit of the underlying, under `mode`.
+pub fn bs_inputs(storage: &dyn Storage, now: u64, series: &SeriesParams, mode: Freshness) -> ContractResult<BsInputs> {
+    Ok(BsInputs {
+        spot: oracle::spot(storage, now, &series.underlying, mode)?,
+        strike: to_fixed(series.strike)?,
+        time_years: oracle::years_to(now, series.expiry)?,
+        vol: oracle::vol(storage, now, &series.underlying, series.expiry, mode)?,
+        rate: to_fixed(RISK.load(storage)?.rate)?,
+    })
+}
+
+/// What `quantity` contracts at `per_contract` move, as `Trade` computes a leg: the premium
+/// (paid when positive; what the account pays rounds up, what it receives rounds toward zero,
+/// also in the pool's favour) and the fee on the spread (rounded up), in quote base units.
+pub fn leg_amounts(
+    per_contract: Fixed,
+    quantity: i64,
+    spread: Fixed,
+    quote_decimals: u8,
+) -> ContractResult<(i128, i128)> {
+    let premium = quote_amount(per_contract, i128::from(quantity), quote_decimals, Rounding::Ceil)?;
+    let fee_per_contract = per_contract.mul_rounded(spread, Rounding::Ceil)?;
+    let fee = quote_amount(fee_per_contract, i128::from(quantity.unsigned_abs()), quote_decimals, Rounding::Ceil)?;
+    Ok((premium, fee))
 }
 
 /// `per_contract x quantity` in quote base units, rounded as asked.

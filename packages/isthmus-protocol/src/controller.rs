@@ -2,7 +2,7 @@
 //! driven seizes and the insurance fund (docs/protocol.md §7).
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Addr, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Uint128};
 
 use crate::asset::AssetInfo;
 use crate::packet::SeizeRecipient;
@@ -118,7 +118,8 @@ pub struct FailedEngineCallResponse {
     pub funds: Uint128,
     /// The engine's error.
     pub error: String,
-    pub failed_at: Timestamp,
+    /// Unix seconds (block time).
+    pub failed_at: u64,
 }
 
 #[cw_serde]
@@ -187,7 +188,8 @@ pub struct SeizeResponse {
     pub repay: Uint128,
     pub recipient: SeizeRecipient,
     pub status: SeizeStatus,
-    pub created_at: Timestamp,
+    /// Unix seconds (block time).
+    pub created_at: u64,
 }
 
 #[cw_serde]

@@ -104,4 +104,32 @@ pub enum QueryMsg {
     /// Accounts below maintenance margin or in debt, examining at most `limit` accounts.
     #[returns(LiquidatableResponse)]
     Liquidatable { start_after: Option<String>, limit: Option<u32> },
+    /// Mark, bid/ask and greeks of one contract of a series (also in `Series`/`SeriesList`).
+    #[returns(SeriesQuote)]
+    Quote { series_id: u64 },
+    /// Market discovery: every configured symbol with its freshness rules, oracle source and
+    /// last price, by symbol.
+    #[returns(SymbolsResponse)]
+    Symbols { start_after: Option<String>, limit: Option<u32> },
+    /// The expiries of an underlying with series, with vols and settlement prices.
+    #[returns(ExpiriesResponse)]
+    Expiries { underlying: String, start_after: Option<u64>, limit: Option<u32> },
+    /// Addresses allowed to push prices or vols, by address.
+    #[returns(FeedersResponse)]
+    Feeders { start_after: Option<String>, limit: Option<u32> },
+    /// An account's margin per underlying: every scenario's loss, the worst one, the floors.
+    #[returns(MarginBreakdownResponse)]
+    MarginBreakdown { account: String },
+    /// Estimated spots of `underlying` at which the account becomes liquidatable.
+    #[returns(LiquidationPriceResponse)]
+    LiquidationPrice { account: String, underlying: String },
+    /// The most of one collateral position that a withdrawal could take now and be approved.
+    #[returns(MaxWithdrawableResponse)]
+    MaxWithdrawable { source_id: String, owner: String, asset: AssetInfo },
+    /// The pool's positions on one underlying with marks and greeks; `start_after` is a series id.
+    #[returns(PoolPositionsResponse)]
+    PoolPositions { underlying: String, start_after: Option<u64>, limit: Option<u32> },
+    /// The pool's margin and delta limits and how much of them it uses, by underlying.
+    #[returns(PoolLimitsResponse)]
+    PoolLimits { start_after: Option<String>, limit: Option<u32> },
 }

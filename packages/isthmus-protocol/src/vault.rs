@@ -1,7 +1,7 @@
 //! Messages of the collateral vault (source chain).
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Addr, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Uint128};
 use cw20::Cw20ReceiveMsg;
 
 use crate::asset::AssetInfo;
@@ -149,10 +149,11 @@ pub struct WithdrawalResponse {
     pub owner: String,
     pub asset: AssetInfo,
     pub amount: Uint128,
-    pub requested_at: Timestamp,
+    /// Unix seconds (block time), as every time in Isthmus messages.
+    pub requested_at: u64,
     pub status: WithdrawalStatus,
-    /// When it stopped being pending (block time); `None` while pending.
-    pub decided_at: Option<Timestamp>,
+    /// When it stopped being pending (unix seconds, block time); `None` while pending.
+    pub decided_at: Option<u64>,
 }
 
 #[cw_serde]
@@ -175,7 +176,8 @@ pub struct ConfigResponse {
     pub engine_channel: Option<String>,
     /// Open seize channel from the controller, if any.
     pub controller_channel: Option<String>,
-    pub last_heartbeat: Option<Timestamp>,
+    /// Unix seconds (block time).
+    pub last_heartbeat: Option<u64>,
 }
 
 #[cw_serde]
@@ -221,7 +223,8 @@ pub struct PendingWithdrawalResponse {
     pub asset: AssetInfo,
     pub amount: Uint128,
     pub channel_id: String,
-    pub requested_at: Timestamp,
+    /// Unix seconds (block time).
+    pub requested_at: u64,
 }
 
 #[cw_serde]

@@ -62,7 +62,7 @@ fn a_rotated_out_controller_still_settles_the_reservations_it_created() {
         expire(&mut suite, id),
         EngineError::ReservationNotExpired {
             reservation_id: id,
-            expires_at: suite.reservations().unwrap()[0].created_at.seconds() + RESERVATION_EXPIRY_SECONDS,
+            expires_at: suite.reservations().unwrap()[0].created_at + RESERVATION_EXPIRY_SECONDS,
         },
     );
     let stranger = suite.target_user("carol");

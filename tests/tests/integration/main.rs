@@ -28,4 +28,5 @@ mod solvency;
 mod source_cap;
 mod sources;
 mod trading;
+mod ui_views;
 mod withdraw;

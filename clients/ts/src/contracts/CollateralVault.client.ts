@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { AssetInfo, Uint128, InstantiateMsg, AssetSettings, Counterparty, ExecuteMsg, Binary, Cw20ReceiveMsg, QueryMsg, MigrateMsg, AssetsResponse, AssetResponse, BindingResponse, ChannelRole, ChannelsResponse, ChannelResponse, Addr, Timestamp, Uint64, ConfigResponse, PendingWithdrawalsResponse, PendingWithdrawalResponse, PositionResponse, PositionsResponse, SeizeRefundResponse, WithdrawalStatus, WithdrawalResponse } from "./CollateralVault.types";
+import { AssetInfo, Uint128, InstantiateMsg, AssetSettings, Counterparty, ExecuteMsg, Binary, Cw20ReceiveMsg, QueryMsg, MigrateMsg, AssetsResponse, AssetResponse, BindingResponse, ChannelRole, ChannelsResponse, ChannelResponse, Addr, ConfigResponse, PendingWithdrawalsResponse, PendingWithdrawalResponse, PositionResponse, PositionsResponse, SeizeRefundResponse, WithdrawalStatus, WithdrawalResponse } from "./CollateralVault.types";
 export interface CollateralVaultReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;

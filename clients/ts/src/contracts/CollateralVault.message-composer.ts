@@ -8,7 +8,7 @@ import { Coin } from "@cosmjs/amino";
 import { MsgExecuteContractEncodeObject } from "@cosmjs/cosmwasm-stargate";
 import { MsgExecuteContract } from "cosmjs-types/cosmwasm/wasm/v1/tx";
 import { toUtf8 } from "@cosmjs/encoding";
-import { AssetInfo, Uint128, InstantiateMsg, AssetSettings, Counterparty, ExecuteMsg, Binary, Cw20ReceiveMsg, QueryMsg, MigrateMsg, AssetsResponse, AssetResponse, BindingResponse, ChannelRole, ChannelsResponse, ChannelResponse, Addr, Timestamp, Uint64, ConfigResponse, PendingWithdrawalsResponse, PendingWithdrawalResponse, PositionResponse, PositionsResponse, SeizeRefundResponse, WithdrawalStatus, WithdrawalResponse } from "./CollateralVault.types";
+import { AssetInfo, Uint128, InstantiateMsg, AssetSettings, Counterparty, ExecuteMsg, Binary, Cw20ReceiveMsg, QueryMsg, MigrateMsg, AssetsResponse, AssetResponse, BindingResponse, ChannelRole, ChannelsResponse, ChannelResponse, Addr, ConfigResponse, PendingWithdrawalsResponse, PendingWithdrawalResponse, PositionResponse, PositionsResponse, SeizeRefundResponse, WithdrawalStatus, WithdrawalResponse } from "./CollateralVault.types";
 export interface CollateralVaultMsg {
   contractAddress: string;
   sender: string;

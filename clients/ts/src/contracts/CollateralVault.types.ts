@@ -158,8 +158,6 @@ export interface ChannelResponse {
   role: ChannelRole;
 }
 export type Addr = string;
-export type Timestamp = Uint64;
-export type Uint64 = string;
 export interface ConfigResponse {
   admin: Addr;
   controller: Counterparty;
@@ -168,7 +166,7 @@ export interface ConfigResponse {
   engine_channel?: string | null;
   guardian: Addr;
   heartbeat_interval_seconds: number;
-  last_heartbeat?: Timestamp | null;
+  last_heartbeat?: number | null;
   packet_timeout_seconds: number;
   paused: boolean;
 }
@@ -181,7 +179,7 @@ export interface PendingWithdrawalResponse {
   channel_id: string;
   owner: string;
   request_id: number;
-  requested_at: Timestamp;
+  requested_at: number;
 }
 export interface PositionResponse {
   account?: string | null;
@@ -217,9 +215,9 @@ export type WithdrawalStatus = {
 export interface WithdrawalResponse {
   amount: Uint128;
   asset: AssetInfo;
-  decided_at?: Timestamp | null;
+  decided_at?: number | null;
   owner: string;
   request_id: number;
-  requested_at: Timestamp;
+  requested_at: number;
   status: WithdrawalStatus;
 }

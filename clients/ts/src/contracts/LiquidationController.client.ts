@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { InstantiateMsg, ExecuteMsg, AssetInfo, SeizeRecipient, EngineCall, QueryMsg, MigrateMsg, Addr, ConfigResponse, Timestamp, Uint64, Uint128, FailedEngineCallsResponse, FailedEngineCallResponse, FundsResponse, RefundResponse, SeizeStatus, SeizeResponse, SeizesResponse, SourcesResponse, SourceResponse } from "./LiquidationController.types";
+import { InstantiateMsg, ExecuteMsg, AssetInfo, SeizeRecipient, EngineCall, QueryMsg, MigrateMsg, Addr, ConfigResponse, Uint128, FailedEngineCallsResponse, FailedEngineCallResponse, FundsResponse, RefundResponse, SeizeStatus, SeizeResponse, SeizesResponse, SourcesResponse, SourceResponse } from "./LiquidationController.types";
 export interface LiquidationControllerReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;

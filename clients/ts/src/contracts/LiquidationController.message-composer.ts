@@ -8,7 +8,7 @@ import { Coin } from "@cosmjs/amino";
 import { MsgExecuteContractEncodeObject } from "@cosmjs/cosmwasm-stargate";
 import { MsgExecuteContract } from "cosmjs-types/cosmwasm/wasm/v1/tx";
 import { toUtf8 } from "@cosmjs/encoding";
-import { InstantiateMsg, ExecuteMsg, AssetInfo, SeizeRecipient, EngineCall, QueryMsg, MigrateMsg, Addr, ConfigResponse, Timestamp, Uint64, Uint128, FailedEngineCallsResponse, FailedEngineCallResponse, FundsResponse, RefundResponse, SeizeStatus, SeizeResponse, SeizesResponse, SourcesResponse, SourceResponse } from "./LiquidationController.types";
+import { InstantiateMsg, ExecuteMsg, AssetInfo, SeizeRecipient, EngineCall, QueryMsg, MigrateMsg, Addr, ConfigResponse, Uint128, FailedEngineCallsResponse, FailedEngineCallResponse, FundsResponse, RefundResponse, SeizeStatus, SeizeResponse, SeizesResponse, SourcesResponse, SourceResponse } from "./LiquidationController.types";
 export interface LiquidationControllerMsg {
   contractAddress: string;
   sender: string;

@@ -105,8 +105,6 @@ export interface ConfigResponse {
   quote_denom: string;
   seize_timeout_seconds: number;
 }
-export type Timestamp = Uint64;
-export type Uint64 = string;
 export type Uint128 = string;
 export interface FailedEngineCallsResponse {
   calls: FailedEngineCallResponse[];
@@ -114,7 +112,7 @@ export interface FailedEngineCallsResponse {
 export interface FailedEngineCallResponse {
   call: EngineCall;
   error: string;
-  failed_at: Timestamp;
+  failed_at: number;
   funds: Uint128;
   seize_id: number;
 }
@@ -141,7 +139,7 @@ export interface SeizeResponse {
   account: string;
   amount: Uint128;
   asset: AssetInfo;
-  created_at: Timestamp;
+  created_at: number;
   keeper: Addr;
   owner: string;
   recipient: SeizeRecipient;

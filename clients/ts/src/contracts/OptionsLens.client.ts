@@ -5,7 +5,7 @@
 */
 
 import { CosmWasmClient } from "@cosmjs/cosmwasm-stargate";
-import { InstantiateMsg, QueryMsg, AssetInfo, Int128, Uint128, TradeLeg, MigrateMsg, AccountResponse, PositionView, Timestamp, Uint64, AccountCollateralResponse, RemotePositionResponse, AuthorizedOwnersResponse, CollateralAssetsResponse, CollateralAssetResponse, Addr, ConfigResponse, LensResponse, LiquidatableResponse, LiquidatableAccount, LiquidationsResponse, LiquidationRecord, ClosedPosition, LpResponse, MarginResponse, PoolResponse, PoolRequestKind, PoolRequestsResponse, PoolRequest, PoolRiskResponse, Decimal, PriceResponse, ReservationResponse, ReservationsResponse, SignedDecimal, RiskParams, SeizeQuoteResponse, OptionKind, SeriesResponse, SeriesParams, SeriesListResponse, SettlementPriceResponse, SimulateTradeResponse, SourceResponse, SourceHealthResponse, SourceAssetHealth, SourcesResponse, SourcesHealthResponse, VolResponse } from "./OptionsLens.types";
+import { InstantiateMsg, QueryMsg, AssetInfo, Int128, Uint128, TradeLeg, MigrateMsg, AccountResponse, PositionView, AccountCollateralResponse, RemotePositionResponse, AuthorizedOwnersResponse, CollateralAssetsResponse, CollateralAssetResponse, Addr, ConfigResponse, Decimal, ExpiriesResponse, ExpiryView, FeedersResponse, FeederView, LensResponse, LiquidatableResponse, LiquidatableAccount, LiquidationPriceResponse, LiquidationsResponse, LiquidationRecord, ClosedPosition, LpResponse, MarginResponse, SignedDecimal, MarginBreakdownResponse, UnderlyingRisk, ScenarioLoss, MaxWithdrawableResponse, PoolResponse, PoolLimitsResponse, PoolDeltaView, PoolPositionsResponse, Greeks, PoolPositionView, PoolRequestKind, PoolRequestsResponse, PoolRequest, PoolRiskResponse, PriceResponse, SeriesQuote, ReservationResponse, ReservationsResponse, RiskParams, SeizeQuoteResponse, OptionKind, SeriesResponse, SeriesParams, SeriesListResponse, SettlementPriceResponse, SimulateTradeResponse, SourceResponse, SourceHealthResponse, SourceAssetHealth, SourcesResponse, SourcesHealthResponse, SymbolsResponse, SymbolView, SymbolParams, VolResponse } from "./OptionsLens.types";
 export interface OptionsLensReadOnlyInterface {
   contractAddress: string;
   lens: () => Promise<LensResponse>;
@@ -182,6 +182,71 @@ export interface OptionsLensReadOnlyInterface {
     limit?: number;
     startAfter?: string;
   }) => Promise<LiquidatableResponse>;
+  quote: ({
+    seriesId
+  }: {
+    seriesId: number;
+  }) => Promise<SeriesQuote>;
+  symbols: ({
+    limit,
+    startAfter
+  }: {
+    limit?: number;
+    startAfter?: string;
+  }) => Promise<SymbolsResponse>;
+  expiries: ({
+    limit,
+    startAfter,
+    underlying
+  }: {
+    limit?: number;
+    startAfter?: number;
+    underlying: string;
+  }) => Promise<ExpiriesResponse>;
+  feeders: ({
+    limit,
+    startAfter
+  }: {
+    limit?: number;
+    startAfter?: string;
+  }) => Promise<FeedersResponse>;
+  marginBreakdown: ({
+    account
+  }: {
+    account: string;
+  }) => Promise<MarginBreakdownResponse>;
+  liquidationPrice: ({
+    account,
+    underlying
+  }: {
+    account: string;
+    underlying: string;
+  }) => Promise<LiquidationPriceResponse>;
+  maxWithdrawable: ({
+    asset,
+    owner,
+    sourceId
+  }: {
+    asset: AssetInfo;
+    owner: string;
+    sourceId: string;
+  }) => Promise<MaxWithdrawableResponse>;
+  poolPositions: ({
+    limit,
+    startAfter,
+    underlying
+  }: {
+    limit?: number;
+    startAfter?: number;
+    underlying: string;
+  }) => Promise<PoolPositionsResponse>;
+  poolLimits: ({
+    limit,
+    startAfter
+  }: {
+    limit?: number;
+    startAfter?: string;
+  }) => Promise<PoolLimitsResponse>;
 }
 export class OptionsLensQueryClient implements OptionsLensReadOnlyInterface {
   client: CosmWasmClient;
@@ -218,6 +283,15 @@ export class OptionsLensQueryClient implements OptionsLensReadOnlyInterface {
     this.authorizedOwners = this.authorizedOwners.bind(this);
     this.liquidations = this.liquidations.bind(this);
     this.liquidatable = this.liquidatable.bind(this);
+    this.quote = this.quote.bind(this);
+    this.symbols = this.symbols.bind(this);
+    this.expiries = this.expiries.bind(this);
+    this.feeders = this.feeders.bind(this);
+    this.marginBreakdown = this.marginBreakdown.bind(this);
+    this.liquidationPrice = this.liquidationPrice.bind(this);
+    this.maxWithdrawable = this.maxWithdrawable.bind(this);
+    this.poolPositions = this.poolPositions.bind(this);
+    this.poolLimits = this.poolLimits.bind(this);
   }
 
   lens = async (): Promise<LensResponse> => {
@@ -574,6 +648,135 @@ export class OptionsLensQueryClient implements OptionsLensReadOnlyInterface {
   }): Promise<LiquidatableResponse> => {
     return this.client.queryContractSmart(this.contractAddress, {
       liquidatable: {
+        limit,
+        start_after: startAfter
+      }
+    });
+  };
+  quote = async ({
+    seriesId
+  }: {
+    seriesId: number;
+  }): Promise<SeriesQuote> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      quote: {
+        series_id: seriesId
+      }
+    });
+  };
+  symbols = async ({
+    limit,
+    startAfter
+  }: {
+    limit?: number;
+    startAfter?: string;
+  }): Promise<SymbolsResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      symbols: {
+        limit,
+        start_after: startAfter
+      }
+    });
+  };
+  expiries = async ({
+    limit,
+    startAfter,
+    underlying
+  }: {
+    limit?: number;
+    startAfter?: number;
+    underlying: string;
+  }): Promise<ExpiriesResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      expiries: {
+        limit,
+        start_after: startAfter,
+        underlying
+      }
+    });
+  };
+  feeders = async ({
+    limit,
+    startAfter
+  }: {
+    limit?: number;
+    startAfter?: string;
+  }): Promise<FeedersResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      feeders: {
+        limit,
+        start_after: startAfter
+      }
+    });
+  };
+  marginBreakdown = async ({
+    account
+  }: {
+    account: string;
+  }): Promise<MarginBreakdownResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      margin_breakdown: {
+        account
+      }
+    });
+  };
+  liquidationPrice = async ({
+    account,
+    underlying
+  }: {
+    account: string;
+    underlying: string;
+  }): Promise<LiquidationPriceResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      liquidation_price: {
+        account,
+        underlying
+      }
+    });
+  };
+  maxWithdrawable = async ({
+    asset,
+    owner,
+    sourceId
+  }: {
+    asset: AssetInfo;
+    owner: string;
+    sourceId: string;
+  }): Promise<MaxWithdrawableResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      max_withdrawable: {
+        asset,
+        owner,
+        source_id: sourceId
+      }
+    });
+  };
+  poolPositions = async ({
+    limit,
+    startAfter,
+    underlying
+  }: {
+    limit?: number;
+    startAfter?: number;
+    underlying: string;
+  }): Promise<PoolPositionsResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      pool_positions: {
+        limit,
+        start_after: startAfter,
+        underlying
+      }
+    });
+  };
+  poolLimits = async ({
+    limit,
+    startAfter
+  }: {
+    limit?: number;
+    startAfter?: string;
+  }): Promise<PoolLimitsResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      pool_limits: {
         limit,
         start_after: startAfter
       }

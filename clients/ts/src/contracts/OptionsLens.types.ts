@@ -136,6 +136,52 @@ export type QueryMsg = {
     limit?: number | null;
     start_after?: string | null;
   };
+} | {
+  quote: {
+    series_id: number;
+  };
+} | {
+  symbols: {
+    limit?: number | null;
+    start_after?: string | null;
+  };
+} | {
+  expiries: {
+    limit?: number | null;
+    start_after?: number | null;
+    underlying: string;
+  };
+} | {
+  feeders: {
+    limit?: number | null;
+    start_after?: string | null;
+  };
+} | {
+  margin_breakdown: {
+    account: string;
+  };
+} | {
+  liquidation_price: {
+    account: string;
+    underlying: string;
+  };
+} | {
+  max_withdrawable: {
+    asset: AssetInfo;
+    owner: string;
+    source_id: string;
+  };
+} | {
+  pool_positions: {
+    limit?: number | null;
+    start_after?: number | null;
+    underlying: string;
+  };
+} | {
+  pool_limits: {
+    limit?: number | null;
+    start_after?: string | null;
+  };
 };
 export type AssetInfo = {
   native: string;
@@ -160,8 +206,6 @@ export interface PositionView {
   quantity: number;
   series_id: number;
 }
-export type Timestamp = Uint64;
-export type Uint64 = string;
 export interface AccountCollateralResponse {
   account: string;
   positions: RemotePositionResponse[];
@@ -175,7 +219,7 @@ export interface RemotePositionResponse {
   seq: number;
   source_id: string;
   source_staleness_seconds?: number | null;
-  updated_at?: Timestamp | null;
+  updated_at?: number | null;
   usable: Uint128;
 }
 export interface AuthorizedOwnersResponse {
@@ -203,6 +247,26 @@ export interface ConfigResponse {
   quote_denom: string;
   risk_manager: Addr;
 }
+export type Decimal = string;
+export interface ExpiriesResponse {
+  expiries: ExpiryView[];
+  underlying: string;
+}
+export interface ExpiryView {
+  expired: boolean;
+  expiry: number;
+  settlement_price?: Decimal | null;
+  vol?: Decimal | null;
+  vol_publish_time?: number | null;
+}
+export interface FeedersResponse {
+  feeders: FeederView[];
+}
+export interface FeederView {
+  address: string;
+  price: boolean;
+  vol: boolean;
+}
 export interface LensResponse {
   engine: Addr;
 }
@@ -216,6 +280,14 @@ export interface LiquidatableAccount {
   cash: Int128;
   equity: Int128;
   maintenance_margin: Uint128;
+}
+export interface LiquidationPriceResponse {
+  above?: Decimal | null;
+  account: string;
+  below?: Decimal | null;
+  liquidatable_now: boolean;
+  spot: Decimal;
+  underlying: string;
 }
 export interface LiquidationsResponse {
   liquidations: LiquidationRecord[];
@@ -256,6 +328,37 @@ export interface MarginResponse {
   positions_value: Int128;
   worst_scenario: string;
 }
+export type SignedDecimal = string;
+export interface MarginBreakdownResponse {
+  margin: MarginResponse;
+  underlyings: UnderlyingRisk[];
+}
+export interface UnderlyingRisk {
+  maintenance_margin: Uint128;
+  positions: [number, number][];
+  scenarios: ScenarioLoss[];
+  short_floor: Uint128;
+  spot: Decimal;
+  underlying: string;
+  worst_loss: Int128;
+  worst_loss_initial: Int128;
+  worst_scenario: string;
+}
+export interface ScenarioLoss {
+  loss: Int128;
+  spot_move: SignedDecimal;
+  tail: boolean;
+  vol_shock: string;
+}
+export interface MaxWithdrawableResponse {
+  account?: string | null;
+  asset: AssetInfo;
+  max_amount: Uint128;
+  owner: string;
+  reason?: string | null;
+  source_id: string;
+  usable: Uint128;
+}
 export interface PoolResponse {
   cash: Int128;
   claims: Uint128;
@@ -266,6 +369,39 @@ export interface PoolResponse {
   nav_entry: Int128;
   receivable: Uint128;
   total_shares: Uint128;
+}
+export interface PoolLimitsResponse {
+  equity: Int128;
+  initial_margin: Uint128;
+  maintenance_margin: Uint128;
+  margin_utilisation?: Decimal | null;
+  underlyings: PoolDeltaView[];
+}
+export interface PoolDeltaView {
+  delta_utilisation?: Decimal | null;
+  max_pool_delta: Decimal;
+  net_delta: SignedDecimal;
+  underlying: string;
+}
+export interface PoolPositionsResponse {
+  page_greeks: Greeks;
+  positions: PoolPositionView[];
+  underlying: string;
+}
+export interface Greeks {
+  delta: SignedDecimal;
+  gamma: SignedDecimal;
+  theta: SignedDecimal;
+  vega: SignedDecimal;
+}
+export interface PoolPositionView {
+  greeks?: Greeks | null;
+  mark_value?: Int128 | null;
+  open_interest_cap: Uint128;
+  open_long: Uint128;
+  open_short: Uint128;
+  position: number;
+  series_id: number;
 }
 export type PoolRequestKind = {
   deposit: {
@@ -305,7 +441,6 @@ export interface PoolRiskResponse {
   stale?: string | null;
   underlying: string;
 }
-export type Decimal = string;
 export interface PriceResponse {
   age_seconds: number;
   fresh: boolean;
@@ -313,11 +448,23 @@ export interface PriceResponse {
   publish_time: number;
   symbol: string;
 }
+export interface SeriesQuote {
+  ask: Decimal;
+  bid: Decimal;
+  buy_one_cost: Int128;
+  fresh: boolean;
+  greeks?: Greeks | null;
+  mark: Decimal;
+  sell_one_proceeds: Int128;
+  spot: Decimal;
+  spread: Decimal;
+  vol?: Decimal | null;
+}
 export interface ReservationResponse {
   account: string;
   amount: Uint128;
   asset: AssetInfo;
-  created_at: Timestamp;
+  created_at: number;
   owner: string;
   reservation_id: number;
   source_id: string;
@@ -325,7 +472,6 @@ export interface ReservationResponse {
 export interface ReservationsResponse {
   reservations: ReservationResponse[];
 }
-export type SignedDecimal = string;
 export interface RiskParams {
   haircut_base: Decimal;
   haircut_z: Decimal;
@@ -365,6 +511,7 @@ export interface SeriesResponse {
   open_long: Uint128;
   open_short: Uint128;
   params: SeriesParams;
+  quote?: SeriesQuote | null;
   series_id: number;
 }
 export interface SeriesParams {
@@ -398,7 +545,7 @@ export interface SourceResponse {
   channel_id?: string | null;
   connection_id: string;
   counterparty_port: string;
-  last_heard?: Timestamp | null;
+  last_heard?: number | null;
   source_id: string;
   staleness_seconds?: number | null;
 }
@@ -407,7 +554,7 @@ export interface SourceHealthResponse {
   channel_id?: string | null;
   counted_value: Uint128;
   factor: Decimal;
-  last_heard?: Timestamp | null;
+  last_heard?: number | null;
   limit?: Uint128 | null;
   max_share: Decimal;
   max_value?: Uint128 | null;
@@ -431,6 +578,23 @@ export interface SourcesResponse {
 export interface SourcesHealthResponse {
   sources: SourceHealthResponse[];
   total_value: Uint128;
+}
+export interface SymbolsResponse {
+  symbols: SymbolView[];
+}
+export interface SymbolView {
+  fresh: boolean;
+  has_series: boolean;
+  params: SymbolParams;
+  price?: Decimal | null;
+  publish_time?: number | null;
+}
+export interface SymbolParams {
+  lenient_price_age_seconds: number;
+  max_pool_delta: Decimal;
+  max_price_age_seconds: number;
+  max_vol_age_seconds: number;
+  symbol: string;
 }
 export interface VolResponse {
   expiry: number;

@@ -69,7 +69,7 @@ fn health(deps: Deps, env: &Env, values: &Values, s: &SourceValue) -> StdResult<
     Ok(SourceHealthResponse {
         source_id: s.source_id.clone(),
         channel_id: source.channel_id,
-        last_heard: source.state.last_heard,
+        last_heard: source.state.last_heard.map(|t| t.seconds()),
         staleness_seconds: staleness,
         stale: staleness.is_none_or(|st| st > max),
         seizes_in_flight: SOURCE_RESERVATIONS.may_load(deps.storage, &s.source_id)?.unwrap_or(0),

@@ -2,7 +2,7 @@
 //! of the system's margin rests on each source chain and whether that chain is keeping up.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Decimal, Timestamp, Uint128};
+use cosmwasm_std::{Decimal, Uint128};
 
 use crate::asset::AssetInfo;
 
@@ -27,8 +27,8 @@ pub struct SourceHealthResponse {
     pub source_id: String,
     /// Open collateral channel, if any.
     pub channel_id: Option<String>,
-    /// Block time on the target chain of the last packet applied from this source.
-    pub last_heard: Option<Timestamp>,
+    /// Block time on the target chain of the last packet applied from this source (unix seconds).
+    pub last_heard: Option<u64>,
     /// Seconds since `last_heard` (`None` if never heard).
     pub staleness_seconds: Option<u64>,
     /// Past the maximum staleness, or never heard: its collateral backs no new risk.

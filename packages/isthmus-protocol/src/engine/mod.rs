@@ -1,14 +1,16 @@
 //! Messages of the options engine (target chain), collateral side.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Addr, Binary, Decimal, Int128, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Binary, Decimal, Int128, Uint128};
 
 use crate::asset::AssetInfo;
 
 pub mod health;
 pub mod market;
+pub mod views;
 pub use health::*;
 pub use market::*;
+pub use views::*;
 
 /// Age after which the owner may expire a reservation of a rotated-out controller: the longest
 /// seize timeout plus an hour for clock differences between the chains.
@@ -227,8 +229,8 @@ pub struct SourceResponse {
     pub counterparty_port: String,
     /// Open collateral channel, if any.
     pub channel_id: Option<String>,
-    /// Block time on the target chain of the last packet applied from this source.
-    pub last_heard: Option<Timestamp>,
+    /// Block time on the target chain of the last packet applied from this source (unix seconds).
+    pub last_heard: Option<u64>,
     /// Seconds since `last_heard` (`None` if never heard).
     pub staleness_seconds: Option<u64>,
     /// Whether the source is fresh enough to back new risk.
@@ -268,8 +270,8 @@ pub struct RemotePositionResponse {
     /// `reported - reserved`: what the engine counts.
     pub usable: Uint128,
     pub seq: u64,
-    /// Block time on the target chain when `seq` was applied.
-    pub updated_at: Option<Timestamp>,
+    /// Block time on the target chain when `seq` was applied (unix seconds).
+    pub updated_at: Option<u64>,
     /// Seconds since the source was last heard from.
     pub source_staleness_seconds: Option<u64>,
 }
@@ -288,7 +290,8 @@ pub struct ReservationResponse {
     pub owner: String,
     pub asset: AssetInfo,
     pub amount: Uint128,
-    pub created_at: Timestamp,
+    /// Unix seconds (block time).
+    pub created_at: u64,
 }
 
 #[cw_serde]
