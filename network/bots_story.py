@@ -11,12 +11,13 @@ would run them; this script plays the trader, the LP and the risk manager with t
      second run skips (interval not elapsed)
   2. feeder (file source): ATOM 10 / OSMO 1 and the vols pushed; a second run pushes nothing
   3. the LP funds the pool; alice deposits 100 ATOM on A and 800 OSMO on B and sells 400 puts;
-     a series expiring ~90 s ahead is listed, the feeder pushes only its new vol, bob buys 10
+     a series expiring ~60 s ahead is listed, the feeder pushes only its new vol, bob buys 10
      of its puts
   4. feeder: ATOM crashes to 5 (OSMO unchanged: skipped)
-  5. keeper: refreshes the pool's ATOM risk, liquidates alice, seizes her ATOM on A for her whole
-     debt with the repayment escrowed; run again while it is in flight: no second seize; the
-     ack: alice's debt repaid, the seized ATOM delivered to the keeper on A, exact amounts
+  5. keeper: refreshes the pool's ATOM risk, liquidates alice, seizes her OSMO on B (the
+     repayment escrowed); run again while it is in flight: no second seize; after the ack the
+     next round seizes her ATOM on A; exact debts, repayments and collateral delivered to the
+     keeper; the dust left is not seized; alice repays the rest
   6. settlement crank after the expiry: waits without a settlement price; the feeder pushes
      ATOM 6 (the settlement price); the crank settles bob's series: his put pays 10 x (10 - 6)
 """
@@ -24,12 +25,15 @@ would run them; this script plays the trader, the LP and the risk manager with t
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import json
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 if sys.version_info < (3, 11):
     sys.exit("needs Python 3.11 or newer (tomllib)")
@@ -141,6 +145,35 @@ class BotsStory:
     def vault_cfg(self, sid: str) -> dict[str, Any]:
         return self.S[sid].smart(self.st["sources"][sid]["vault"], {"config": {}})
 
+    def vpos(self, sid: str, owner: str, asset: dict[str, str]) -> dict[str, Any]:
+        return self.S[sid].smart(self.st["sources"][sid]["vault"], {"position": {"owner": owner, "asset": asset}})
+
+    def check_seize(self, s: dict[str, Any], sid: str, asset: dict[str, str], debt: int, repay: int, amount: int) -> int:
+        """The keeper's logged seize and the controller's record agree with the expected numbers."""
+        w = self.who
+        eq((s["account"], s["source_id"], s["owner"], s["asset"], s["debt"], s["repay"], s["amount"], s["recipient"]),
+           (w["alice"], sid, w["alice"], asset, str(debt), str(repay), str(amount), {"local": {"address": w["keeper"]}}), "the logged seize")
+        r = self.T.smart(self.controller, {"seize_record": {"seize_id": s["seize_id"]}})
+        eq((r["account"], r["source_id"], r["asset"], int(r["repay"]), int(r["amount"]), r["keeper"]),
+           (w["alice"], sid, asset, repay, amount, w["keeper"]), f"the controller's seize record {s['seize_id']}")
+        return int(s["seize_id"])
+
+    def wait_seize(self, seize_id: int) -> None:
+        def status() -> Any:
+            st = self.T.smart(self.controller, {"seize_record": {"seize_id": seize_id}})["status"]
+            return st if isinstance(st, str) else next(iter(st))
+        self.wait(f"seize {seize_id} acknowledged by the vault (relayed)", lambda: status() != "in_flight")
+        eq(status(), "succeeded", f"seize {seize_id} status")
+
+    @contextlib.contextmanager
+    def relayer_paused(self) -> Iterator[None]:
+        pid = int((self.net / "rly.pid").read_text())
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            os.kill(pid, signal.SIGCONT)
+
     def last_heard(self, sid: str) -> int:
         v = self.T.smart(self.lens, {"source": {"source_id": sid}}).get("last_heard")
         return int(v) if v else 0
@@ -193,11 +226,11 @@ class BotsStory:
         T.execute("alice", self.engine, {"trade": {"legs": legs, "max_cost": str(1_000_000 * U)}})
         eq(len(self.account("alice")["positions"]), 2, "alice's positions")
 
-        short = T.block_time() + 90
+        short = T.block_time() + 60
         res = T.execute("deployer", self.engine, {"list_series": {"underlying": "ATOM", "strike": "10", "kind": "put", "expiry": short,
                                                                  "contract_size": "1", "open_interest_cap": "1000"}})
         short_id = int(res.attr("wasm", "series_id", self.engine))
-        self.say(f"  listed series {short_id}: ATOM put 10 expiring at {short} (in 90 s)")
+        self.say(f"  listed series {short_id}: ATOM put 10 expiring at {short} (in 60 s)")
         self.write_prices("10", "1", {expiry: "0.6", short: "0.6"})
         lines = self.bot("feeder")
         eq([e["key"] for e in self.acts(lines, "push_price", "skipped")], ["ATOM", "OSMO"], "unchanged prices skipped")
@@ -218,44 +251,59 @@ class BotsStory:
         ins0 = int(T.smart(self.controller, {"funds": {}})["insurance"])
         k_usdc0, k_atom0 = T.balance(w["keeper"], self.quote), SA.balance(w["keeper"], "uatom")
         k_cash0 = self.cash("keeper")
+        # The relayer is paused (SIGSTOP) while the keeper runs twice, so that its seize is
+        # surely in flight during the second run; it resumes (SIGCONT) whatever happens.
+        with self.relayer_paused():
+            lines = self.bot("keeper")
+            eq(len(self.acts(lines, "refresh_pool_risk", "ok")), 1, "the pool's stale ATOM risk refreshed")
+            expect(T.smart(self.lens, {"pool_risk": {"underlying": "ATOM"}})["stale"] is None, "pool risk fresh")
+            liq = self.acts(lines, "liquidate", "ok")
+            eq([e["account"] for e in liq], [w["alice"]], "accounts liquidated")
+            eq(self.account("alice")["positions"], [], "alice's positions closed")
+            rec = T.smart(self.lens, {"liquidations": {"account": w["alice"]}})["liquidations"]
+            eq(len(rec), 1, "liquidation records")
+            eq(liq[0]["liquidation_id"], rec[0]["liquidation_id"], "logged liquidation id")
+            eq((liq[0]["penalties"], liq[0]["reward"]), (rec[0]["penalties"], rec[0]["reward"]), "logged penalties and reward")
+            eq(self.cash("keeper") - k_cash0, int(rec[0]["reward"]), "keeper's reward at the engine")
+            eq(int(T.smart(self.controller, {"funds": {}})["insurance"]) - ins0, int(rec[0]["insurance"]), "insurance fund")
+            debt = -int(rec[0]["cash_after"])
+            expect(debt > 0, f"alice is in debt after the liquidation ({debt})")
+            seizes = self.acts(lines, "seize", "sent")
+            eq(len(seizes), 1, "seizes sent (one per account per round)")
+            # Her debt exceeds all her collateral: her 800 OSMO (1 USDC) cover up to
+            # floor(800 x 1 / 1.05) = 761.904761 USDC, her 100 ATOM (5 USDC) 476.190476: OSMO first.
+            repay1, amount1 = 761_904_761, 799_999_999
+            expect(debt > repay1 + 476_190_476, f"the debt {debt} exceeds what her collateral repays")
+            k_osmo0 = SB.balance(w["keeper"], "uosmo")
+            s1 = self.check_seize(seizes[0], B, osmo, debt, repay1, amount1)
+            eq(T.balance(w["keeper"], self.quote), k_usdc0 - repay1, "the keeper escrowed exactly the repayment")
+            lines = self.bot("keeper")
+            eq(self.acts(lines, "seize", "sent") + self.acts(lines, "liquidate"), [], "a second keeper run sends no second seize or liquidation")
+            eq([(e["account"], e["in_flight"]) for e in self.acts(lines, "seize", "skipped")], [(w["alice"], [s1])], "skipped: a seize in flight")
+        self.wait_seize(s1)
+        eq(-self.cash("alice"), debt - repay1, "alice's debt after the OSMO seize")
+        eq(SB.balance(w["keeper"], "uosmo"), k_osmo0 + amount1, f"keeper received {amount1} uosmo on B")
+        eq(int(self.vpos(B, w["alice"], osmo)["available"]), 800 * U - amount1, "alice's OSMO left in vault B")
+
+        self.say("   the next keeper round seizes her ATOM, now the best collateral left")
         lines = self.bot("keeper")
-        eq(len(self.acts(lines, "refresh_pool_risk", "ok")), 1, "the pool's stale ATOM risk refreshed")
-        expect(T.smart(self.lens, {"pool_risk": {"underlying": "ATOM"}})["stale"] is None, "pool risk fresh")
-        liq = self.acts(lines, "liquidate", "ok")
-        eq([e["account"] for e in liq], [w["alice"]], "accounts liquidated")
-        eq(self.account("alice")["positions"], [], "alice's positions closed")
-        rec = T.smart(self.lens, {"liquidations": {"account": w["alice"]}})["liquidations"]
-        eq(len(rec), 1, "liquidation records")
-        eq(liq[0]["liquidation_id"], rec[0]["liquidation_id"], "logged liquidation id")
-        eq((liq[0]["penalties"], liq[0]["reward"]), (rec[0]["penalties"], rec[0]["reward"]), "logged penalties and reward")
-        eq(self.cash("keeper") - k_cash0, int(rec[0]["reward"]), "keeper's reward at the engine")
-        eq(int(T.smart(self.controller, {"funds": {}})["insurance"]) - ins0, int(rec[0]["insurance"]), "insurance fund")
-        debt = -int(rec[0]["cash_after"])
-        expect(debt > 0, f"alice is in debt after the liquidation ({debt})")
         seizes = self.acts(lines, "seize", "sent")
         eq(len(seizes), 1, "seizes sent")
-        s = seizes[0]
-        # Her ATOM (5 USDC) on A covers up to floor(100 x 5 / 1.05) = 476.19 USDC, her OSMO
-        # 761.9 USDC: both cover the whole debt, the first listed (source-a) wins.
-        amount = debt * 105 * U // (100 * 5 * U)
-        eq((s["account"], s["source_id"], s["owner"], s["asset"], s["repay"], s["amount"]),
-           (w["alice"], A, w["alice"], atom, str(debt), str(amount)), "the seize (repay = alice's whole debt)")
-        record = T.smart(self.controller, {"seize_record": {"seize_id": s["seize_id"]}})
-        eq((int(record["repay"]), int(record["amount"]), record["keeper"]), (debt, amount, w["keeper"]), "the controller's seize record")
-        eq(T.balance(w["keeper"], self.quote), k_usdc0 - debt, "the keeper escrowed exactly the debt")
+        repay2, amount2 = 476_190_476, 99_999_999  # floor(100 x 5 / 1.05) USDC; floor(repay2 x 1.05 / 5) uatom
+        s2 = self.check_seize(seizes[0], A, atom, debt - repay1, repay2, amount2)
+        self.wait_seize(s2)
+        eq(-self.cash("alice"), debt - repay1 - repay2, "alice's debt after both seizes")
+        eq(SA.balance(w["keeper"], "uatom"), k_atom0 + amount2, f"keeper received {amount2} uatom on A")
+        eq(int(self.vpos(A, w["alice"], atom)["available"]), 100 * U - amount2, "alice's ATOM left in vault A")
+        eq(T.balance(w["keeper"], self.quote), k_usdc0 - repay1 - repay2, "the keeper paid exactly both repayments")
         lines = self.bot("keeper")
-        eq(self.acts(lines, "seize", "sent") + self.acts(lines, "liquidate"), [], "a second keeper run sends no second seize or liquidation")
-
-        def status() -> Any:
-            st = T.smart(self.controller, {"seize_record": {"seize_id": s["seize_id"]}})["status"]
-            return st if isinstance(st, str) else next(iter(st))
-        self.wait("the seize acknowledged by vault A (relayed)", lambda: status() != "in_flight")
-        eq(status(), "succeeded", "seize status")
-        eq(self.cash("alice"), 0, "alice's debt repaid")
-        eq(SA.balance(w["keeper"], "uatom"), k_atom0 + amount, f"keeper received {amount} uatom on A")
-        v = SA.smart(self.st["sources"][A]["vault"], {"position": {"owner": w["alice"], "asset": atom}})
-        eq(int(v["available"]), 100 * U - amount, "alice's ATOM left in vault A")
-        self.say(f"  alice owed {debt} uusdc; the keeper paid it and received {amount} uatom on {A}")
+        eq(self.acts(lines, "seize", "sent") + self.acts(lines, "liquidate"), [], "dust left (1 uosmo, 1 uatom): nothing to seize")
+        eq([e.get("reason") for e in self.acts(lines, "seize", "skipped")], ["no usable collateral"], "the keeper's reason")
+        rest = debt - repay1 - repay2
+        T.execute("alice", self.engine, {"repay_debt": {"account": w["alice"]}}, f"{rest}{self.quote}")
+        eq(self.cash("alice"), 0, "alice repays the rest herself: her debt is repaid")
+        self.say(f"  alice owed {debt} uusdc: the keeper repaid {repay1} for {amount1} uosmo on {B} and {repay2} "
+                 f"for {amount2} uatom on {A}; alice repaid the last {rest}")
         lines = self.bot("keeper")
         eq(self.acts(lines, "seize") + self.acts(lines, "liquidate"), [], "nothing left for the keeper")
 
