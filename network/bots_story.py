@@ -193,7 +193,8 @@ class BotsStory:
         for s in (A, B):
             after = self.vault_cfg(s).get("last_heartbeat")
             expect(after is not None and (before[s] is None or int(after) > int(before[s])), f"{s}: last_heartbeat {before[s]} -> {after}")
-            expect(int(after) // 10**9 >= t_before[s], f"{s}: last_heartbeat {after} is the time of the crank's transaction (>= {t_before[s]})")
+            secs = after if isinstance(after, int) else int(after) // 10**9  # unix seconds, or a Timestamp (ns)
+            expect(secs >= t_before[s], f"{s}: last_heartbeat {after} is the time of the crank's transaction (>= {t_before[s]})")
             self.say(f"  {s}: last_heartbeat {before[s]} -> {after}")
         self.wait("the engine heard both heartbeats (relayed)", lambda: all(self.last_heard(s) > heard0[s] for s in (A, B)))
         lines = self.bot("heartbeat")

@@ -62,7 +62,8 @@ async function makeRound(bot: BotName, cfg: BotsConfig, log: Logger): Promise<Ro
   if (bot === 'settlement') {
     if (!cfg.settlement) throw new Error('config: settlement section missing');
     const s = cfg.settlement;
-    return async () => (await settlementRound({ chain, engine, lens, cfg: s, log })).failed;
+    const retired = new Set<number>();
+    return async () => (await settlementRound({ chain, engine, lens, cfg: s, log, retired })).failed;
   }
   if (!cfg.feeder) throw new Error('config: feeder section missing');
   const f = cfg.feeder;

@@ -51,6 +51,13 @@ export interface SettlementConfig {
   limit?: number;
   /** Most `SettleSeries` calls per series per round. Default 10. */
   max_calls_per_series?: number;
+  /** Also send one `SettleSeries` for each expired series with nothing open (it retires it:
+   * a series stops counting against the engine's 1,024 live series only then). The lens does
+   * not say whether a series is retired, so this is once per series per process: a restart
+   * sends one (harmless, no-op) call per such series again. Default false. */
+  retire_empty_series?: boolean;
+  /** Most of those calls per round. Default 10. */
+  max_retire_per_round?: number;
 }
 
 export type PriceSourceConfig =

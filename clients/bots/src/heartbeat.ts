@@ -11,11 +11,16 @@ import { errorText } from './log';
 const BOT = 'heartbeat';
 
 /** Due when no heartbeat was sent yet or `interval` seconds have passed since the last one.
- * `lastNanos` is the vault's `last_heartbeat` (a Timestamp: nanoseconds, decimal string). */
-export function heartbeatDue(lastNanos: string | null | undefined, interval: number, now: number): boolean {
-  if (lastNanos === null || lastNanos === undefined) return true;
-  const last = BigInt(lastNanos) / 1_000_000_000n;
-  return BigInt(now) - last >= BigInt(interval);
+ * `last` is the vault's `last_heartbeat`: today a cosmwasm Timestamp (nanoseconds as a decimal
+ * string); a JSON number is read as unix seconds (the convention the contracts are moving to,
+ * docs/integrating.md), so the crank keeps working across that change. */
+export function heartbeatDue(last: string | number | null | undefined, interval: number, now: number): boolean {
+  if (last === null || last === undefined) return true;
+  return BigInt(now) - lastSeconds(last) >= BigInt(interval);
+}
+
+export function lastSeconds(last: string | number): bigint {
+  return typeof last === 'number' ? BigInt(last) : BigInt(last) / 1_000_000_000n;
 }
 
 export interface HeartbeatTarget {
@@ -28,7 +33,7 @@ export async function heartbeatRound(sources: HeartbeatTarget[], log: Logger): P
   const out = { sent: [] as string[], failed: 0 };
   for (const s of sources) {
     try {
-      const cfg = await s.chain.query<CollateralVaultTypes.ConfigResponse>(s.vault, { config: {} });
+      const cfg = await s.chain.query<Omit<CollateralVaultTypes.ConfigResponse, 'last_heartbeat'> & { last_heartbeat?: string | number | null }>(s.vault, { config: {} });
       const now = await s.chain.blockTime();
       if (!heartbeatDue(cfg.last_heartbeat, cfg.heartbeat_interval_seconds, now)) {
         log({ bot: BOT, action: 'heartbeat', source_id: s.id, vault: s.vault, last_heartbeat: cfg.last_heartbeat, outcome: 'skipped', reason: 'interval not elapsed' });

@@ -12,14 +12,17 @@ import { errorText } from './log';
 type SeriesResponse = OptionsLensTypes.SeriesResponse;
 const BOT = 'settlement';
 
-export type SeriesState = 'live' | 'due' | 'waiting_for_price' | 'done';
+export type SeriesState = 'live' | 'due' | 'waiting_for_price' | 'empty';
 
 /** What a series needs: before its expiry nothing (live); after it, with positions open, a
  * settlement (due) once its settlement price is known, else a price (waiting_for_price); with
- * nothing open, nothing (done). `now` is the chain's time, unix seconds. */
+ * nothing open, nothing (empty) — though a series that had nothing open when its last holder
+ * left (never traded, or closed before expiry) still counts as live at the engine until a
+ * `SettleSeries` retires it, which the lens does not show (see `retire_empty_series`).
+ * `now` is the chain's time, unix seconds. */
 export function seriesState(s: SeriesResponse, now: number, hasSettlementPrice: boolean): SeriesState {
   if (now < s.params.expiry) return 'live';
-  if (BigInt(s.open_long) === 0n && BigInt(s.open_short) === 0n) return 'done';
+  if (BigInt(s.open_long) === 0n && BigInt(s.open_short) === 0n) return 'empty';
   return hasSettlementPrice ? 'due' : 'waiting_for_price';
 }
 
@@ -37,6 +40,8 @@ export interface SettlementContext {
   lens: string;
   cfg: SettlementConfig;
   log: Logger;
+  /** Empty series this process already sent a `SettleSeries` for (retire_empty_series). */
+  retired?: Set<number>;
 }
 
 export interface SettlementSummary {
@@ -76,6 +81,24 @@ export async function settlementRound(ctx: SettlementContext): Promise<Settlemen
       if (seriesState(s, now, prices.get(`${s.params.underlying}:${s.params.expiry}`) ?? false) === 'waiting_for_price') {
         summary.waiting.push(s.series_id);
         log({ bot: BOT, action: 'settle_series', series_id: s.series_id, underlying, expiry: s.params.expiry, outcome: 'skipped', reason: 'no settlement price yet' });
+      }
+    }
+    if (cfg.retire_empty_series) {
+      const retired = ctx.retired ?? new Set<number>();
+      const empty = series.filter(
+        (s) => !retired.has(s.series_id) && prices.get(`${s.params.underlying}:${s.params.expiry}`) === true && seriesState(s, now, true) === 'empty',
+      );
+      for (const s of empty.slice(0, cfg.max_retire_per_round ?? 10)) {
+        try {
+          const tx = await chain.execute(engine, { settle_series: { series_id: s.series_id, limit } });
+          retired.add(s.series_id);
+          const now_retired = wasmAttr(tx, engine, 'retired') === 'true';
+          summary.calls.push({ series_id: s.series_id, accounts: 0, settled_positions: 0, retired: now_retired });
+          log({ bot: BOT, action: 'retire_series', series_id: s.series_id, underlying, expiry: s.params.expiry, retired: now_retired, tx: tx.txHash, outcome: 'ok' });
+        } catch (e) {
+          summary.failed++;
+          log({ bot: BOT, action: 'retire_series', series_id: s.series_id, outcome: 'failed', error: errorText(e) });
+        }
       }
     }
     for (const s of dueSeries(series, now, prices)) {

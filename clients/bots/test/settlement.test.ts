@@ -15,7 +15,7 @@ test('seriesState / dueSeries: expired, open, with a settlement price', () => {
   assert.equal(seriesState(series(1, NOW + 1, '5', '0'), NOW, true), 'live');
   assert.equal(seriesState(series(1, NOW, '5', '0'), NOW, false), 'waiting_for_price');
   assert.equal(seriesState(series(1, NOW, '0', '3'), NOW, true), 'due');
-  assert.equal(seriesState(series(1, NOW - 10, '0', '0'), NOW, true), 'done');
+  assert.equal(seriesState(series(1, NOW - 10, '0', '0'), NOW, true), 'empty');
   const all = [series(4, NOW - 5, '2', '0'), series(2, NOW - 5, '0', '1'), series(3, NOW - 100, '1', '1'), series(5, NOW + 50, '9', '9'), series(6, NOW - 5, '0', '0')];
   const prices = new Map([[`ATOM:${NOW - 5}`, true], [`ATOM:${NOW - 100}`, false]]);
   assert.deepEqual(dueSeries(all, NOW, prices).map((s) => s.series_id), [2, 4]);
@@ -64,12 +64,47 @@ test('settlement round: cranks due series page by page, waits for a price, exact
   ]);
 });
 
-test('heartbeatDue: none yet, or the interval elapsed (the vault times are nanoseconds)', () => {
+test('retire_empty_series: one SettleSeries per empty expired series with a price, once per process', async () => {
+  const list = [series(1, NOW - 60, '0', '0'), series(2, NOW - 60, '3', '0'), series(3, NOW - 10, '0', '0'), series(4, NOW + 60, '0', '0')];
+  const chain = new FakeChain(
+    (_c, msg) => {
+      const k = key(msg);
+      if (k === 'series_list') return { series: list };
+      if (k === 'settlement_price') {
+        const m = msg.settlement_price as { underlying: string; expiry: number };
+        return { ...m, price: m.expiry === NOW - 60 ? '6' : null };
+      }
+      return undefined;
+    },
+    (_c, msg) => ({ accounts: (msg.settle_series as { series_id: number }).series_id === 2 ? '3' : '0', settled_positions: '0', retired: 'true' }),
+    NOW,
+  );
+  const retired = new Set<number>();
+  const ctx = { chain, engine: 'wasm1engine', lens: 'wasm1lens', cfg: { underlyings: ['ATOM'], retire_empty_series: true }, log: memoryLogger(), retired };
+  await settlementRound(ctx);
+  // Series 1 (empty, priced) retired; 2 due; 3 empty but unpriced; 4 live.
+  assert.deepEqual(chain.sent.map((s) => s.msg), [{ settle_series: { series_id: 1, limit: 30 } }, { settle_series: { series_id: 2, limit: 30 } }]);
+  list[1] = series(2, NOW - 60, '0', '0'); // settled now
+  await settlementRound(ctx);
+  // Series 2 is empty now and was never retired by this process: one call; series 1 not again.
+  assert.deepEqual(chain.sent.slice(2).map((s) => s.msg), [{ settle_series: { series_id: 2, limit: 30 } }]);
+  await settlementRound(ctx);
+  assert.equal(chain.sent.length, 3);
+  // Off by default.
+  const off = { ...ctx, cfg: { underlyings: ['ATOM'] }, retired: new Set<number>() };
+  await settlementRound(off);
+  assert.equal(chain.sent.length, 3);
+});
+
+test('heartbeatDue: none yet, or the interval elapsed (nanosecond Timestamps, or unix seconds)', () => {
   assert.equal(heartbeatDue(null, 60, NOW), true);
   assert.equal(heartbeatDue(undefined, 60, NOW), true);
   assert.equal(heartbeatDue(`${(NOW - 59) * 1e9}`, 60, NOW), false);
   assert.equal(heartbeatDue(`${BigInt(NOW - 60) * 1_000_000_000n + 999_999_999n}`, 60, NOW), true);
   assert.equal(heartbeatDue(`${BigInt(NOW - 60) * 1_000_000_000n}`, 60, NOW), true);
+  // Unix seconds as a JSON number (the contracts' coming convention).
+  assert.equal(heartbeatDue(NOW - 59, 60, NOW), false);
+  assert.equal(heartbeatDue(NOW - 60, 60, NOW), true);
 });
 
 test('heartbeat round: sends where due, skips where not, goes on after a failure', async () => {
