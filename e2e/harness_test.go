@@ -446,10 +446,11 @@ func (e *Env) Advance(d time.Duration) { e.Coord.IncrementTimeBy(d) }
 type GasBook struct {
 	rows     map[string][]int64
 	contract map[string][]int64
+	queries  map[string][]int64
 }
 
 func NewGasBook() *GasBook {
-	return &GasBook{rows: map[string][]int64{}, contract: map[string][]int64{}}
+	return &GasBook{rows: map[string][]int64{}, contract: map[string][]int64{}, queries: map[string][]int64{}}
 }
 
 func (g *GasBook) Add(kind string, res *abci.ExecTxResult) {
@@ -489,7 +490,32 @@ func (g *GasBook) Table() string {
 	for _, k := range keys {
 		fmt.Fprintf(&b, "| %s | %d | %s | %s |\n", k, len(g.rows[k]), span(g.rows[k]), span(g.contract[k]))
 	}
+	keys = keys[:0]
+	for k := range g.queries {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	b.WriteString("\n| query | runs | gas (limit 3,000,000) |\n|---|---:|---:|\n")
+	for _, k := range keys {
+		fmt.Fprintf(&b, "| %s | %d | %s |\n", k, len(g.queries[k]), span(g.queries[k]))
+	}
 	return b.String()
+}
+
+// MeasuredQuery answers a smart query as Query does and records the gas it used, measured as
+// a query node charges it (no transaction: every contract called pays its full instance cost),
+// and fails if that is above wasmd's default smart-query gas limit.
+func MeasuredQuery[T any](e *Env, kind string, chain *wasmibctesting.WasmTestChain, contract string, q any) T {
+	ctx, _ := chain.GetContext().CacheContext()
+	ctx = ctx.WithGasMeter(storetypes.NewGasMeter(100_000_000))
+	addr, err := sdk.AccAddressFromBech32(contract)
+	require.NoError(e.t, err)
+	_, err = chain.GetWasmApp().WasmKeeper.QuerySmart(ctx, addr, mustJSON(e.t, q))
+	require.NoError(e.t, err, "measured query %s", mustJSON(e.t, q))
+	used := ctx.GasMeter().GasConsumed()
+	require.LessOrEqual(e.t, used, uint64(3_000_000), "query gas of %s", kind)
+	e.Gas.queries[kind] = append(e.Gas.queries[kind], int64(used))
+	return Query[T](e.t, chain, contract, q)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -341,32 +341,32 @@ func TestConformance(t *testing.T) {
 			Scenarios         []any  `json:"scenarios"`
 			MaintenanceMargin Num    `json:"maintenance_margin"`
 		}
-		bd := Query[struct {
+		bd := MeasuredQuery[struct {
 			Margin      Margin           `json:"margin"`
 			Underlyings []underlyingRisk `json:"underlyings"`
-		}](t, e.T, e.Lens, M{"margin_breakdown": M{"account": bob.String()}})
+		}](e, "margin_breakdown, 16 legs (lens)", e.T, e.Lens, M{"margin_breakdown": M{"account": bob.String()}})
 		require.Equal(t, e.Margin("bob"), bd.Margin)
 		require.Len(t, bd.Underlyings, 1)
 		require.Equal(t, "ATOM", bd.Underlyings[0].Underlying)
 		require.NotEmpty(t, bd.Underlyings[0].Scenarios)
 
-		lp := Query[struct {
+		lp := MeasuredQuery[struct {
 			LiquidatableNow bool    `json:"liquidatable_now"`
 			Below           *string `json:"below"`
 			Above           *string `json:"above"`
-		}](t, e.T, e.Lens, M{"liquidation_price": M{"account": alice.String(), "underlying": "ATOM"}})
+		}](e, "liquidation_price, 2 legs, 2 sources (lens)", e.T, e.Lens, M{"liquidation_price": M{"account": alice.String(), "underlying": "ATOM"}})
 		require.False(t, lp.LiquidatableNow)
 		t.Logf("alice's liquidation prices of ATOM: below %v, above %v", deref(lp.Below), deref(lp.Above))
 
-		mw := Query[struct {
+		mw := MeasuredQuery[struct {
 			Usable Num `json:"usable"`
 			Max    Num `json:"max_amount"`
-		}](t, e.T, e.Lens, M{"max_withdrawable": M{"source_id": A.ID, "owner": alice.String(), "asset": atom}})
+		}](e, "max_withdrawable, 2 legs, 2 sources (lens)", e.T, e.Lens, M{"max_withdrawable": M{"source_id": A.ID, "owner": alice.String(), "asset": atom}})
 		require.Greater(t, mw.Usable.Int(), int64(0))
 		require.LessOrEqual(t, mw.Max.Int(), mw.Usable.Int())
 		t.Logf("alice may withdraw %d of %d uatom", mw.Max.Int(), mw.Usable.Int())
 
-		list := Query[struct {
+		list := MeasuredQuery[struct {
 			Series []struct {
 				SeriesID uint64 `json:"series_id"`
 				Quote    *struct {
@@ -374,7 +374,7 @@ func TestConformance(t *testing.T) {
 					Fresh      bool `json:"fresh"`
 				} `json:"quote"`
 			} `json:"series"`
-		}](t, e.T, e.Lens, M{"series_list": M{"underlying": "ATOM", "limit": 30}})
+		}](e, "series_list with quotes, 30 series (lens)", e.T, e.Lens, M{"series_list": M{"underlying": "ATOM", "limit": 30}})
 		require.NotEmpty(t, list.Series)
 		for _, s := range list.Series {
 			require.NotNil(t, s.Quote, "series %d", s.SeriesID)
@@ -382,16 +382,16 @@ func TestConformance(t *testing.T) {
 			require.Greater(t, s.Quote.BuyOneCost.Int(), int64(0))
 		}
 
-		positions := Query[struct {
+		positions := MeasuredQuery[struct {
 			Positions []struct {
 				SeriesID uint64 `json:"series_id"`
 				Position int64  `json:"position"`
 			} `json:"positions"`
-		}](t, e.T, e.Lens, M{"pool_positions": M{"underlying": "ATOM", "limit": 30}})
+		}](e, "pool_positions, 30 (lens)", e.T, e.Lens, M{"pool_positions": M{"underlying": "ATOM", "limit": 30}})
 		require.NotEmpty(t, positions.Positions)
-		limits := Query[struct {
+		limits := MeasuredQuery[struct {
 			MaintenanceMargin Num `json:"maintenance_margin"`
-		}](t, e.T, e.Lens, M{"pool_limits": M{}})
+		}](e, "pool_limits (lens)", e.T, e.Lens, M{"pool_limits": M{}})
 		require.Equal(t, e.Pool().MaintenanceMargin, limits.MaintenanceMargin)
 	})
 

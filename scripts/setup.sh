@@ -2,7 +2,7 @@
 # Idempotent set-up of everything the tests, checks and demo need on a fresh machine:
 # rustfmt/clippy, the wasm target, cosmwasm-check (the validator wasmd runs on upload) and
 # wasm-opt from the npm package binaryen (to lower bulk-memory/sign-ext instructions), and
-# the TypeScript SDK's npm packages (clients/ts), matplotlib in a venv under ~/.cache/isthmus
+# the TypeScript SDK's and the bots' npm packages (clients/ts, clients/bots), matplotlib in a venv under ~/.cache/isthmus
 # (the risk simulator's plots), and the local
 # network's binaries (wasmd v0.70.3 and the Go relayer v2.6.0, built from the Go module proxy
 # into ~/.cache/isthmus/bin; network/bins.sh).
@@ -35,6 +35,11 @@ fi
 if [[ ! -d clients/ts/node_modules ]]; then
   echo "setup: installing the TypeScript SDK's packages from npm (clients/ts)"
   (cd clients/ts && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [[ ! -d clients/bots/node_modules ]]; then
+  echo "setup: installing the bots' packages from npm (clients/bots; the SDK is built first: it is installed from its dist)"
+  (cd clients/ts && npm run --silent build)
+  (cd clients/bots && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 venv="${ISTHMUS_CACHE:-$HOME/.cache/isthmus}/venv"

@@ -27,6 +27,8 @@ step "schema freshness"
 bash scripts/schema.sh --check
 step "TypeScript SDK (generated clients fresh, strict tsc, unit tests)"
 bash scripts/ts_sdk.sh
+step "bots (clients/bots: strict tsc, unit tests without a chain)"
+bash scripts/bots.sh
 step "wasm build, cosmwasm-check, sizes"
 bash scripts/build_wasm.sh
 step "real-chain conformance suite (three wasmd apps, ibc-go v11)"
@@ -34,4 +36,6 @@ bash scripts/e2e.sh
 step "local network with a real relayer (deploy tool unit tests; three wasmd nodes, rly, deploy twice, the story)"
 python3 -m unittest discover -s network/tests -t network
 bash scripts/demo_network.sh
+step "the bots on a local network (feeder, heartbeat, a crash the keeper liquidates and seizes, settlement crank)"
+bash scripts/bots_network.sh
 printf '\n==> all checks passed in %d s\n' $(($(date +%s) - started))

@@ -11,9 +11,9 @@ import { errorText } from './log';
 const BOT = 'heartbeat';
 
 /** Due when no heartbeat was sent yet or `interval` seconds have passed since the last one.
- * `last` is the vault's `last_heartbeat`: today a cosmwasm Timestamp (nanoseconds as a decimal
- * string); a JSON number is read as unix seconds (the convention the contracts are moving to,
- * docs/integrating.md), so the crank keeps working across that change. */
+ * `last` is the vault's `last_heartbeat` in unix seconds (a JSON number, docs/integrating.md);
+ * a decimal string is read as a cosmwasm Timestamp in nanoseconds, which vaults built before
+ * the one time convention answer, so the crank works with both. */
 export function heartbeatDue(last: string | number | null | undefined, interval: number, now: number): boolean {
   if (last === null || last === undefined) return true;
   return BigInt(now) - lastSeconds(last) >= BigInt(interval);

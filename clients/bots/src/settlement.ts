@@ -18,7 +18,7 @@ export type SeriesState = 'live' | 'due' | 'waiting_for_price' | 'empty';
  * settlement (due) once its settlement price is known, else a price (waiting_for_price); with
  * nothing open, nothing (empty) — though a series that had nothing open when its last holder
  * left (never traded, or closed before expiry) still counts as live at the engine until a
- * `SettleSeries` retires it, which the lens does not show (see `retire_empty_series`).
+ * `SettleSeries` retires it (the lens shows it as `retired`; see `retire_empty_series`).
  * `now` is the chain's time, unix seconds. */
 export function seriesState(s: SeriesResponse, now: number, hasSettlementPrice: boolean): SeriesState {
   if (now < s.params.expiry) return 'live';
@@ -86,7 +86,8 @@ export async function settlementRound(ctx: SettlementContext): Promise<Settlemen
     if (cfg.retire_empty_series) {
       const retired = ctx.retired ?? new Set<number>();
       const empty = series.filter(
-        (s) => !retired.has(s.series_id) && prices.get(`${s.params.underlying}:${s.params.expiry}`) === true && seriesState(s, now, true) === 'empty',
+        (s) =>
+          !s.retired && !retired.has(s.series_id) && prices.get(`${s.params.underlying}:${s.params.expiry}`) === true && seriesState(s, now, true) === 'empty',
       );
       for (const s of empty.slice(0, cfg.max_retire_per_round ?? 10)) {
         try {

@@ -6,8 +6,8 @@ import { memoryLogger } from '../src/log';
 import { FakeChain, key } from './fake';
 
 const NOW = 1_760_000_000;
-const series = (series_id: number, expiry: number, open_long: string, open_short: string) => ({
-  series_id, expired: NOW >= expiry, open_long, open_short,
+const series = (series_id: number, expiry: number, open_long: string, open_short: string, retired = false) => ({
+  series_id, expired: NOW >= expiry, retired, quote: null, open_long, open_short,
   params: { underlying: 'ATOM', expiry, kind: 'put' as const, strike: '10', contract_size: '1', open_interest_cap: '1000' },
 });
 
@@ -93,6 +93,11 @@ test('retire_empty_series: one SettleSeries per empty expired series with a pric
   // Off by default.
   const off = { ...ctx, cfg: { underlyings: ['ATOM'] }, retired: new Set<number>() };
   await settlementRound(off);
+  assert.equal(chain.sent.length, 3);
+  // A restarted crank reads which series are retired from the lens: no call for them.
+  list[0] = series(1, NOW - 60, '0', '0', true);
+  list[1] = series(2, NOW - 60, '0', '0', true);
+  await settlementRound({ ...ctx, retired: new Set<number>() });
   assert.equal(chain.sent.length, 3);
 });
 

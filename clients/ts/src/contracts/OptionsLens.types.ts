@@ -512,6 +512,7 @@ export interface SeriesResponse {
   open_short: Uint128;
   params: SeriesParams;
   quote?: SeriesQuote | null;
+  retired: boolean;
   series_id: number;
 }
 export interface SeriesParams {

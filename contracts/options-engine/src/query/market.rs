@@ -53,6 +53,7 @@ fn series_response(deps: Deps, env: &Env, series_id: u64, s: Series) -> StdResul
     Ok(SeriesResponse {
         series_id,
         expired: env.block.time.seconds() >= s.params.expiry,
+        retired: s.retired,
         // A series without a price (or vol) yet is listed without a quote.
         quote: super::quotes::series_quote(deps.storage, env.block.time.seconds(), &s.params).ok(),
         params: s.params,

@@ -219,6 +219,9 @@ pub struct SeriesResponse {
     pub open_long: Uint128,
     pub open_short: Uint128,
     pub expired: bool,
+    /// Expired, settled and nothing open: no longer counts against the live-series limit (a
+    /// settlement crank skips it).
+    pub retired: bool,
     /// Mark, bid/ask and greeks of one contract; none while the underlying has no price (or,
     /// before expiry, no vol).
     pub quote: Option<super::views::SeriesQuote>,
