@@ -205,6 +205,11 @@ mod tests {
             encode(&PriceSource::Slinky { currency_pair: "A/B".into(), api: SlinkyApi::ConnectV2 }),
             vec![2, 3, b'A', b'/', b'B', 1]
         );
+        assert_eq!(
+            encode(&PriceSource::Pyth { contract: "c".into(), price_feed_id: "d".into(), max_confidence_bps: 3 }),
+            vec![1, 1, b'c', 1, b'd', 3]
+        );
+        assert_eq!(encode(&PriceSource::Push), vec![0]);
         assert!(decode::<PriceSource>(&[3]).is_err());
         assert!(decode::<SlinkyApi>(&[2]).is_err());
         for kind in [OptionKind::Call, OptionKind::Put] {

@@ -44,6 +44,10 @@ fn pyth_market() -> (Suite, Listed, Addr) {
         )
         .unwrap();
     assert_eq!(attr(&r, "price_feed_id"), FEED);
+    let shown = suite.stored_price("ATOM").unwrap().source;
+    let expected =
+        PriceSource::Pyth { contract: pyth.to_string(), price_feed_id: FEED.into(), max_confidence_bps: 100 };
+    assert_eq!(shown, expected, "the lens shows the source");
     (suite, listed, pyth)
 }
 
@@ -224,6 +228,7 @@ fn feeders_are_refused_on_an_oracle_symbol_and_sources_are_the_risk_managers() {
     // Back to feeders: pushes work again, pulls are refused.
     let r = suite.set_price_source("ATOM", PriceSource::Push).unwrap();
     assert_eq!(attr(&r, "source"), "push");
+    assert_eq!(suite.stored_price("ATOM").unwrap().source, PriceSource::Push);
     suite.push_price("ATOM", dec("11")).unwrap();
     assert_eq!(stored(&suite), (dec("11"), suite.now()));
     let err = suite.pull_prices(&["ATOM"]).unwrap_err();

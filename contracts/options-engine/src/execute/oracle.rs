@@ -11,10 +11,10 @@ use crate::state::market::{
     ExpiryState, FeederRoles, PricePoint, EXPIRIES, FEEDERS, MAX_SETTLE_PER_PUSH, PRICES, PRICE_SOURCES, RISK, SYMBOLS,
     UNSETTLED_EXPIRIES, VOLS,
 };
+use crate::state::CONFIG;
 
 /// Most symbols one push or pull carries.
 const MAX_PRICES_PER_CALL: usize = 32;
-use crate::state::CONFIG;
 
 /// Highest vol accepted from a feeder (1000%): beyond it a push is a mistake.
 const MAX_VOL: Decimal = Decimal::raw(10_000_000_000_000_000_000);

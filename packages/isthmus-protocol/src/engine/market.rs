@@ -194,6 +194,8 @@ pub struct PriceResponse {
     pub age_seconds: u64,
     /// Fresh enough for new risk.
     pub fresh: bool,
+    /// Where the symbol's price comes from (docs/oracles.md).
+    pub source: PriceSource,
 }
 
 #[cw_serde]
