@@ -401,3 +401,53 @@ fn slinky_prices_failing_a_check_are_refused_and_change_nothing() {
     assert_eq!(attr(&r, "skipped:ATOM"), format!("published {} not after the stored {now}", now - 1));
     assert_eq!(stored(&suite), (dec("11"), now));
 }
+
+#[test]
+fn a_pull_moves_the_pools_risk_like_a_push_and_one_refusal_stores_nothing() {
+    let (mut suite, listed, pyth) = pyth_market();
+    // A second symbol on the chain's oracle, with no price yet.
+    suite
+        .admin_engine(&engine::ExecuteMsg::ConfigureSymbol(engine::SymbolParams {
+            symbol: "OSMO".into(),
+            max_price_age_seconds: MAX_AGE,
+            lenient_price_age_seconds: DAY,
+            max_vol_age_seconds: 3600,
+            max_pool_delta: dec("1000"),
+        }))
+        .unwrap();
+    let oracle = SlinkyOracle::default();
+    oracle.install(&suite);
+    suite
+        .set_price_source("OSMO", PriceSource::Slinky { currency_pair: "OSMO/USD".into(), api: SlinkyApi::ConnectV2 })
+        .unwrap();
+    // The pool holds a position on ATOM, at a snapshot of spot 10.
+    suite.deposit_cash("alice", 1_000_000_000).unwrap();
+    suite.trade("alice", &[(listed.call_10, 10)], i128::MAX).unwrap();
+    let risk = |suite: &Suite| -> engine::PoolRiskResponse {
+        suite.view(&isthmus_protocol::lens::QueryMsg::PoolRisk { underlying: "ATOM".into() }).unwrap()
+    };
+    assert_eq!(risk(&suite).stale, None);
+
+    // ATOM's answer is good, OSMO's stale: the call fails and stores neither.
+    suite.chains.advance_all(100);
+    let now = suite.now();
+    suite.set_pyth(&pyth, FEED, quote(1_030_000_000, 0, -8, now)).unwrap();
+    oracle.set("OSMO/USD", slinky_quote("50000000", 8, now - MAX_AGE - 5));
+    let pull = engine::ExecuteMsg::PullPrices { symbols: vec!["ATOM".into(), "OSMO".into()] };
+    let before = stored(&suite);
+    let err = suite.engine_as("carol", &pull, &[]).unwrap_err();
+    assert_error(&err, ContractError::StalePrice { symbol: "OSMO".into(), age: MAX_AGE + 5, max: MAX_AGE });
+    assert_eq!(stored(&suite), before);
+    assert!(suite.stored_price("OSMO").is_err(), "no OSMO price stored");
+    assert_eq!(risk(&suite).stale, None);
+
+    // Both good: anyone's pull stores both, and ATOM's 3% move flags the pool's snapshot as
+    // a feeder's push of it would.
+    oracle.set("OSMO/USD", slinky_quote("50000000", 8, now));
+    let r = suite.engine_as("carol", &pull, &[]).unwrap();
+    assert_eq!(attr(&r, "price:ATOM"), format!("10.3@{now}"));
+    assert_eq!(attr(&r, "price:OSMO"), format!("0.5@{now}"));
+    assert_eq!(stored(&suite), (dec("10.3"), now));
+    assert_eq!(suite.stored_price("OSMO").unwrap().price, dec("0.5"));
+    assert_eq!(risk(&suite).stale.as_deref(), Some("the market moved beyond the drift limits"));
+}
