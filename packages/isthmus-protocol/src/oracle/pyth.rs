@@ -67,6 +67,9 @@ mod tests {
         );
         let ema = response.price_feed.ema_price;
         assert_eq!((ema.price, ema.conf, ema.expo, ema.publish_time), (Int64::new(-5), Uint64::MAX, 2, -1));
+        // A field a later Pyth contract may add is ignored.
+        let extended = json.replacen(r#""price_feed":{"#, r#""price_feed":{"metadata":{"slot":7},"#, 1);
+        assert_eq!(cosmwasm_std::from_json::<PythPriceFeedResponse>(extended.as_bytes()).unwrap(), response);
         // A number where Pyth writes a string is not its wire.
         let wrong = json.replace(r#""1234567890""#, "1234567890");
         assert!(cosmwasm_std::from_json::<PythPriceFeedResponse>(wrong.as_bytes()).is_err());
