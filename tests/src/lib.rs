@@ -5,6 +5,7 @@ pub mod contracts;
 pub mod errors;
 pub mod invariants;
 pub mod market;
+pub mod oracles;
 pub mod pool_risk;
 pub mod risk;
 pub mod seize_injector;

@@ -92,6 +92,21 @@ pub enum ContractError {
     #[error("published at {publish_time}, in the future (now {now})")]
     FuturePublish { publish_time: u64, now: u64 },
 
+    #[error("{symbol} is priced by its oracle (PullPrices), not by feeders")]
+    OracleSourced { symbol: String },
+
+    #[error("{symbol} is priced by feeders, it has no oracle to pull")]
+    NotOracleSourced { symbol: String },
+
+    #[error("the oracle of {symbol} did not answer: {reason}")]
+    OracleUnavailable { symbol: String, reason: String },
+
+    #[error("the oracle price of {symbol} is refused: {reason}")]
+    OraclePriceRefused { symbol: String, reason: String },
+
+    #[error("the confidence interval of {symbol} is {conf_bps} bps of its price, more than the {max_bps} bps allowed")]
+    ConfidenceTooWide { symbol: String, conf_bps: u128, max_bps: u32 },
+
     #[error("invalid {field}: {reason}")]
     InvalidInput { field: String, reason: String },
 

@@ -9,6 +9,7 @@ pub mod ibc;
 pub mod ledger;
 pub mod margin;
 pub mod oracle;
+pub mod oracle_adapters;
 pub mod pool;
 pub mod pool_book;
 pub mod query;

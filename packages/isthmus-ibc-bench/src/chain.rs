@@ -5,6 +5,7 @@ use cw_multi_test::{
 };
 
 use crate::bank::{Denylist, DenylistBank};
+use crate::grpc::GrpcRoutes;
 use crate::ics20::TransferModule;
 use cw_multi_test::ibc::IbcSimpleModule;
 
@@ -52,6 +53,8 @@ pub struct ChainSpec {
     pub bech32_prefix: &'static str,
     pub block_time_seconds: u64,
     pub genesis_time: Timestamp,
+    /// Handlers of the chain's gRPC queries (shared with the built chain).
+    pub grpc: GrpcRoutes,
 }
 
 impl ChainSpec {
@@ -61,6 +64,7 @@ impl ChainSpec {
             bech32_prefix,
             block_time_seconds,
             genesis_time: Timestamp::from_seconds(1_767_225_600), // 2026-01-01T00:00:00Z
+            grpc: GrpcRoutes::default(),
         }
     }
 
@@ -73,7 +77,7 @@ impl ChainSpec {
         AppBuilder::new()
             .with_api(MockApiBech32::new(self.bech32_prefix))
             .with_bank(DenylistBank::new(denylist))
-            .with_stargate(TransferModule)
+            .with_stargate(TransferModule { grpc: self.grpc.clone() })
             .with_block(BlockInfo { height: 1, time: self.genesis_time, chain_id: self.chain_id.clone() })
             .build(|_, _, _| {})
     }

@@ -39,6 +39,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::abci::AbciError;
+use crate::grpc::GrpcRoutes;
 
 pub const MSG_TRANSFER_TYPE_URL: &str = "/ibc.applications.transfer.v1.MsgTransfer";
 /// The transfer module's port on every chain.
@@ -75,10 +76,24 @@ impl FungibleTokenPacketData {
     }
 }
 
-/// The `Stargate` handler of a bench chain: `MsgTransfer` only.
-pub struct TransferModule;
+/// The `Stargate` handler of a bench chain: `MsgTransfer`, and the gRPC queries a test
+/// routes (`grpc.rs`).
+pub struct TransferModule {
+    pub grpc: GrpcRoutes,
+}
 
 impl Stargate for TransferModule {
+    fn query_grpc(
+        &self,
+        _api: &dyn Api,
+        _storage: &dyn Storage,
+        _querier: &dyn cosmwasm_std::Querier,
+        _block: &BlockInfo,
+        request: cosmwasm_std::GrpcQuery,
+    ) -> AnyResult<Binary> {
+        self.grpc.query(&request.path, request.data.as_slice())
+    }
+
     fn execute_any<ExecC, QueryC>(
         &self,
         api: &dyn Api,

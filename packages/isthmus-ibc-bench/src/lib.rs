@@ -16,11 +16,13 @@
 pub mod abci;
 pub mod bank;
 pub mod chain;
+pub mod grpc;
 pub mod ics20;
 pub mod relayer;
 pub mod wasmd;
 
 pub use abci::AbciError;
 pub use chain::{Chain, ChainSpec, Side};
+pub use grpc::{GrpcHandler, GrpcRoutes};
 pub use relayer::{Chains, Handshake, Ics20Sent, InFlight, PacketState, SourceChain};
 pub use wasmd::{wasmd_replies, WasmdReplies};

@@ -9,6 +9,7 @@ pub mod controller;
 pub mod engine;
 pub mod handshake;
 pub mod lens;
+pub mod oracle;
 pub mod packet;
 mod stored;
 pub mod vault;

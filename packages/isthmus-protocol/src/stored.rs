@@ -6,7 +6,8 @@ use isthmus_store::{codec_struct, Codec, Reader};
 
 use crate::asset::AssetInfo;
 use crate::engine::{
-    ClosedPosition, LiquidationRecord, OptionKind, PoolRequest, PoolRequestKind, RiskParams, SeriesParams, SymbolParams,
+    ClosedPosition, LiquidationRecord, OptionKind, PoolRequest, PoolRequestKind, PriceSource, RiskParams, SeriesParams,
+    SlinkyApi, SymbolParams,
 };
 
 fn bad_tag() -> cosmwasm_std::StdError {
@@ -42,6 +43,55 @@ impl Codec for OptionKind {
         match input.byte()? {
             0 => Ok(OptionKind::Call),
             1 => Ok(OptionKind::Put),
+            _ => Err(bad_tag()),
+        }
+    }
+}
+
+impl Codec for SlinkyApi {
+    fn encode(&self, out: &mut Vec<u8>) {
+        out.push(match self {
+            SlinkyApi::SlinkyV1 => 0,
+            SlinkyApi::ConnectV2 => 1,
+        })
+    }
+    fn decode(input: &mut Reader<'_>) -> StdResult<Self> {
+        match input.byte()? {
+            0 => Ok(SlinkyApi::SlinkyV1),
+            1 => Ok(SlinkyApi::ConnectV2),
+            _ => Err(bad_tag()),
+        }
+    }
+}
+
+/// Kept in a table of its own (`price_sources`), so that the `SymbolParams` rows keep their
+/// layout (docs/oracles.md).
+impl Codec for PriceSource {
+    fn encode(&self, out: &mut Vec<u8>) {
+        match self {
+            PriceSource::Push => out.push(0),
+            PriceSource::Pyth { contract, price_feed_id, max_confidence_bps } => {
+                out.push(1);
+                contract.encode(out);
+                price_feed_id.encode(out);
+                max_confidence_bps.encode(out);
+            }
+            PriceSource::Slinky { currency_pair, api } => {
+                out.push(2);
+                currency_pair.encode(out);
+                api.encode(out);
+            }
+        }
+    }
+    fn decode(input: &mut Reader<'_>) -> StdResult<Self> {
+        match input.byte()? {
+            0 => Ok(PriceSource::Push),
+            1 => Ok(PriceSource::Pyth {
+                contract: Codec::decode(input)?,
+                price_feed_id: Codec::decode(input)?,
+                max_confidence_bps: Codec::decode(input)?,
+            }),
+            2 => Ok(PriceSource::Slinky { currency_pair: Codec::decode(input)?, api: Codec::decode(input)? }),
             _ => Err(bad_tag()),
         }
     }
@@ -142,6 +192,26 @@ mod tests {
     fn stored_protocol_types_round_trip() {
         round_trip(AssetInfo::Native("uatom".into()));
         round_trip(AssetInfo::Cw20("cosmos1token".into()));
+        round_trip(PriceSource::Push);
+        round_trip(PriceSource::Pyth {
+            contract: "pyth".into(),
+            price_feed_id: "ab".repeat(32),
+            max_confidence_bps: 150,
+        });
+        for api in [SlinkyApi::SlinkyV1, SlinkyApi::ConnectV2] {
+            round_trip(PriceSource::Slinky { currency_pair: "ATOM/USD".into(), api });
+        }
+        assert_eq!(
+            encode(&PriceSource::Slinky { currency_pair: "A/B".into(), api: SlinkyApi::ConnectV2 }),
+            vec![2, 3, b'A', b'/', b'B', 1]
+        );
+        assert_eq!(
+            encode(&PriceSource::Pyth { contract: "c".into(), price_feed_id: "d".into(), max_confidence_bps: 3 }),
+            vec![1, 1, b'c', 1, b'd', 3]
+        );
+        assert_eq!(encode(&PriceSource::Push), vec![0]);
+        assert!(decode::<PriceSource>(&[3]).is_err());
+        assert!(decode::<SlinkyApi>(&[2]).is_err());
         for kind in [OptionKind::Call, OptionKind::Put] {
             round_trip(SeriesParams {
                 underlying: "ATOM".into(),

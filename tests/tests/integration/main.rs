@@ -13,6 +13,7 @@ mod liquidation;
 mod liquidation_sizing;
 mod lp_timing;
 mod many_sources;
+mod oracle_adapters;
 mod pool;
 mod pool_liquidity;
 mod pool_risk;

@@ -99,6 +99,7 @@ fn market_discovery_lists_symbols_expiries_and_feeders_by_page() {
     assert_eq!(names, sorted);
     let atom = all.symbols.iter().find(|s| s.params.symbol == "ATOM").unwrap();
     assert!(atom.has_series && atom.fresh);
+    assert_eq!(atom.source, isthmus_protocol::engine::PriceSource::Push);
     assert_eq!((atom.price, atom.publish_time), (Some(Decimal::from_ratio(10u128, 1u128)), Some(suite.now())));
     let collateral_only = all.symbols.iter().find(|s| s.params.symbol == other).unwrap();
     assert!(!collateral_only.has_series);

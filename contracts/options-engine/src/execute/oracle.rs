@@ -1,15 +1,20 @@
-//! Feeder roles, symbol freshness rules, price and vol pushes, settlement prices.
+//! Feeder roles, symbol freshness rules, price sources, price pushes and pulls, vol pushes,
+//! settlement prices.
 
-use cosmwasm_std::{Decimal, DepsMut, Env, MessageInfo, Order, Response, StdResult};
-use isthmus_protocol::engine::{PriceInput, SymbolParams, VolInput};
+use cosmwasm_std::{Attribute, Decimal, DepsMut, Env, HexBinary, MessageInfo, Order, Response, StdResult, Storage};
+use isthmus_protocol::engine::{PriceInput, PriceSource, SymbolParams, VolInput};
 
 use crate::error::{ContractError, ContractResult, Role};
 use crate::oracle::invalid;
+use crate::oracle_adapters::{self, MAX_CONFIDENCE_BPS};
 use crate::state::market::{
-    ExpiryState, FeederRoles, PricePoint, EXPIRIES, FEEDERS, MAX_SETTLE_PER_PUSH, PRICES, RISK, SYMBOLS,
+    ExpiryState, FeederRoles, PricePoint, EXPIRIES, FEEDERS, MAX_SETTLE_PER_PUSH, PRICES, PRICE_SOURCES, RISK, SYMBOLS,
     UNSETTLED_EXPIRIES, VOLS,
 };
 use crate::state::CONFIG;
+
+/// Most symbols one push or pull carries.
+const MAX_PRICES_PER_CALL: usize = 32;
 
 /// Highest vol accepted from a feeder (1000%): beyond it a push is a mistake.
 const MAX_VOL: Decimal = Decimal::raw(10_000_000_000_000_000_000);
@@ -68,12 +73,69 @@ fn check_publish(publish_time: u64, now: u64, stored: Option<&PricePoint>) -> Co
     Ok(())
 }
 
+/// Where `symbol`'s spot comes from (risk manager). An oracle source is checked here once,
+/// so that a pull only reads what was validated (docs/oracles.md).
+pub fn set_price_source(
+    deps: DepsMut,
+    info: MessageInfo,
+    symbol: String,
+    source: PriceSource,
+) -> ContractResult<Response> {
+    if info.sender != CONFIG.load(deps.storage)?.risk_manager {
+        return Err(ContractError::unauthorized("set_price_source", Role::RiskManager));
+    }
+    if !SYMBOLS.has(deps.storage, &symbol) {
+        return Err(ContractError::UnknownSymbol { symbol });
+    }
+    let response = Response::new().add_attribute("action", "set_price_source").add_attribute("symbol", &symbol);
+    let source = match source {
+        PriceSource::Push => {
+            PRICE_SOURCES.remove(deps.storage, &symbol);
+            return Ok(response.add_attribute("source", "push"));
+        }
+        PriceSource::Pyth { contract, price_feed_id, max_confidence_bps } => {
+            let contract = deps.api.addr_validate(&contract)?.into_string();
+            let id = HexBinary::from_hex(&price_feed_id).ok().filter(|id| id.len() == 32);
+            let Some(id) = id else {
+                return Err(invalid("price_feed_id", "64 hex characters (32 bytes, no 0x)"));
+            };
+            if max_confidence_bps == 0 || max_confidence_bps > MAX_CONFIDENCE_BPS {
+                return Err(invalid("max_confidence_bps", "1 to 2000 (at most 20% of the price)"));
+            }
+            PriceSource::Pyth { contract, price_feed_id: id.to_hex(), max_confidence_bps }
+        }
+        PriceSource::Slinky { currency_pair, api } => {
+            let valid = currency_pair.len() <= 64
+                && matches!(currency_pair.split_once('/'), Some((base, quote))
+                    if !base.is_empty() && !quote.is_empty() && !quote.contains('/'));
+            if !valid {
+                return Err(invalid("currency_pair", "BASE/QUOTE, at most 64 characters"));
+            }
+            PriceSource::Slinky { currency_pair, api }
+        }
+    };
+    PRICE_SOURCES.save(deps.storage, &symbol, &source)?;
+    let response = match &source {
+        PriceSource::Pyth { contract, price_feed_id, max_confidence_bps } => response
+            .add_attribute("source", "pyth")
+            .add_attribute("contract", contract)
+            .add_attribute("price_feed_id", price_feed_id)
+            .add_attribute("max_confidence_bps", max_confidence_bps.to_string()),
+        PriceSource::Slinky { currency_pair, api } => response
+            .add_attribute("source", "slinky")
+            .add_attribute("currency_pair", currency_pair)
+            .add_attribute("api", format!("{api:?}")),
+        PriceSource::Push => response,
+    };
+    Ok(response)
+}
+
 /// Store prices; the first price at or after an expiry becomes its settlement price.
 pub fn push_prices(deps: DepsMut, env: Env, info: MessageInfo, prices: Vec<PriceInput>) -> ContractResult<Response> {
     if !FEEDERS.may_load(deps.storage, &info.sender)?.unwrap_or_default().price {
         return Err(ContractError::unauthorized("push_prices", Role::PriceFeeder));
     }
-    if prices.is_empty() || prices.len() > 32 {
+    if prices.is_empty() || prices.len() > MAX_PRICES_PER_CALL {
         return Err(invalid("prices", "1 to 32 per push"));
     }
     let now = env.block.time.seconds();
@@ -82,39 +144,85 @@ pub fn push_prices(deps: DepsMut, env: Env, info: MessageInfo, prices: Vec<Price
         if !SYMBOLS.has(deps.storage, &input.symbol) {
             return Err(ContractError::UnknownSymbol { symbol: input.symbol });
         }
+        if PRICE_SOURCES.has(deps.storage, &input.symbol) {
+            return Err(ContractError::OracleSourced { symbol: input.symbol });
+        }
         if input.price.is_zero() {
             return Err(invalid("price", "must be > 0"));
         }
         check_publish(input.publish_time, now, PRICES.may_load(deps.storage, &input.symbol)?.as_ref())?;
         let point = PricePoint { price: input.price, publish_time: input.publish_time };
-        PRICES.save(deps.storage, &input.symbol, &point)?;
-        crate::pool_book::note_spot(deps.storage, &input.symbol, input.price)?;
-        response = response
-            .add_attribute(format!("price:{}", input.symbol), format!("{}@{}", input.price, input.publish_time));
-        let due: Vec<u64> = UNSETTLED_EXPIRIES
-            .prefix(&input.symbol)
-            .range(deps.storage, None, None, Order::Ascending)
-            .take(MAX_SETTLE_PER_PUSH)
-            .map(|item| item.map(|(expiry, ())| expiry))
-            .collect::<StdResult<Vec<_>>>()?
-            .into_iter()
-            .filter(|expiry| *expiry <= input.publish_time)
-            .collect();
-        for expiry in due {
-            fix_settlement(deps.storage, &input.symbol, expiry, input.price)?;
-            response =
-                response.add_attribute(format!("settlement_price:{}:{expiry}", input.symbol), input.price.to_string());
-        }
+        response = response.add_attributes(record_price(deps.storage, &input.symbol, &point)?);
     }
     Ok(response)
 }
 
-fn fix_settlement(
-    storage: &mut dyn cosmwasm_std::Storage,
-    underlying: &str,
-    expiry: u64,
-    price: Decimal,
-) -> ContractResult<()> {
+/// Read each symbol's oracle and record its price (anyone may). The checks, in order: the
+/// oracle's own (`oracle_adapters`: a positive price, Pyth's confidence), a publish time not
+/// in the future; then a point not newer than the stored one is skipped (keepers pull
+/// idempotently); then a point older than `max_price_age_seconds` is refused, as Mars does
+/// (docs/oracles.md). One refusal fails the whole call: nothing is stored.
+pub fn pull_prices(deps: DepsMut, env: Env, symbols: Vec<String>) -> ContractResult<Response> {
+    if symbols.is_empty() || symbols.len() > MAX_PRICES_PER_CALL {
+        return Err(invalid("symbols", "1 to 32 per pull"));
+    }
+    let now = env.block.time.seconds();
+    let mut response = Response::new().add_attribute("action", "pull_prices");
+    for symbol in symbols {
+        let params = SYMBOLS
+            .may_load(deps.storage, &symbol)?
+            .ok_or_else(|| ContractError::UnknownSymbol { symbol: symbol.clone() })?;
+        let source = PRICE_SOURCES
+            .may_load(deps.storage, &symbol)?
+            .ok_or_else(|| ContractError::NotOracleSourced { symbol: symbol.clone() })?;
+        let observed = oracle_adapters::observe(deps.as_ref(), &symbol, &source)?;
+        if observed.publish_time > now {
+            return Err(ContractError::FuturePublish { publish_time: observed.publish_time, now });
+        }
+        if let Some(stored) = PRICES.may_load(deps.storage, &symbol)? {
+            if observed.publish_time <= stored.publish_time {
+                response = response.add_attribute(
+                    format!("skipped:{symbol}"),
+                    format!("published {} not after the stored {}", observed.publish_time, stored.publish_time),
+                );
+                continue;
+            }
+        }
+        let age = now - observed.publish_time;
+        if age > params.max_price_age_seconds {
+            return Err(ContractError::StalePrice { symbol, age, max: params.max_price_age_seconds });
+        }
+        let point = PricePoint { price: observed.price, publish_time: observed.publish_time };
+        response = response.add_attributes(record_price(deps.storage, &symbol, &point)?);
+    }
+    Ok(response)
+}
+
+/// The one writer of the price book, for pushes and pulls alike: store the point, note the
+/// spot for the pool's risk, and fix the settlement price of the symbol's due expiries (the
+/// first price published at or after an expiry). Returns the events' attributes.
+fn record_price(storage: &mut dyn Storage, symbol: &str, point: &PricePoint) -> ContractResult<Vec<Attribute>> {
+    PRICES.save(storage, symbol, point)?;
+    crate::pool_book::note_spot(storage, symbol, point.price)?;
+    let mut attributes =
+        vec![Attribute::new(format!("price:{symbol}"), format!("{}@{}", point.price, point.publish_time))];
+    let due: Vec<u64> = UNSETTLED_EXPIRIES
+        .prefix(symbol)
+        .range(storage, None, None, Order::Ascending)
+        .take(MAX_SETTLE_PER_PUSH)
+        .map(|item| item.map(|(expiry, ())| expiry))
+        .collect::<StdResult<Vec<_>>>()?
+        .into_iter()
+        .filter(|expiry| *expiry <= point.publish_time)
+        .collect();
+    for expiry in due {
+        fix_settlement(storage, symbol, expiry, point.price)?;
+        attributes.push(Attribute::new(format!("settlement_price:{symbol}:{expiry}"), point.price.to_string()));
+    }
+    Ok(attributes)
+}
+
+fn fix_settlement(storage: &mut dyn Storage, underlying: &str, expiry: u64, price: Decimal) -> ContractResult<()> {
     EXPIRIES.save(storage, (underlying, expiry), &ExpiryState { settlement_price: Some(price) })?;
     UNSETTLED_EXPIRIES.remove(storage, (underlying, expiry));
     Ok(())

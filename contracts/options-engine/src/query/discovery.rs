@@ -5,10 +5,10 @@
 use cosmwasm_std::{Addr, Deps, Env, Order, StdResult};
 use cw_storage_plus::Bound;
 use isthmus_protocol::engine::{
-    ExpiriesResponse, ExpiryView, FeederView, FeedersResponse, SymbolView, SymbolsResponse,
+    ExpiriesResponse, ExpiryView, FeederView, FeedersResponse, PriceSource, SymbolView, SymbolsResponse,
 };
 
-use crate::state::market::{EXPIRIES, FEEDERS, PRICES, SYMBOLS, VOLS};
+use crate::state::market::{EXPIRIES, FEEDERS, PRICES, PRICE_SOURCES, SYMBOLS, VOLS};
 use crate::state::page_limit;
 use crate::state::pool_risk::POOL_RISK;
 
@@ -27,6 +27,7 @@ pub fn symbols(deps: Deps, env: &Env, start_after: Option<String>, limit: Option
                 price: point.as_ref().map(|p| p.price),
                 publish_time: point.map(|p| p.publish_time),
                 has_series: POOL_RISK.has(deps.storage, &symbol),
+                source: PRICE_SOURCES.may_load(deps.storage, &symbol)?.unwrap_or(PriceSource::Push),
                 params,
             })
         })

@@ -5,15 +5,16 @@ use cw_storage_plus::Bound;
 use isthmus_margin::MarginBreakdown;
 use isthmus_pricing::Rounding;
 use isthmus_protocol::engine::{
-    AccountResponse, LpResponse, MarginResponse, PoolResponse, PositionView, PriceResponse, SeriesListResponse,
-    SeriesResponse, SettlementPriceResponse, SimulateTradeResponse, TradeLeg, VolResponse,
+    AccountResponse, LpResponse, MarginResponse, PoolResponse, PositionView, PriceResponse, PriceSource,
+    SeriesListResponse, SeriesResponse, SettlementPriceResponse, SimulateTradeResponse, TradeLeg, VolResponse,
 };
 
 use crate::error::ContractError;
 use crate::oracle::Freshness;
 use crate::risk::account_margin;
 use crate::state::market::{
-    Account, Series, ACCOUNTS, EXPIRIES, LP_SHARES, POOL, PRICES, QUOTE, SERIES, SERIES_BY_UNDERLYING, SYMBOLS, VOLS,
+    Account, Series, ACCOUNTS, EXPIRIES, LP_SHARES, POOL, PRICES, PRICE_SOURCES, QUOTE, SERIES, SERIES_BY_UNDERLYING,
+    SYMBOLS, VOLS,
 };
 use crate::state::page_limit;
 use crate::trade::{margins_after, plan};
@@ -27,12 +28,14 @@ pub fn price(deps: Deps, env: &Env, symbol: String) -> StdResult<PriceResponse> 
     let point = PRICES.load(deps.storage, &symbol)?;
     let max = SYMBOLS.load(deps.storage, &symbol)?.max_price_age_seconds;
     let age = env.block.time.seconds().saturating_sub(point.publish_time);
+    let source = PRICE_SOURCES.may_load(deps.storage, &symbol)?.unwrap_or(PriceSource::Push);
     Ok(PriceResponse {
         symbol,
         price: point.price,
         publish_time: point.publish_time,
         age_seconds: age,
         fresh: age <= max,
+        source,
     })
 }
 

@@ -2,7 +2,7 @@
 //! docs/storage.md).
 
 use cosmwasm_std::{Addr, Decimal, Int128, Uint128};
-use isthmus_protocol::engine::{LiquidationRecord, RiskParams, SeriesParams, SymbolParams};
+use isthmus_protocol::engine::{LiquidationRecord, PriceSource, RiskParams, SeriesParams, SymbolParams};
 use isthmus_store::{codec_struct, Cell, Table};
 
 /// Quote denom and decimals, fixed at instantiation.
@@ -25,6 +25,9 @@ codec_struct!(FeederRoles { price, vol });
 
 pub const FEEDERS: Table<&Addr, FeederRoles> = Table::new("feeders");
 pub const SYMBOLS: Table<&str, SymbolParams> = Table::new("symbols");
+/// A symbol's oracle, when it has one (`Pyth` or `Slinky`; a `Push` symbol has no row). A
+/// table of its own so that `SymbolParams` rows keep their layout (docs/oracles.md).
+pub const PRICE_SOURCES: Table<&str, PriceSource> = Table::new("price_sources");
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PricePoint {

@@ -194,6 +194,8 @@ pub struct PriceResponse {
     pub age_seconds: u64,
     /// Fresh enough for new risk.
     pub fresh: bool,
+    /// Where the symbol's price comes from (docs/oracles.md).
+    pub source: PriceSource,
 }
 
 #[cw_serde]
@@ -425,4 +427,29 @@ pub struct LiquidationRecord {
 #[cw_serde]
 pub struct LiquidationsResponse {
     pub liquidations: Vec<LiquidationRecord>,
+}
+
+/// Where a symbol's spot price comes from (docs/oracles.md). Every source writes the same
+/// price book: feeders through `PushPrices`, oracles through `PullPrices`.
+#[cw_serde]
+pub enum PriceSource {
+    /// Price feeders push it (every symbol's source until the risk manager sets another).
+    Push,
+    /// The Pyth CosmWasm contract at `contract`, feed `price_feed_id` (64 hex characters,
+    /// without `0x`). A price whose confidence interval is wider than `max_confidence_bps`
+    /// of the price (1 to 2,000, so at most 20%) is refused.
+    Pyth { contract: String, price_feed_id: String, max_confidence_bps: u32 },
+    /// The chain's Slinky / Connect `x/oracle` module, pair `currency_pair` ("BASE/QUOTE",
+    /// e.g. "ATOM/USD"), through the gRPC query of `api`.
+    Slinky { currency_pair: String, api: SlinkyApi },
+}
+
+/// Which `x/oracle` query a chain serves (docs/oracles.md).
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum SlinkyApi {
+    /// `/slinky.oracle.v1.Query/GetPrice`, the pair as `CurrencyPair { base, quote }`.
+    SlinkyV1,
+    /// `/connect.oracle.v2.Query/GetPrice`, the pair as the string "BASE/QUOTE".
+    ConnectV2,
 }

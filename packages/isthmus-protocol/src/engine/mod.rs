@@ -105,8 +105,16 @@ pub enum ExecuteMsg {
     /// is valued at the symbol's spot; `vol` drives the latency haircut; `underlying` marks
     /// it as moving with that underlying in margin scenarios.
     SetCollateralRisk { source_id: String, asset: AssetInfo, vol: Decimal, underlying: Option<String> },
-    /// Push spot prices (price feeder). A price older than the stored one is refused.
+    /// Push spot prices (price feeder). A price older than the stored one is refused, and so
+    /// is a push for a symbol priced by an oracle.
     PushPrices { prices: Vec<PriceInput> },
+    /// Set where a configured symbol's spot comes from (risk manager): feeders (`Push`, the
+    /// default) or an oracle read by `PullPrices` (docs/oracles.md).
+    SetPriceSource { symbol: String, source: PriceSource },
+    /// Read the oracle of each symbol (1 to 32, each priced by an oracle) and store its price
+    /// as a feeder push would (anyone may; the keepers do). A price refused by the checks
+    /// fails the call; one not newer than the stored point is skipped (docs/oracles.md).
+    PullPrices { symbols: Vec<String> },
     /// Push implied volatilities (vol feeder).
     PushVols { vols: Vec<VolInput> },
     /// Fallback settlement price, allowed only when no price arrived within the fallback

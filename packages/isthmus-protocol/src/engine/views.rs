@@ -9,7 +9,7 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Decimal, Int128, SignedDecimal, Uint128};
 
-use super::market::SymbolParams;
+use super::market::{PriceSource, SymbolParams};
 use crate::asset::AssetInfo;
 
 /// Sensitivities of one contract, at the mark's spot and vol.
@@ -54,6 +54,8 @@ pub struct SeriesQuote {
 #[cw_serde]
 pub struct SymbolView {
     pub params: SymbolParams,
+    /// Where its price comes from: feeders' pushes or an oracle's pulls (docs/oracles.md).
+    pub source: PriceSource,
     /// The last price pushed or pulled, and its publish time; none before the first.
     pub price: Option<Decimal>,
     pub publish_time: Option<u64>,
