@@ -6,7 +6,7 @@
 
 import { CosmWasmClient, SigningCosmWasmClient, ExecuteResult } from "@cosmjs/cosmwasm-stargate";
 import { Coin, StdFee } from "@cosmjs/amino";
-import { Decimal, SignedDecimal, InstantiateMsg, RiskParams, ExecuteMsg, AssetInfo, Uint128, OptionKind, Int128, SymbolParams, PriceInput, VolInput, SeriesParams, TradeLeg, QueryMsg, Binary, MigrateMsg, AccountResponse, PositionView, Addr, ConfigResponse, LiquidatableResponse, LiquidatableAccount, MarginResponse, RawRangeResponse, SeizeQuoteResponse } from "./OptionsEngine.types";
+import { Decimal, SignedDecimal, InstantiateMsg, RiskParams, ExecuteMsg, AssetInfo, Uint128, PriceSource, SlinkyApi, OptionKind, Int128, SymbolParams, PriceInput, VolInput, SeriesParams, TradeLeg, QueryMsg, Binary, MigrateMsg, AccountResponse, PositionView, Addr, ConfigResponse, LiquidatableResponse, LiquidatableAccount, MarginResponse, RawRangeResponse, SeizeQuoteResponse } from "./OptionsEngine.types";
 export interface OptionsEngineReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;
@@ -276,6 +276,18 @@ export interface OptionsEngineInterface extends OptionsEngineReadOnlyInterface {
   }: {
     prices: PriceInput[];
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  setPriceSource: ({
+    source,
+    symbol
+  }: {
+    source: PriceSource;
+    symbol: string;
+  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
+  pullPrices: ({
+    symbols
+  }: {
+    symbols: string[];
+  }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   pushVols: ({
     vols
   }: {
@@ -459,6 +471,8 @@ export class OptionsEngineClient extends OptionsEngineQueryClient implements Opt
     this.configureSymbol = this.configureSymbol.bind(this);
     this.setCollateralRisk = this.setCollateralRisk.bind(this);
     this.pushPrices = this.pushPrices.bind(this);
+    this.setPriceSource = this.setPriceSource.bind(this);
+    this.pullPrices = this.pullPrices.bind(this);
     this.pushVols = this.pushVols.bind(this);
     this.setSettlementPrice = this.setSettlementPrice.bind(this);
     this.listSeries = this.listSeries.bind(this);
@@ -704,6 +718,31 @@ export class OptionsEngineClient extends OptionsEngineQueryClient implements Opt
     return await this.client.execute(this.sender, this.contractAddress, {
       push_prices: {
         prices
+      }
+    }, fee, memo, _funds);
+  };
+  setPriceSource = async ({
+    source,
+    symbol
+  }: {
+    source: PriceSource;
+    symbol: string;
+  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      set_price_source: {
+        source,
+        symbol
+      }
+    }, fee, memo, _funds);
+  };
+  pullPrices = async ({
+    symbols
+  }: {
+    symbols: string[];
+  }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      pull_prices: {
+        symbols
       }
     }, fee, memo, _funds);
   };

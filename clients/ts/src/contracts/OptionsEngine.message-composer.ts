@@ -8,7 +8,7 @@ import { Coin } from "@cosmjs/amino";
 import { MsgExecuteContractEncodeObject } from "@cosmjs/cosmwasm-stargate";
 import { MsgExecuteContract } from "cosmjs-types/cosmwasm/wasm/v1/tx";
 import { toUtf8 } from "@cosmjs/encoding";
-import { Decimal, SignedDecimal, InstantiateMsg, RiskParams, ExecuteMsg, AssetInfo, Uint128, OptionKind, Int128, SymbolParams, PriceInput, VolInput, SeriesParams, TradeLeg, QueryMsg, Binary, MigrateMsg, AccountResponse, PositionView, Addr, ConfigResponse, LiquidatableResponse, LiquidatableAccount, MarginResponse, RawRangeResponse, SeizeQuoteResponse } from "./OptionsEngine.types";
+import { Decimal, SignedDecimal, InstantiateMsg, RiskParams, ExecuteMsg, AssetInfo, Uint128, PriceSource, SlinkyApi, OptionKind, Int128, SymbolParams, PriceInput, VolInput, SeriesParams, TradeLeg, QueryMsg, Binary, MigrateMsg, AccountResponse, PositionView, Addr, ConfigResponse, LiquidatableResponse, LiquidatableAccount, MarginResponse, RawRangeResponse, SeizeQuoteResponse } from "./OptionsEngine.types";
 export interface OptionsEngineMsg {
   contractAddress: string;
   sender: string;
@@ -132,6 +132,18 @@ export interface OptionsEngineMsg {
     prices
   }: {
     prices: PriceInput[];
+  }, _funds?: Coin[]) => MsgExecuteContractEncodeObject;
+  setPriceSource: ({
+    source,
+    symbol
+  }: {
+    source: PriceSource;
+    symbol: string;
+  }, _funds?: Coin[]) => MsgExecuteContractEncodeObject;
+  pullPrices: ({
+    symbols
+  }: {
+    symbols: string[];
   }, _funds?: Coin[]) => MsgExecuteContractEncodeObject;
   pushVols: ({
     vols
@@ -313,6 +325,8 @@ export class OptionsEngineMsgComposer implements OptionsEngineMsg {
     this.configureSymbol = this.configureSymbol.bind(this);
     this.setCollateralRisk = this.setCollateralRisk.bind(this);
     this.pushPrices = this.pushPrices.bind(this);
+    this.setPriceSource = this.setPriceSource.bind(this);
+    this.pullPrices = this.pullPrices.bind(this);
     this.pushVols = this.pushVols.bind(this);
     this.setSettlementPrice = this.setSettlementPrice.bind(this);
     this.listSeries = this.listSeries.bind(this);
@@ -659,6 +673,47 @@ export class OptionsEngineMsgComposer implements OptionsEngineMsg {
         msg: toUtf8(JSON.stringify({
           push_prices: {
             prices
+          }
+        })),
+        funds: _funds
+      })
+    };
+  };
+  setPriceSource = ({
+    source,
+    symbol
+  }: {
+    source: PriceSource;
+    symbol: string;
+  }, _funds?: Coin[]): MsgExecuteContractEncodeObject => {
+    return {
+      typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
+      value: MsgExecuteContract.fromPartial({
+        sender: this.sender,
+        contract: this.contractAddress,
+        msg: toUtf8(JSON.stringify({
+          set_price_source: {
+            source,
+            symbol
+          }
+        })),
+        funds: _funds
+      })
+    };
+  };
+  pullPrices = ({
+    symbols
+  }: {
+    symbols: string[];
+  }, _funds?: Coin[]): MsgExecuteContractEncodeObject => {
+    return {
+      typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
+      value: MsgExecuteContract.fromPartial({
+        sender: this.sender,
+        contract: this.contractAddress,
+        msg: toUtf8(JSON.stringify({
+          pull_prices: {
+            symbols
           }
         })),
         funds: _funds

@@ -118,6 +118,15 @@ export type ExecuteMsg = {
     prices: PriceInput[];
   };
 } | {
+  set_price_source: {
+    source: PriceSource;
+    symbol: string;
+  };
+} | {
+  pull_prices: {
+    symbols: string[];
+  };
+} | {
   push_vols: {
     vols: VolInput[];
   };
@@ -199,6 +208,19 @@ export type AssetInfo = {
   cw20: string;
 };
 export type Uint128 = string;
+export type PriceSource = "push" | {
+  pyth: {
+    contract: string;
+    max_confidence_bps: number;
+    price_feed_id: string;
+  };
+} | {
+  slinky: {
+    api: SlinkyApi;
+    currency_pair: string;
+  };
+};
+export type SlinkyApi = "slinky_v1" | "connect_v2";
 export type OptionKind = "call" | "put";
 export type Int128 = string;
 export interface SymbolParams {

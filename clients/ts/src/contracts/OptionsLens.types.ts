@@ -441,11 +441,25 @@ export interface PoolRiskResponse {
   stale?: string | null;
   underlying: string;
 }
+export type PriceSource = "push" | {
+  pyth: {
+    contract: string;
+    max_confidence_bps: number;
+    price_feed_id: string;
+  };
+} | {
+  slinky: {
+    api: SlinkyApi;
+    currency_pair: string;
+  };
+};
+export type SlinkyApi = "slinky_v1" | "connect_v2";
 export interface PriceResponse {
   age_seconds: number;
   fresh: boolean;
   price: Decimal;
   publish_time: number;
+  source: PriceSource;
   symbol: string;
 }
 export interface SeriesQuote {
@@ -589,6 +603,7 @@ export interface SymbolView {
   params: SymbolParams;
   price?: Decimal | null;
   publish_time?: number | null;
+  source: PriceSource;
 }
 export interface SymbolParams {
   lenient_price_age_seconds: number;
