@@ -357,6 +357,14 @@ func TestConformance(t *testing.T) {
 		}](e, "liquidation_price, 2 legs, 2 sources (lens)", e.T, e.Lens, M{"liquidation_price": M{"account": alice.String(), "underlying": "ATOM"}})
 		require.False(t, lp.LiquidatableNow)
 		t.Logf("alice's liquidation prices of ATOM: below %v, above %v", deref(lp.Below), deref(lp.Above))
+		// bob holds 16 long legs and cash: never liquidatable, so every trial spot is evaluated,
+		// the costliest search for the largest account.
+		never := MeasuredQuery[struct {
+			Below *string `json:"below"`
+			Above *string `json:"above"`
+		}](e, "liquidation_price, 16 legs, no crossing (lens)", e.T, e.Lens, M{"liquidation_price": M{"account": bob.String(), "underlying": "ATOM"}})
+		require.Nil(t, never.Below)
+		require.Nil(t, never.Above)
 
 		mw := MeasuredQuery[struct {
 			Usable Num `json:"usable"`

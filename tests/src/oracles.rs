@@ -221,9 +221,23 @@ impl Suite {
         self.chains.target.execute_contract(admin, pyth.clone(), &msg, &[])
     }
 
-    /// Set `symbol`'s price source (risk manager: the suite's admin).
+    /// Set `symbol`'s price source (risk manager: the suite's admin), with a pull window of 60 s
+    /// (the suite's `max_price_age_seconds`).
     pub fn set_price_source(&mut self, symbol: &str, source: engine::PriceSource) -> Result<AppResponse> {
-        self.admin_engine(&engine::ExecuteMsg::SetPriceSource { symbol: symbol.to_string(), source })
+        self.set_price_source_with_window(symbol, source, Some(60))
+    }
+
+    pub fn set_price_source_with_window(
+        &mut self,
+        symbol: &str,
+        source: engine::PriceSource,
+        max_pull_age_seconds: Option<u64>,
+    ) -> Result<AppResponse> {
+        self.admin_engine(&engine::ExecuteMsg::SetPriceSource {
+            symbol: symbol.to_string(),
+            source,
+            max_pull_age_seconds,
+        })
     }
 
     /// What the keeper does: pull `symbols`, then refresh the pool's risk where it asks for it.

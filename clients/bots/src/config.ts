@@ -69,6 +69,9 @@ export interface FeederConfig {
   /** A point without its own publish_time is stamped with the chain's time; an unchanged one is
    * re-pushed once the stored one is this old (keeps it fresh). Default 600. */
   republish_after_seconds?: number;
+  /** Oracle-sourced symbols (Pyth, Slinky) to `PullPrices` every round, one transaction each so
+   * that one refused pull does not stop the others (docs/oracles.md). */
+  pull?: string[];
 }
 
 export interface BotsConfig {
@@ -117,6 +120,8 @@ export function parseConfig(raw: unknown, baseDir = '.'): BotsConfig {
       need(typeof s.path === 'string', 'feeder.source.path must be a string');
       s.path = resolve(baseDir, s.path);
     } else need(typeof s.url === 'string', 'feeder.source.url must be a string');
+    const pull = c.feeder.pull;
+    need(pull === undefined || (Array.isArray(pull) && pull.every((x) => typeof x === 'string' && x.length > 0)), 'feeder.pull must be a list of symbols');
   }
   return c;
 }

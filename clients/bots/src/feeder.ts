@@ -88,9 +88,22 @@ export interface FeederContext {
   log: Logger;
 }
 
-export async function feederRound(ctx: FeederContext): Promise<{ prices: number; vols: number; skipped: number; failed: number }> {
+export async function feederRound(
+  ctx: FeederContext,
+): Promise<{ pulled: number; prices: number; vols: number; skipped: number; failed: number }> {
   const { chain, engine, lens, source, cfg, log } = ctx;
-  const out = { prices: 0, vols: 0, skipped: 0, failed: 0 };
+  const out = { pulled: 0, prices: 0, vols: 0, skipped: 0, failed: 0 };
+  // Oracle symbols first, whatever the push source says: each pull is its own transaction.
+  for (const symbol of cfg.pull ?? []) {
+    try {
+      const tx = await chain.execute(engine, { pull_prices: { symbols: [symbol] } });
+      out.pulled++;
+      log({ bot: BOT, action: 'pull_prices', symbol, tx: tx.txHash, outcome: 'ok' });
+    } catch (e) {
+      out.failed++;
+      log({ bot: BOT, action: 'pull_prices', symbol, outcome: 'failed', error: errorText(e) });
+    }
+  }
   let snap: Snapshot;
   try {
     snap = await source.read();

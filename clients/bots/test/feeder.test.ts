@@ -153,7 +153,7 @@ test('feeder round over HTTP: pushes what changed, in exact messages; bad input 
   );
   const log = memoryLogger();
   const ctx = { chain, engine: 'wasm1engine', lens: 'wasm1lens', source: new HttpSource(`${base}/prices`), cfg: { source: { kind: 'http' as const, url: '' } }, log };
-  assert.deepEqual(await feederRound(ctx), { prices: 1, vols: 1, skipped: 1, failed: 0 });
+  assert.deepEqual(await feederRound(ctx), { pulled: 0, prices: 1, vols: 1, skipped: 1, failed: 0 });
   assert.deepEqual(chain.sent, [
     { contract: 'wasm1engine', msg: { push_prices: { prices: [{ symbol: 'ATOM', price: '5', publish_time: NOW }] } }, funds: [] },
     { contract: 'wasm1engine', msg: { push_vols: { vols: [{ underlying: 'ATOM', expiry: NOW + 60, vol: '0.6', publish_time: NOW }] } }, funds: [] },
@@ -161,14 +161,37 @@ test('feeder round over HTTP: pushes what changed, in exact messages; bad input 
   assert.deepEqual(log.entries[0], { bot: 'feeder', action: 'push_price', key: 'OSMO', outcome: 'skipped', reason: 'unchanged' });
   // Restarted in the same block: ATOM is stored at the chain's time now; nothing new is pushed.
   body = JSON.stringify({ prices: [{ symbol: 'ATOM', price: '5' }] });
-  assert.deepEqual(await feederRound(ctx), { prices: 0, vols: 0, skipped: 1, failed: 0 });
+  assert.deepEqual(await feederRound(ctx), { pulled: 0, prices: 0, vols: 0, skipped: 1, failed: 0 });
   // Bad input: logged, nothing pushed.
   body = JSON.stringify({ prices: [{ symbol: 'ATOM' }] });
   const n = chain.sent.length;
-  assert.deepEqual(await feederRound(ctx), { prices: 0, vols: 0, skipped: 0, failed: 1 });
+  assert.deepEqual(await feederRound(ctx), { pulled: 0, prices: 0, vols: 0, skipped: 0, failed: 1 });
   assert.equal(chain.sent.length, n);
   assert.deepEqual(log.entries[log.entries.length - 1], {
     bot: 'feeder', action: 'read_source', source: `http:${base}/prices`, outcome: 'failed',
     error: `http:${base}/prices: prices[0].price: expected a decimal string like "10.5", got undefined`,
   });
+});
+
+test('feeder round: pulls each oracle symbol in its own transaction; a refused pull stops nothing', async () => {
+  const chain = new FakeChain(
+    () => new Error('no price'),
+    (_c, msg) => {
+      const pull = msg.pull_prices as { symbols: string[] } | undefined;
+      if (pull && pull.symbols[0] === 'OSMO') return new Error('the oracle of OSMO did not answer');
+      return {};
+    },
+    NOW,
+  );
+  const log = memoryLogger();
+  const source = { name: 'empty', read: async () => ({ prices: [], vols: [] }) };
+  const cfg = { source: { kind: 'file' as const, path: '' }, pull: ['ATOM', 'OSMO', 'BTC'] };
+  const ctx = { chain, engine: 'wasm1engine', lens: 'wasm1lens', source, cfg, log };
+  assert.deepEqual(await feederRound(ctx), { pulled: 2, prices: 0, vols: 0, skipped: 0, failed: 1 });
+  assert.deepEqual(
+    chain.sent.map((s) => s.msg),
+    [{ pull_prices: { symbols: ['ATOM'] } }, { pull_prices: { symbols: ['OSMO'] } }, { pull_prices: { symbols: ['BTC'] } }],
+  );
+  assert.equal(log.entries[1].outcome, 'failed');
+  assert.equal(log.entries[1].symbol, 'OSMO');
 });

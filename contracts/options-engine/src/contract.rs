@@ -110,8 +110,10 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
             series::set_collateral_risk(deps, info, source_id, asset, vol, underlying)
         }
         ExecuteMsg::PushPrices { prices } => oracle::push_prices(deps, env, info, prices),
-        ExecuteMsg::SetPriceSource { symbol, source } => oracle::set_price_source(deps, info, symbol, source),
-        ExecuteMsg::PullPrices { symbols } => oracle::pull_prices(deps, env, symbols),
+        ExecuteMsg::SetPriceSource { symbol, source, max_pull_age_seconds } => {
+            oracle::set_price_source(deps, info, symbol, source, max_pull_age_seconds)
+        }
+        ExecuteMsg::PullPrices { symbols } => oracle::pull_prices(deps, env, info, symbols),
         ExecuteMsg::PushVols { vols } => oracle::push_vols(deps, env, info, vols),
         ExecuteMsg::SetSettlementPrice { underlying, expiry, price } => {
             oracle::set_settlement_price(deps, env, info, underlying, expiry, price)

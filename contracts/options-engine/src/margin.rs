@@ -21,6 +21,27 @@ pub fn check_withdrawal(
     available_after: Uint128,
     fresh: bool,
 ) -> ContractResult<()> {
+    let margin = withdrawal_margin(storage, now, position, amount, available_after, fresh)?;
+    if !margin.meets_initial_margin() {
+        return Err(ContractError::InitialMarginNotMet {
+            account: position.account.clone(),
+            equity: Int128::new(margin.equity_initial),
+            required: Uint128::new(margin.initial_margin.max(0).unsigned_abs()),
+        });
+    }
+    Ok(())
+}
+
+/// The collateral rules of a withdrawal, then the account's margin with the position at its
+/// new amount: what `check_withdrawal` judges (and the `MaxWithdrawable` view searches).
+pub fn withdrawal_margin(
+    storage: &dyn Storage,
+    now: u64,
+    position: &RemotePosition,
+    amount: Uint128,
+    available_after: Uint128,
+    fresh: bool,
+) -> ContractResult<isthmus_margin::MarginBreakdown> {
     let usable_after = if fresh {
         if available_after < position.reserved {
             return Err(ContractError::ReservedCollateral { available_after, reserved: position.reserved });
@@ -36,20 +57,12 @@ pub fn check_withdrawal(
     };
     let account = crate::settlement::settled_view(storage, now, &position.account)?;
     let key = remote_key(&position.source_id, &position.owner, &position.asset);
-    let margin = account_margin_with(
+    account_margin_with(
         storage,
         now,
         &position.account,
         &account,
         Freshness::Strict,
         Some(&UsableOverride { key, usable: usable_after }),
-    )?;
-    if !margin.meets_initial_margin() {
-        return Err(ContractError::InitialMarginNotMet {
-            account: position.account.clone(),
-            equity: Int128::new(margin.equity_initial),
-            required: Uint128::new(margin.initial_margin.max(0).unsigned_abs()),
-        });
-    }
-    Ok(())
+    )
 }

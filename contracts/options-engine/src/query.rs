@@ -13,13 +13,13 @@ use crate::state::{
 };
 
 pub mod account_risk;
+pub mod boundary;
 pub mod discovery;
 pub mod liquidation;
 pub mod market;
 pub mod pool_views;
 pub mod quotes;
 pub mod source_health;
-pub mod what_if;
 
 /// The engine's own queries (`engine::QueryMsg`): what contracts ask on chain, and raw pages of
 /// storage for the lens.

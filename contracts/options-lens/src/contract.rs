@@ -33,7 +33,9 @@ pub fn query(deps: Deps, mut env: Env, msg: QueryMsg) -> StdResult<Binary> {
     // migrated since this lens was built needs the lens of its version).
     check_engine(deps, &engine)?;
     let storage = EngineStorage::new(deps.querier, engine.clone());
-    let engine_deps = Deps { storage: &storage, api: deps.api, querier: deps.querier };
+    // Each read of the engine is a query: a view reads each key once (docs/storage.md).
+    let cached = isthmus_store::CachedStorage::reads(&storage);
+    let engine_deps = Deps { storage: &cached, api: deps.api, querier: deps.querier };
     // The views run as the engine would: its address, not the lens's.
     env.contract.address = engine;
     options_engine::query::views(engine_deps, env, msg)

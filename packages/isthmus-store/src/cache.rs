@@ -11,6 +11,13 @@
 //! a write sees the write; ranges are not cached and read the underlying storage, which holds
 //! every write already. What the call observes is exactly what it would observe without the
 //! cache.
+//!
+//! A third mode, [`CachedStorage::what_if`], serves views that evaluate the same margin many
+//! times under changed inputs (an account's liquidation price, the most it may withdraw): its
+//! writes stay in the cache and never reach the storage, and its ranges are read once each and
+//! remembered too (in the lens every range is a smart query of the engine). Writes are seen by
+//! `get` only, not by ranges; and a range is read whole, so this mode is only for views whose
+//! ranges the protocol bounds (an account's collateral positions, the sources).
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -36,44 +43,59 @@ impl Seen {
     }
 }
 
-/// The storage under the cache: a call's, which it may write, or a query's, which it may not.
+/// The storage under the cache: a call's, which it may write, a query's, which it may not, or
+/// a view's that writes only to the cache.
 enum Inner<'a> {
     Writable(&'a mut dyn Storage),
     ReadOnly(&'a dyn Storage),
+    WhatIf(&'a dyn Storage),
 }
 
 impl Inner<'_> {
     fn storage(&self) -> &dyn Storage {
         match self {
             Inner::Writable(s) => &**s,
-            Inner::ReadOnly(s) => *s,
+            Inner::ReadOnly(s) | Inner::WhatIf(s) => *s,
         }
     }
 
-    fn writable(&mut self) -> &mut dyn Storage {
+    /// The storage a write goes to; none for a what-if view (the cache alone holds it).
+    fn writable(&mut self) -> Option<&mut dyn Storage> {
         match self {
-            Inner::Writable(s) => &mut **s,
+            Inner::Writable(s) => Some(&mut **s),
             // Queries get `Deps`, whose storage cannot be written: never reached.
             Inner::ReadOnly(_) => unreachable!("a query never writes"),
+            Inner::WhatIf(_) => None,
         }
     }
 }
+
+/// A range's bounds and direction.
+type RangeKey = (Option<Vec<u8>>, Option<Vec<u8>>, bool);
 
 /// A call's storage with one read per key (see the module's documentation).
 pub struct CachedStorage<'a> {
     inner: Inner<'a>,
     seen: Seen,
+    /// Ranges read (what-if mode only).
+    ranges: RefCell<BTreeMap<RangeKey, Vec<Record>>>,
 }
 
 impl<'a> CachedStorage<'a> {
     /// Over the storage of a call that may write (execute, IBC entry points).
     pub fn new(inner: &'a mut dyn Storage) -> Self {
-        CachedStorage { inner: Inner::Writable(inner), seen: Seen::default() }
+        CachedStorage { inner: Inner::Writable(inner), seen: Seen::default(), ranges: RefCell::default() }
     }
 
     /// Over a query's storage (read only).
     pub fn reads(inner: &'a dyn Storage) -> Self {
-        CachedStorage { inner: Inner::ReadOnly(inner), seen: Seen::default() }
+        CachedStorage { inner: Inner::ReadOnly(inner), seen: Seen::default(), ranges: RefCell::default() }
+    }
+
+    /// Over a query's storage, for a view that writes changed inputs to the cache only (see
+    /// the module's documentation).
+    pub fn what_if(inner: &'a dyn Storage) -> Self {
+        CachedStorage { inner: Inner::WhatIf(inner), seen: Seen::default(), ranges: RefCell::default() }
     }
 }
 
@@ -88,16 +110,27 @@ impl Storage for CachedStorage<'_> {
         end: Option<&[u8]>,
         order: Order,
     ) -> Box<dyn Iterator<Item = Record> + 'b> {
-        self.inner.storage().range(start, end, order)
+        let Inner::WhatIf(storage) = &self.inner else { return self.inner.storage().range(start, end, order) };
+        let key = (start.map(<[u8]>::to_vec), end.map(<[u8]>::to_vec), order == Order::Ascending);
+        if let Some(records) = self.ranges.borrow().get(&key) {
+            return Box::new(records.clone().into_iter());
+        }
+        let records: Vec<Record> = storage.range(start, end, order).collect();
+        self.ranges.borrow_mut().insert(key, records.clone());
+        Box::new(records.into_iter())
     }
 
     fn set(&mut self, key: &[u8], value: &[u8]) {
-        self.inner.writable().set(key, value);
+        if let Some(storage) = self.inner.writable() {
+            storage.set(key, value);
+        }
         self.seen.written(key, Some(value));
     }
 
     fn remove(&mut self, key: &[u8]) {
-        self.inner.writable().remove(key);
+        if let Some(storage) = self.inner.writable() {
+            storage.remove(key);
+        }
         self.seen.written(key, None);
     }
 }
@@ -114,6 +147,7 @@ mod tests {
     struct Counting {
         store: MockStorage,
         gets: Cell<u32>,
+        ranges: Cell<u32>,
     }
 
     impl Storage for Counting {
@@ -127,6 +161,7 @@ mod tests {
             end: Option<&[u8]>,
             order: Order,
         ) -> Box<dyn Iterator<Item = Record> + 'b> {
+            self.ranges.set(self.ranges.get() + 1);
             self.store.range(start, end, order)
         }
         fn set(&mut self, key: &[u8], value: &[u8]) {
@@ -139,7 +174,7 @@ mod tests {
 
     #[test]
     fn each_key_is_read_once_and_writes_are_seen() {
-        let mut inner = Counting { store: MockStorage::new(), gets: Cell::new(0) };
+        let mut inner = Counting { store: MockStorage::new(), gets: Cell::new(0), ranges: Cell::new(0) };
         inner.store.set(b"a", b"1");
         {
             let mut cached = CachedStorage::new(&mut inner);
@@ -167,5 +202,23 @@ mod tests {
         assert_eq!(reads.get(b"a"), Some(b"2".to_vec()));
         assert_eq!(reads.get(b"a"), Some(b"2".to_vec()));
         assert_eq!(inner.gets.get(), 3);
+    }
+
+    #[test]
+    fn what_if_writes_stay_in_the_cache_and_ranges_are_read_once() {
+        let mut inner = Counting { store: MockStorage::new(), gets: Cell::new(0), ranges: Cell::new(0) };
+        inner.store.set(b"a", b"1");
+        inner.store.set(b"c", b"3");
+        let mut what_if = CachedStorage::what_if(&inner);
+        assert_eq!(what_if.get(b"a"), Some(b"1".to_vec()));
+        what_if.set(b"a", b"2");
+        what_if.remove(b"c");
+        assert_eq!((what_if.get(b"a"), what_if.get(b"c")), (Some(b"2".to_vec()), None));
+        for _ in 0..3 {
+            assert_eq!(what_if.range(Some(b"b"), None, Order::Ascending).count(), 1);
+        }
+        drop(what_if);
+        assert_eq!((inner.gets.get(), inner.ranges.get()), (1, 1));
+        assert_eq!((inner.store.get(b"a"), inner.store.get(b"c")), (Some(b"1".to_vec()), Some(b"3".to_vec())));
     }
 }

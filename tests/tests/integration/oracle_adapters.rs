@@ -121,7 +121,12 @@ fn pyth_prices_failing_a_check_are_refused_and_change_nothing() {
             quote(1_000_000_000, 10_000_001, -8, now),
             ContractError::ConfidenceTooWide { symbol: symbol(), conf_bps: 101, max_bps: 100 },
         ),
-        (quote(1_000_000_000, 0, -8, now + 1), ContractError::FuturePublish { publish_time: now + 1, now }),
+        (
+            // Beyond the pull window ahead of the block (within it, a point is recorded at the
+            // block's time: `pulls_are_held_to_their_window`).
+            quote(1_000_000_000, 0, -8, now + MAX_AGE + 1),
+            ContractError::FuturePublish { publish_time: now + MAX_AGE + 1, now },
+        ),
         (
             quote(0, 0, -8, now),
             ContractError::OraclePriceRefused { symbol: symbol(), reason: "price 0 is not above zero".into() },
@@ -181,7 +186,15 @@ fn feeders_are_refused_on_an_oracle_symbol_and_sources_are_the_risk_managers() {
     // Only the risk manager sets a source.
     let source = PriceSource::Pyth { contract: pyth.to_string(), price_feed_id: FEED.into(), max_confidence_bps: 50 };
     let err = suite
-        .engine_as("alice", &engine::ExecuteMsg::SetPriceSource { symbol: "ATOM".into(), source: source.clone() }, &[])
+        .engine_as(
+            "alice",
+            &engine::ExecuteMsg::SetPriceSource {
+                symbol: "ATOM".into(),
+                source: source.clone(),
+                max_pull_age_seconds: None,
+            },
+            &[],
+        )
         .unwrap_err();
     assert_error(&err, ContractError::unauthorized("set_price_source", Role::RiskManager));
     // Malformed sources are refused.
@@ -381,7 +394,10 @@ fn slinky_prices_failing_a_check_are_refused_and_change_nothing() {
             slinky_quote("1000000000", 8, now - MAX_AGE - 1),
             ContractError::StalePrice { symbol: symbol(), age: MAX_AGE + 1, max: MAX_AGE },
         ),
-        (slinky_quote("1000000000", 8, now + 1), ContractError::FuturePublish { publish_time: now + 1, now }),
+        (
+            slinky_quote("1000000000", 8, now + MAX_AGE + 1),
+            ContractError::FuturePublish { publish_time: now + MAX_AGE + 1, now },
+        ),
         (slinky_quote("0", 8, now), refused("price 0 is not above zero")),
         (slinky_quote("-1000000000", 8, now), refused("price -1000000000 is not above zero")),
         (slinky_quote(&"9".repeat(40), 8, now), refused(&format!("price {} is too large", "9".repeat(40)))),
@@ -450,4 +466,60 @@ fn a_pull_moves_the_pools_risk_like_a_push_and_one_refusal_stores_nothing() {
     assert_eq!(stored(&suite), (dec("10.3"), now));
     assert_eq!(suite.stored_price("OSMO").unwrap().price, dec("0.5"));
     assert_eq!(risk(&suite).stale.as_deref(), Some("the market moved beyond the drift limits"));
+}
+
+/// The pull window (docs/oracles.md): with a window of 5 s a puller cannot pick an older Pyth
+/// update that the oracle still holds valid (the round trip an attacker would trade on), a
+/// point a little ahead of the chain's clock is recorded at the block's time, a point published
+/// more than the window after an expiry does not fix its settlement price (the risk manager's
+/// fallback does), and a pull carries no funds.
+#[test]
+fn pulls_are_held_to_their_window() {
+    let (mut suite, listed, pyth) = pyth_market();
+    let source = PriceSource::Pyth { contract: pyth.to_string(), price_feed_id: FEED.into(), max_confidence_bps: 100 };
+    let r = suite.set_price_source_with_window("ATOM", source.clone(), Some(5)).unwrap();
+    assert_eq!(attr(&r, "max_pull_age_seconds"), "5");
+    // A window beyond the symbol's price age is refused.
+    let err = suite.set_price_source_with_window("ATOM", source, Some(MAX_AGE + 1)).unwrap_err();
+    assert_error(
+        &err,
+        ContractError::InvalidInput {
+            field: "max_pull_age_seconds".into(),
+            reason: "1 to the symbol's max_price_age_seconds".into(),
+        },
+    );
+
+    suite.chains.advance_all(20);
+    let now = suite.now();
+    let before = stored(&suite);
+    // Six seconds old: still a valid Pyth update, and within the symbol's 60 s price age, but
+    // outside the window.
+    suite.set_pyth(&pyth, FEED, quote(1_019_000_000, 0, -8, now - 6)).unwrap();
+    let err = suite.pull_prices(&["ATOM"]).unwrap_err();
+    assert_error(&err, ContractError::StalePrice { symbol: "ATOM".into(), age: 6, max: 5 });
+    assert_eq!(stored(&suite), before);
+    // Three seconds ahead of the block: recorded at the block's time.
+    suite.set_pyth(&pyth, FEED, quote(1_010_000_000, 0, -8, now + 3)).unwrap();
+    suite.pull_prices(&["ATOM"]).unwrap();
+    assert_eq!(stored(&suite), (dec("10.1"), now));
+    // Funds sent with a pull are refused, not kept.
+    let keeper = suite.target_user("keeper");
+    let engine = suite.engine.clone();
+    let msg = engine::ExecuteMsg::PullPrices { symbols: vec!["ATOM".into()] };
+    let funds = [cosmwasm_std::coin(1, isthmus_tests::suite::USDC)];
+    let err = suite.chains.execute(isthmus_ibc_bench::Side::Target, &keeper, &engine, &msg, &funds).unwrap_err();
+    assert_error(&err, ContractError::Payment(cw_utils::PaymentError::NonPayable {}));
+
+    // After the expiry, a point published 8 s after it (2 s old when pulled) is stored but
+    // fixes no settlement price: whoever pulls first after an expiry cannot wait for a price.
+    suite.chains.advance_all(listed.expiry + 10 - suite.now());
+    let now = suite.now();
+    suite.set_pyth(&pyth, FEED, quote(1_300_000_000, 0, -8, now - 2)).unwrap();
+    let r = suite.pull_prices(&["ATOM"]).unwrap();
+    assert_eq!(attr(&r, format!("settlement_price:ATOM:{}", listed.expiry).as_str()), "");
+    assert_eq!(stored(&suite), (dec("13"), now - 2));
+    let settled: engine::SettlementPriceResponse = suite
+        .view(&isthmus_protocol::lens::QueryMsg::SettlementPrice { underlying: "ATOM".into(), expiry: listed.expiry })
+        .unwrap();
+    assert_eq!(settled.price, None);
 }

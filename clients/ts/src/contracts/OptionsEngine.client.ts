@@ -277,9 +277,11 @@ export interface OptionsEngineInterface extends OptionsEngineReadOnlyInterface {
     prices: PriceInput[];
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
   setPriceSource: ({
+    maxPullAgeSeconds,
     source,
     symbol
   }: {
+    maxPullAgeSeconds?: number;
     source: PriceSource;
     symbol: string;
   }, fee?: number | StdFee | "auto", memo?: string, _funds?: Coin[]) => Promise<ExecuteResult>;
@@ -722,14 +724,17 @@ export class OptionsEngineClient extends OptionsEngineQueryClient implements Opt
     }, fee, memo, _funds);
   };
   setPriceSource = async ({
+    maxPullAgeSeconds,
     source,
     symbol
   }: {
+    maxPullAgeSeconds?: number;
     source: PriceSource;
     symbol: string;
   }, fee: number | StdFee | "auto" = "auto", memo?: string, _funds?: Coin[]): Promise<ExecuteResult> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       set_price_source: {
+        max_pull_age_seconds: maxPullAgeSeconds,
         source,
         symbol
       }

@@ -134,9 +134,11 @@ export interface OptionsEngineMsg {
     prices: PriceInput[];
   }, _funds?: Coin[]) => MsgExecuteContractEncodeObject;
   setPriceSource: ({
+    maxPullAgeSeconds,
     source,
     symbol
   }: {
+    maxPullAgeSeconds?: number;
     source: PriceSource;
     symbol: string;
   }, _funds?: Coin[]) => MsgExecuteContractEncodeObject;
@@ -680,9 +682,11 @@ export class OptionsEngineMsgComposer implements OptionsEngineMsg {
     };
   };
   setPriceSource = ({
+    maxPullAgeSeconds,
     source,
     symbol
   }: {
+    maxPullAgeSeconds?: number;
     source: PriceSource;
     symbol: string;
   }, _funds?: Coin[]): MsgExecuteContractEncodeObject => {
@@ -693,6 +697,7 @@ export class OptionsEngineMsgComposer implements OptionsEngineMsg {
         contract: this.contractAddress,
         msg: toUtf8(JSON.stringify({
           set_price_source: {
+            max_pull_age_seconds: maxPullAgeSeconds,
             source,
             symbol
           }

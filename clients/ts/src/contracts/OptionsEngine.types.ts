@@ -119,6 +119,7 @@ export type ExecuteMsg = {
   };
 } | {
   set_price_source: {
+    max_pull_age_seconds?: number | null;
     source: PriceSource;
     symbol: string;
   };

@@ -8,13 +8,16 @@ use crate::error::{ContractError, ContractResult, Role};
 use crate::oracle::invalid;
 use crate::oracle_adapters::{self, MAX_CONFIDENCE_BPS};
 use crate::state::market::{
-    ExpiryState, FeederRoles, PricePoint, EXPIRIES, FEEDERS, MAX_SETTLE_PER_PUSH, PRICES, PRICE_SOURCES, RISK, SYMBOLS,
-    UNSETTLED_EXPIRIES, VOLS,
+    ExpiryState, FeederRoles, OracleFeed, PricePoint, EXPIRIES, FEEDERS, MAX_SETTLE_PER_PUSH, PRICES, PRICE_SOURCES,
+    RISK, SYMBOLS, UNSETTLED_EXPIRIES, VOLS,
 };
 use crate::state::CONFIG;
 
 /// Most symbols one push or pull carries.
 const MAX_PRICES_PER_CALL: usize = 32;
+
+/// A pulled point's window when the risk manager sets none (docs/oracles.md).
+pub const DEFAULT_PULL_AGE_SECONDS: u64 = 10;
 
 /// Highest vol accepted from a feeder (1000%): beyond it a push is a mistake.
 const MAX_VOL: Decimal = Decimal::raw(10_000_000_000_000_000_000);
@@ -80,13 +83,14 @@ pub fn set_price_source(
     info: MessageInfo,
     symbol: String,
     source: PriceSource,
+    max_pull_age_seconds: Option<u64>,
 ) -> ContractResult<Response> {
     if info.sender != CONFIG.load(deps.storage)?.risk_manager {
         return Err(ContractError::unauthorized("set_price_source", Role::RiskManager));
     }
-    if !SYMBOLS.has(deps.storage, &symbol) {
+    let Some(params) = SYMBOLS.may_load(deps.storage, &symbol)? else {
         return Err(ContractError::UnknownSymbol { symbol });
-    }
+    };
     let response = Response::new().add_attribute("action", "set_price_source").add_attribute("symbol", &symbol);
     let source = match source {
         PriceSource::Push => {
@@ -114,7 +118,12 @@ pub fn set_price_source(
             PriceSource::Slinky { currency_pair, api }
         }
     };
-    PRICE_SOURCES.save(deps.storage, &symbol, &source)?;
+    let max_pull_age_seconds = max_pull_age_seconds.unwrap_or(DEFAULT_PULL_AGE_SECONDS);
+    if max_pull_age_seconds == 0 || max_pull_age_seconds > params.max_price_age_seconds {
+        return Err(invalid("max_pull_age_seconds", "1 to the symbol's max_price_age_seconds"));
+    }
+    PRICE_SOURCES.save(deps.storage, &symbol, &OracleFeed { source: source.clone(), max_pull_age_seconds })?;
+    let response = response.add_attribute("max_pull_age_seconds", max_pull_age_seconds.to_string());
     let response = match &source {
         PriceSource::Pyth { contract, price_feed_id, max_confidence_bps } => response
             .add_attribute("source", "pyth")
@@ -152,56 +161,75 @@ pub fn push_prices(deps: DepsMut, env: Env, info: MessageInfo, prices: Vec<Price
         }
         check_publish(input.publish_time, now, PRICES.may_load(deps.storage, &input.symbol)?.as_ref())?;
         let point = PricePoint { price: input.price, publish_time: input.publish_time };
-        response = response.add_attributes(record_price(deps.storage, &input.symbol, &point)?);
+        response = response.add_attributes(record_price(deps.storage, &input.symbol, &point, None)?);
     }
     Ok(response)
 }
 
 /// Read each symbol's oracle and record its price (anyone may). The checks, in order: the
-/// oracle's own (`oracle_adapters`: a positive price, Pyth's confidence), a publish time not
-/// in the future; then a point not newer than the stored one is skipped (keepers pull
-/// idempotently); then a point older than `max_price_age_seconds` is refused, as Mars does
-/// (docs/oracles.md). One refusal fails the whole call: nothing is stored.
-pub fn pull_prices(deps: DepsMut, env: Env, symbols: Vec<String>) -> ContractResult<Response> {
+/// oracle's own (`oracle_adapters`: a positive price within the pricing range, Pyth's
+/// confidence); a publish time at most `max_pull_age_seconds` ahead of the block (recorded at
+/// the block's time) and at most that old; then a point not newer than the stored one is
+/// skipped (keepers pull idempotently). The pull window is what stops a puller from choosing
+/// among the oracle's recent prices, on a trade or on a settlement (docs/oracles.md). One
+/// refusal fails the whole call: nothing is stored.
+pub fn pull_prices(deps: DepsMut, env: Env, info: MessageInfo, symbols: Vec<String>) -> ContractResult<Response> {
+    cw_utils::nonpayable(&info)?;
     if symbols.is_empty() || symbols.len() > MAX_PRICES_PER_CALL {
         return Err(invalid("symbols", "1 to 32 per pull"));
     }
     let now = env.block.time.seconds();
     let mut response = Response::new().add_attribute("action", "pull_prices");
     for symbol in symbols {
-        let params = SYMBOLS
-            .may_load(deps.storage, &symbol)?
-            .ok_or_else(|| ContractError::UnknownSymbol { symbol: symbol.clone() })?;
-        let source = PRICE_SOURCES
+        if !SYMBOLS.has(deps.storage, &symbol) {
+            return Err(ContractError::UnknownSymbol { symbol });
+        }
+        let feed = PRICE_SOURCES
             .may_load(deps.storage, &symbol)?
             .ok_or_else(|| ContractError::NotOracleSourced { symbol: symbol.clone() })?;
-        let observed = oracle_adapters::observe(deps.as_ref(), &symbol, &source)?;
-        if observed.publish_time > now {
+        let window = feed.max_pull_age_seconds;
+        let observed = oracle_adapters::observe(deps.as_ref(), &symbol, &feed.source)?;
+        // A point the pricing cannot read is refused here, not stored to fail every read.
+        crate::oracle::to_fixed(observed.price).map_err(|_| ContractError::OraclePriceRefused {
+            symbol: symbol.clone(),
+            reason: "beyond the range the pricing reads".to_string(),
+        })?;
+        // A chain's clock lags the oracle's: a point slightly ahead is recorded at the block's
+        // time, so nobody can block pulls by posting the newest update first.
+        if observed.publish_time > now.saturating_add(window) {
             return Err(ContractError::FuturePublish { publish_time: observed.publish_time, now });
         }
+        let publish_time = observed.publish_time.min(now);
         if let Some(stored) = PRICES.may_load(deps.storage, &symbol)? {
-            if observed.publish_time <= stored.publish_time {
+            if publish_time <= stored.publish_time {
                 response = response.add_attribute(
                     format!("skipped:{symbol}"),
-                    format!("published {} not after the stored {}", observed.publish_time, stored.publish_time),
+                    format!("published {publish_time} not after the stored {}", stored.publish_time),
                 );
                 continue;
             }
         }
-        let age = now - observed.publish_time;
-        if age > params.max_price_age_seconds {
-            return Err(ContractError::StalePrice { symbol, age, max: params.max_price_age_seconds });
+        let age = now - publish_time;
+        if age > window {
+            return Err(ContractError::StalePrice { symbol, age, max: window });
         }
-        let point = PricePoint { price: observed.price, publish_time: observed.publish_time };
-        response = response.add_attributes(record_price(deps.storage, &symbol, &point)?);
+        let point = PricePoint { price: observed.price, publish_time };
+        response = response.add_attributes(record_price(deps.storage, &symbol, &point, Some(window))?);
     }
     Ok(response)
 }
 
 /// The one writer of the price book, for pushes and pulls alike: store the point, note the
 /// spot for the pool's risk, and fix the settlement price of the symbol's due expiries (the
-/// first price published at or after an expiry). Returns the events' attributes.
-fn record_price(storage: &mut dyn Storage, symbol: &str, point: &PricePoint) -> ContractResult<Vec<Attribute>> {
+/// first price published at or after an expiry; for a pulled point, only within `window`
+/// seconds after it, so that whoever pulls first after an expiry cannot pick a later price:
+/// past the window the risk manager's fallback sets it). Returns the events' attributes.
+fn record_price(
+    storage: &mut dyn Storage,
+    symbol: &str,
+    point: &PricePoint,
+    window: Option<u64>,
+) -> ContractResult<Vec<Attribute>> {
     PRICES.save(storage, symbol, point)?;
     crate::pool_book::note_spot(storage, symbol, point.price)?;
     let mut attributes =
@@ -213,7 +241,7 @@ fn record_price(storage: &mut dyn Storage, symbol: &str, point: &PricePoint) -> 
         .map(|item| item.map(|(expiry, ())| expiry))
         .collect::<StdResult<Vec<_>>>()?
         .into_iter()
-        .filter(|expiry| *expiry <= point.publish_time)
+        .filter(|expiry| *expiry <= point.publish_time && window.is_none_or(|w| point.publish_time - *expiry <= w))
         .collect();
     for expiry in due {
         fix_settlement(storage, symbol, expiry, point.price)?;

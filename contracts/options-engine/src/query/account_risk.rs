@@ -11,9 +11,9 @@ use isthmus_protocol::engine::{
     LiquidationPriceResponse, MarginBreakdownResponse, MaxWithdrawableResponse, ScenarioLoss, UnderlyingRisk,
 };
 
+use super::boundary::narrow;
 use super::market::margin_response;
 use super::quotes::{to_decimal, to_signed_decimal};
-use super::what_if::WhatIf;
 use crate::error::{ContractError, ContractResult};
 use crate::oracle::{self, Freshness};
 use crate::risk::{account_margin, load_series, margin_params, underlyings_of};
@@ -90,15 +90,16 @@ fn shock_name(shock: VolShock) -> &'static str {
     }
 }
 
-/// Spots tried below the current one, as fractions of it (coarse first; the crossing is then
-/// bisected), and above it. Together with [`BISECTIONS`] they bound the view to 35 margin
-/// evaluations (docs/benchmarks.md).
-const BELOW: [(u64, u64); 10] =
-    [(9, 10), (8, 10), (7, 10), (6, 10), (5, 10), (4, 10), (3, 10), (2, 10), (1, 10), (1, 100)];
-const ABOVE: [(u64, u64); 7] = [(11, 10), (5, 4), (3, 2), (2, 1), (3, 1), (5, 1), (10, 1)];
-/// Halvings of the bracket around a crossing: at most a tenth of the spot wide, it ends under
-/// 0.02% of the spot wide.
-const BISECTIONS: u32 = 9;
+/// Spots tried below the current one, as fractions of it (coarse: the crossing is then
+/// narrowed by [`narrow`]), and above it.
+const BELOW: [(u64, u64); 4] = [(8, 10), (5, 10), (2, 10), (1, 100)];
+const ABOVE: [(u64, u64); 4] = [(5, 4), (2, 1), (5, 1), (10, 1)];
+/// A crossing is narrowed to 0.01% of the spot, in at most this many margin evaluations.
+const NARROWING_EVALS: u32 = 14;
+const SPOT_TOLERANCE_BPS: u128 = 1;
+/// The most withdrawable is narrowed to one base unit, in at most this many evaluations (if
+/// they run out, the answer is still approved, possibly below the most).
+const WITHDRAW_EVALS: u32 = 40;
 
 pub fn liquidation_price(
     deps: Deps,
@@ -121,47 +122,46 @@ fn liquidation_prices(
     let point =
         PRICES.may_load(deps.storage, &underlying)?.ok_or(ContractError::NoPrice { symbol: underlying.clone() })?;
     let spot = point.price;
-    let mut what_if = WhatIf::new(deps.storage);
-    let mut liquidatable_at = |price: Decimal| -> ContractResult<bool> {
-        PRICES.save(&mut what_if, &underlying, &PricePoint { price, publish_time: point.publish_time })?;
-        Ok(account_margin(&what_if, now, &account_id, &account, Freshness::Lenient)?.is_liquidatable())
+    let mut what_if = isthmus_store::CachedStorage::what_if(deps.storage);
+    // The cushion `equity − MM` at `price` (atomics): liquidatable where it is negative.
+    let mut cushion_at = |price: u128| -> ContractResult<i128> {
+        let point = PricePoint { price: Decimal::raw(price), publish_time: point.publish_time };
+        PRICES.save(&mut what_if, &underlying, &point)?;
+        let m = account_margin(&what_if, now, &account_id, &account, Freshness::Lenient)?;
+        m.equity.checked_sub(m.maintenance_margin).ok_or_else(|| ContractError::overflow("margin"))
     };
-    let liquidatable_now = liquidatable_at(spot)?;
+    let spot_atomics = spot.atomics().u128();
+    let cushion_now = cushion_at(spot_atomics)?;
+    let liquidatable_now = cushion_now < 0;
     let (mut below, mut above) = (None, None);
     if !liquidatable_now {
-        below = crossing(spot, &BELOW, &mut liquidatable_at)?;
-        above = crossing(spot, &ABOVE, &mut liquidatable_at)?;
+        below = crossing((spot_atomics, cushion_now), &BELOW, &mut cushion_at)?;
+        above = crossing((spot_atomics, cushion_now), &ABOVE, &mut cushion_at)?;
     }
     Ok(LiquidationPriceResponse { account: account_id, underlying, spot, liquidatable_now, below, above })
 }
 
-/// The first spot of `steps` (fractions of `spot`, moving away from it) at which the account is
-/// liquidatable, bisected against the last one at which it is not: the liquidatable end of
-/// the final bracket.
+/// The first spot of `steps` (fractions of the spot, moving away from it) at which the cushion
+/// is negative, narrowed against the last one at which it is not: the liquidatable end of the
+/// final bracket.
 fn crossing(
-    spot: Decimal,
+    (spot, cushion): (u128, i128),
     steps: &[(u64, u64)],
-    liquidatable_at: &mut impl FnMut(Decimal) -> ContractResult<bool>,
+    cushion_at: &mut impl FnMut(u128) -> ContractResult<i128>,
 ) -> ContractResult<Option<Decimal>> {
-    let mut safe = spot;
+    let mut safe = (spot, cushion);
     for (num, den) in steps {
-        let trial = spot.checked_mul(Decimal::from_ratio(*num, *den))?;
-        if trial.is_zero() {
+        let trial = cosmwasm_std::Uint128::new(spot).multiply_ratio(*num, *den).u128();
+        if trial == 0 {
             return Ok(None);
         }
-        if liquidatable_at(trial)? {
-            let mut hit = trial;
-            for _ in 0..BISECTIONS {
-                let mid = Decimal::raw(safe.atomics().u128() / 2 + hit.atomics().u128() / 2);
-                if liquidatable_at(mid)? {
-                    hit = mid;
-                } else {
-                    safe = mid;
-                }
-            }
-            return Ok(Some(hit));
+        let at_trial = cushion_at(trial)?;
+        if at_trial < 0 {
+            let tolerance = spot / 10_000 * SPOT_TOLERANCE_BPS;
+            let (_, hit) = narrow(safe, (trial, at_trial), tolerance, NARROWING_EVALS, &mut *cushion_at)?;
+            return Ok(Some(Decimal::raw(hit)));
         }
-        safe = trial;
+        safe = (trial, at_trial);
     }
     Ok(None)
 }
@@ -186,33 +186,32 @@ pub fn max_withdrawable(
     };
     let now = env.block.time.seconds();
     let usable = position.usable();
-    let what_if = WhatIf::new(deps.storage);
-    // The check the engine runs on a withdrawal request of `amount`, fresh from the vault.
-    let approves = |amount: Uint128| -> Result<(), ContractError> {
+    let what_if = isthmus_store::CachedStorage::what_if(deps.storage);
+    // The engine's check of a withdrawal request of `amount`, fresh from the vault, as the
+    // excess `equity − IM` of its margin: approved where it is not negative.
+    let excess = |amount: u128| -> ContractResult<i128> {
         if CONFIG.load(&what_if)?.paused {
             return Err(ContractError::Paused);
         }
+        let amount = Uint128::new(amount);
         let available_after = position.reported.checked_sub(amount)?;
-        crate::margin::check_withdrawal(&what_if, now, &position, amount, available_after, true)
+        let m = crate::margin::withdrawal_margin(&what_if, now, &position, amount, available_after, true)?;
+        m.equity_initial.checked_sub(m.initial_margin).ok_or_else(|| ContractError::overflow("margin"))
     };
-    let (max_amount, reason) = if usable.is_zero() || approves(usable).is_ok() {
-        (usable, None)
-    } else if let Err(refusal) = approves(Uint128::zero()) {
-        (Uint128::zero(), Some(refusal.to_string()))
-    } else {
-        // `lo` is approved, `hi` is not; an approved amount stays approved below it (less
-        // collateral leaves never helps the margin).
-        let (mut lo, mut hi) = (0u128, usable.u128());
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2;
-            if approves(Uint128::new(mid)).is_ok() {
-                lo = mid;
-            } else {
-                hi = mid;
+    let (max_amount, reason) = match (excess(usable.u128()), usable.is_zero()) {
+        (_, true) => (usable, None),
+        (Ok(all), false) if all >= 0 => (usable, None),
+        (Err(refusal), false) => (Uint128::zero(), Some(refusal.to_string())),
+        (Ok(all), false) => match excess(0) {
+            Err(refusal) => (Uint128::zero(), Some(refusal.to_string())),
+            Ok(none) if none < 0 => (Uint128::zero(), Some("the initial margin is not met now".to_string())),
+            // Less collateral never helps the margin: the excess falls as the amount grows.
+            Ok(none) => {
+                let (most, _) = narrow((0, none), (usable.u128(), all), 1, WITHDRAW_EVALS, excess).map_err(std_err)?;
+                let reason = (most == 0).then(|| "the initial margin needs all of it".to_string());
+                (Uint128::new(most), reason)
             }
-        }
-        let reason = (lo == 0).then(|| "the initial margin needs all of it".to_string());
-        (Uint128::new(lo), reason)
+        },
     };
     Ok(MaxWithdrawableResponse {
         account: Some(position.account.clone()),
@@ -229,20 +228,21 @@ pub fn max_withdrawable(
 mod tests {
     use super::*;
 
-    /// The crossing search returns the liquidatable end of a bracket around the threshold.
+    /// The crossing search returns the liquidatable end of a bracket within the tolerance.
     #[test]
     fn crossing_brackets_the_threshold_from_the_liquidatable_side() {
-        let threshold = Decimal::from_ratio(7_3u128, 10u128); // 7.3
-        let spot = Decimal::from_ratio(10u128, 1u128);
+        let spot = 10 * 10u128.pow(18);
+        // Negative below 7.3 (plus a millionth): linear in the spot, as a cushion nearly is.
+        let f = |p: u128| p as i128 / 1_000_000 - 7_300_000_000_000 - 1;
         let mut calls = 0;
-        let mut below = |p: Decimal| {
+        let mut cushion = |p: u128| {
             calls += 1;
-            Ok(p <= threshold)
+            Ok(f(p))
         };
-        let hit = crossing(spot, &BELOW, &mut below).unwrap().unwrap();
-        assert!(hit <= threshold && threshold - hit < Decimal::permille(2), "{hit}");
-        assert!(calls <= BELOW.len() as u32 + BISECTIONS);
-        let mut never = |_: Decimal| Ok(false);
-        assert_eq!(crossing(spot, &ABOVE, &mut never).unwrap(), None);
+        let hit = crossing((spot, f(spot)), &BELOW, &mut cushion).unwrap().unwrap().atomics().u128();
+        assert!(f(hit) < 0 && f(hit + spot / 10_000) >= 0, "{hit}");
+        assert!(calls <= BELOW.len() as u32 + NARROWING_EVALS, "{calls}");
+        let mut never = |_: u128| Ok(1);
+        assert_eq!(crossing((spot, 1), &ABOVE, &mut never).unwrap(), None);
     }
 }

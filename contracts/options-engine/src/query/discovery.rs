@@ -27,7 +27,7 @@ pub fn symbols(deps: Deps, env: &Env, start_after: Option<String>, limit: Option
                 price: point.as_ref().map(|p| p.price),
                 publish_time: point.map(|p| p.publish_time),
                 has_series: POOL_RISK.has(deps.storage, &symbol),
-                source: PRICE_SOURCES.may_load(deps.storage, &symbol)?.unwrap_or(PriceSource::Push),
+                source: PRICE_SOURCES.may_load(deps.storage, &symbol)?.map_or(PriceSource::Push, |feed| feed.source),
                 params,
             })
         })

@@ -28,7 +28,7 @@ pub fn price(deps: Deps, env: &Env, symbol: String) -> StdResult<PriceResponse> 
     let point = PRICES.load(deps.storage, &symbol)?;
     let max = SYMBOLS.load(deps.storage, &symbol)?.max_price_age_seconds;
     let age = env.block.time.seconds().saturating_sub(point.publish_time);
-    let source = PRICE_SOURCES.may_load(deps.storage, &symbol)?.unwrap_or(PriceSource::Push);
+    let source = PRICE_SOURCES.may_load(deps.storage, &symbol)?.map_or(PriceSource::Push, |feed| feed.source);
     Ok(PriceResponse {
         symbol,
         price: point.price,

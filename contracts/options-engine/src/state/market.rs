@@ -25,9 +25,19 @@ codec_struct!(FeederRoles { price, vol });
 
 pub const FEEDERS: Table<&Addr, FeederRoles> = Table::new("feeders");
 pub const SYMBOLS: Table<&str, SymbolParams> = Table::new("symbols");
+/// A symbol's oracle and how fresh a pulled point must be (docs/oracles.md).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OracleFeed {
+    pub source: PriceSource,
+    /// A pulled point is at most this old (or this far ahead) when pulled, and fixes a
+    /// settlement price only this soon after the expiry.
+    pub max_pull_age_seconds: u64,
+}
+codec_struct!(OracleFeed { source, max_pull_age_seconds });
+
 /// A symbol's oracle, when it has one (`Pyth` or `Slinky`; a `Push` symbol has no row). A
 /// table of its own so that `SymbolParams` rows keep their layout (docs/oracles.md).
-pub const PRICE_SOURCES: Table<&str, PriceSource> = Table::new("price_sources");
+pub const PRICE_SOURCES: Table<&str, OracleFeed> = Table::new("price_sources");
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PricePoint {

@@ -110,7 +110,17 @@ pub enum ExecuteMsg {
     PushPrices { prices: Vec<PriceInput> },
     /// Set where a configured symbol's spot comes from (risk manager): feeders (`Push`, the
     /// default) or an oracle read by `PullPrices` (docs/oracles.md).
-    SetPriceSource { symbol: String, source: PriceSource },
+    SetPriceSource {
+        symbol: String,
+        source: PriceSource,
+        /// For an oracle source: a pulled point is accepted only if published at most this many
+        /// seconds before the block (and at most this far ahead of it, recorded at the block's
+        /// time), and it fixes a settlement price only within this many seconds after the
+        /// expiry, so a puller cannot choose among older prices (1 to the symbol's
+        /// `max_price_age_seconds`; default 10; docs/oracles.md).
+        #[serde(default)]
+        max_pull_age_seconds: Option<u64>,
+    },
     /// Read the oracle of each symbol (1 to 32, each priced by an oracle) and store its price
     /// as a feeder push would (anyone may; the keepers do). A price refused by the checks
     /// fails the call; one not newer than the stored point is skipped (docs/oracles.md).
