@@ -37,7 +37,14 @@ pub struct PythQuote {
 #[derive(Serialize, Deserialize, Clone, Debug)]
 #[serde(rename_all = "snake_case")]
 enum PythStandInExecute {
-    SetFeed { id: String, price: PythQuote, ema_price: PythQuote },
+    SetFeed {
+        id: String,
+        price: PythQuote,
+        ema_price: PythQuote,
+        /// Answer the query for `id` with this feed id instead (a broken or hostile contract).
+        #[serde(default)]
+        answer_as: Option<String>,
+    },
 }
 
 fn pyth_price_json(p: &PythQuote) -> serde_json::Value {
@@ -54,9 +61,9 @@ fn pyth_instantiate(_: DepsMut, _: Env, _: MessageInfo, _: Empty) -> StdResult<R
 }
 
 fn pyth_execute(deps: DepsMut, _: Env, _: MessageInfo, msg: PythStandInExecute) -> StdResult<Response> {
-    let PythStandInExecute::SetFeed { id, price, ema_price } = msg;
+    let PythStandInExecute::SetFeed { id, price, ema_price, answer_as } = msg;
     let feed = serde_json::json!({
-        "id": id.to_lowercase(),
+        "id": answer_as.unwrap_or_else(|| id.clone()).to_lowercase(),
         "price": pyth_price_json(&price),
         "ema_price": pyth_price_json(&ema_price),
     });
@@ -217,7 +224,25 @@ impl Suite {
     /// Set feed `id`'s price on the Pyth stand-in (its EMA price the same).
     pub fn set_pyth(&mut self, pyth: &Addr, id: &str, quote: PythQuote) -> Result<AppResponse> {
         let admin = self.target_admin.clone();
-        let msg = PythStandInExecute::SetFeed { id: id.to_string(), price: quote, ema_price: quote };
+        let msg = PythStandInExecute::SetFeed { id: id.to_string(), price: quote, ema_price: quote, answer_as: None };
+        self.chains.target.execute_contract(admin, pyth.clone(), &msg, &[])
+    }
+
+    /// Make the Pyth stand-in answer the query for feed `id` with another feed's id.
+    pub fn set_pyth_answering_as(
+        &mut self,
+        pyth: &Addr,
+        id: &str,
+        other: &str,
+        quote: PythQuote,
+    ) -> Result<AppResponse> {
+        let admin = self.target_admin.clone();
+        let msg = PythStandInExecute::SetFeed {
+            id: id.to_string(),
+            price: quote,
+            ema_price: quote,
+            answer_as: Some(other.to_string()),
+        };
         self.chains.target.execute_contract(admin, pyth.clone(), &msg, &[])
     }
 

@@ -523,3 +523,21 @@ fn pulls_are_held_to_their_window() {
         .unwrap();
     assert_eq!(settled.price, None);
 }
+
+/// A Pyth contract that answers for another feed than the one asked (a misconfigured or hostile
+/// contract) is refused, and the price book does not move.
+#[test]
+fn a_pyth_answer_for_another_feed_is_refused() {
+    let (mut suite, _, pyth) = pyth_market();
+    suite.chains.advance_all(10);
+    let now = suite.now();
+    let before = stored(&suite);
+    let other = "ff".repeat(32);
+    suite.set_pyth_answering_as(&pyth, FEED, &other, quote(2_000_000_000, 0, -8, now)).unwrap();
+    let err = suite.pull_prices(&["ATOM"]).unwrap_err();
+    assert_error(
+        &err,
+        ContractError::OraclePriceRefused { symbol: "ATOM".into(), reason: format!("answered for feed {other}") },
+    );
+    assert_eq!(stored(&suite), before);
+}
