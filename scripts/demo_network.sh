@@ -14,51 +14,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 export ISTHMUS_NET_DIR=${ISTHMUS_NET_DIR:-$ROOT/target/localnet}
-started=$(date +%s)
-phase() { printf '\n== %s (%d s)\n' "$*" $(($(date +%s) - started)); }
-
-# A watchdog bounds the whole run; the EXIT trap stops the network and the watchdog.
-# (Its own `sleep` is killed with it: the TERM trap inside the watchdog.)
-main=$$
-(
-  trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
-  sleep "${ISTHMUS_DEMO_TIMEOUT:-900}" & sleeper=$!
-  wait "$sleeper"
-  echo "demo_network: time limit of ${ISTHMUS_DEMO_TIMEOUT:-900} s reached; stopping" >&2
-  kill -TERM "$main"
-) &
-watchdog=$!
-net_started=
-cleanup() {
-  status=$?
-  kill "$watchdog" 2>/dev/null || true
-  # Only a network this script started is stopped (localnet.sh start refuses to start over a
-  # running one, and cleans up after itself if it fails).
-  [[ -z $net_started ]] || bash scripts/localnet.sh stop || true
-  echo "demo_network: exit $status after $(($(date +%s) - started)) s"
-  exit $status
-}
-trap cleanup EXIT
-# Each phase runs in the background and is waited for, so that a TERM (the watchdog, Ctrl-C)
-# is handled at once: the running phase is killed, then the EXIT trap stops the network.
-child=
-run() { "$@" & child=$!; wait "$child"; child=; }
-trap '[[ -z $child ]] || { pkill -TERM -P "$child" 2>/dev/null; kill "$child" 2>/dev/null; }; exit 143' TERM INT
-
-for f in collateral_vault options_engine liquidation_controller options_lens cw20_base; do
-  [[ -f artifacts/$f.wasm ]] || { echo "demo_network: missing artifacts/$f.wasm (scripts/build_wasm.sh, scripts/e2e.sh)" >&2; exit 1; }
-done
+NAME=demo_network TIMEOUT=${ISTHMUS_DEMO_TIMEOUT:-900}
+source scripts/lib/network_run.sh
 
 phase "local network"
-for f in "$ISTHMUS_NET_DIR"/rly.pid "$ISTHMUS_NET_DIR"/*/node.pid; do
-  if [[ -f $f ]] && kill -0 "$(cat "$f")" 2>/dev/null; then
-    echo "demo_network: a local network is already running in $ISTHMUS_NET_DIR (scripts/localnet.sh stop)" >&2
-    exit 1
-  fi
-done
-net_started=1 # from here on, whatever localnet.sh starts is stopped on exit
-run bash scripts/localnet.sh start
-set -a; source "$ISTHMUS_NET_DIR/env"; set +a
+start_network
 net_up=$(date +%s)
 
 phase "deploy"

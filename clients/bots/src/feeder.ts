@@ -114,14 +114,22 @@ export async function feederRound(
   }
   const now = await chain.blockTime();
   const prices = new Map<string, Stored>();
+  const oracleSourced = new Set<string>();
   for (const p of snap.prices) {
     try {
       const r = await chain.query<OptionsLensTypes.PriceResponse>(lens, { price: { symbol: p.symbol } });
       prices.set(p.symbol, { price: r.price, publish_time: r.publish_time });
+      // The engine refuses a whole push that carries a symbol priced by an oracle.
+      if (r.source !== undefined && r.source !== 'push') oracleSourced.add(p.symbol);
     } catch {
       // no price stored yet (or an unknown symbol: the push will say so)
     }
   }
+  for (const symbol of oracleSourced) {
+    log({ bot: BOT, action: 'push_price', key: symbol, outcome: 'skipped', reason: 'priced by an oracle: pulled, not pushed' });
+    out.skipped++;
+  }
+  snap = { ...snap, prices: snap.prices.filter((p) => !oracleSourced.has(p.symbol)) };
   const vols = new Map<string, Stored>();
   for (const v of snap.vols) {
     try {
@@ -133,7 +141,7 @@ export async function feederRound(
   }
   const plan = planFeed(snap, prices, vols, now, cfg.republish_after_seconds ?? 600);
   for (const s of plan.skipped) log({ bot: BOT, action: `push_${s.kind}`, key: s.key, outcome: 'skipped', reason: s.reason });
-  out.skipped = plan.skipped.length;
+  out.skipped += plan.skipped.length;
   for (const batch of chunks(plan.prices)) {
     try {
       const tx = await chain.execute(engine, { push_prices: { prices: batch } });

@@ -204,15 +204,21 @@ export async function keeperRound(ctx: KeeperContext): Promise<KeeperSummary> {
           cash: wasmAttr(tx, engine, 'cash'), tx: tx.txHash, outcome: 'ok',
         });
       } catch (e) {
-        summary.failed++;
-        log({ bot: BOT, action: 'liquidate', account: id, outcome: 'failed', error: errorText(e) });
-        continue;
+        const error = errorText(e);
+        // Positions the lens still lists may all be expired and settle on the engine's first
+        // touch: then nothing is left to close, and the debt is recovered by a seize.
+        if (!error.includes('has no positions to close')) {
+          summary.failed++;
+          log({ bot: BOT, action: 'liquidate', account: id, outcome: 'failed', error });
+          continue;
+        }
+        log({ bot: BOT, action: 'liquidate', account: id, outcome: 'skipped', reason: 'its positions settled: nothing to close' });
       }
-      // The account as the liquidation left it.
+      // The account as the liquidation (or the settlement) left it.
       const m = await chain.query<OptionsLensTypes.MarginResponse>(lens, { margin: { account: id } });
       entry = { account: id, cash: m.cash, equity: m.equity, maintenance_margin: m.maintenance_margin };
       view = await chain.query<OptionsLensTypes.AccountResponse>(lens, { account: { account: id } });
-      action = accountAction(entry, view.positions.length);
+      action = accountAction(entry, summary.liquidated.includes(id) ? view.positions.length : 0);
     }
     if (action !== 'seize') {
       if (BigInt(entry.cash) < 0n && action === 'none')
@@ -243,9 +249,14 @@ export async function keeperRound(ctx: KeeperContext): Promise<KeeperSummary> {
       const last = r.positions[r.positions.length - 1];
       return { items: r.positions, next: r.positions.length === 30 ? [last.source_id, last.owner, last.asset] : undefined };
     });
+    // Only collateral the account counts can be seized for its debt (the engine refuses the
+    // rest): the owners it authorized.
+    const authorized = await chain.query<OptionsLensTypes.AuthorizedOwnersResponse>(lens, { authorized_owners: { account: id } });
+    const counted = new Set(authorized.owners.map(([source, owner]) => `${source}/${owner}`));
     const candidates: Candidate[] = [];
     for (const p of positions) {
       if (BigInt(p.usable) <= 0n) continue;
+      if (!counted.has(`${p.source_id}/${p.owner}`)) continue;
       if (cfg.sources && !cfg.sources.includes(p.source_id)) continue;
       if (!listings.has(p.source_id)) {
         const r = await chain.query<OptionsLensTypes.CollateralAssetsResponse>(lens, { collateral_assets: { source_id: p.source_id, limit: 30 } });
@@ -263,26 +274,33 @@ export async function keeperRound(ctx: KeeperContext): Promise<KeeperSummary> {
       candidates.push({ source_id: p.source_id, owner: p.owner, asset: p.asset, usable: BigInt(p.usable), price: prices.get(listing.symbol)!, decimals: listing.decimals });
     }
     const maxRepay = cfg.max_repay_per_seize !== undefined ? BigInt(cfg.max_repay_per_seize) : undefined;
-    const plan = planSeize(debt, candidates, market.bonus, market.quoteDecimals, maxRepay);
-    if (!plan) {
-      log({ bot: BOT, action: 'seize', account: id, debt: debt.toString(), outcome: 'skipped', reason: 'no usable collateral' });
-      continue;
-    }
-    const recipient: SeizeRecipient = cfg.recipients?.[plan.source_id] ?? { local: { address: chain.address } };
-    const msg = { seize: { account: id, source_id: plan.source_id, owner: plan.owner, asset: plan.asset, recipient } };
-    const base = {
-      bot: BOT, action: 'seize', account: id, debt: debt.toString(), source_id: plan.source_id, owner: plan.owner,
-      asset: plan.asset, repay: plan.repay.toString(), amount: plan.amount.toString(), recipient,
-      ...(history.lastFailed ? { retry_of: history.lastFailed.seize_id, previous_failure: history.lastFailed.reason } : {}),
-    };
-    try {
-      const tx = await chain.execute(controller, msg, [{ denom: market.quoteDenom, amount: plan.repay.toString() }]);
-      const seizeId = Number(wasmAttr(tx, controller, 'seize_id'));
-      summary.seizes.push(seizeId);
-      log({ ...base, seize_id: seizeId, tx: tx.txHash, outcome: 'sent' });
-    } catch (e) {
-      summary.failed++;
-      log({ ...base, outcome: 'failed', error: errorText(e) });
+    // The best candidate first; one the controller refuses (a stale price, a source without a
+    // channel, its in-flight limit) gives way to the next, within the round.
+    let remaining = candidates;
+    for (let attempt = 0; ; attempt++) {
+      const plan = planSeize(debt, remaining, market.bonus, market.quoteDecimals, maxRepay);
+      if (!plan) {
+        if (attempt === 0) log({ bot: BOT, action: 'seize', account: id, debt: debt.toString(), outcome: 'skipped', reason: 'no usable collateral' });
+        break;
+      }
+      const recipient: SeizeRecipient = cfg.recipients?.[plan.source_id] ?? { local: { address: chain.address } };
+      const msg = { seize: { account: id, source_id: plan.source_id, owner: plan.owner, asset: plan.asset, recipient } };
+      const base = {
+        bot: BOT, action: 'seize', account: id, debt: debt.toString(), source_id: plan.source_id, owner: plan.owner,
+        asset: plan.asset, repay: plan.repay.toString(), amount: plan.amount.toString(), recipient,
+        ...(history.lastFailed ? { retry_of: history.lastFailed.seize_id, previous_failure: history.lastFailed.reason } : {}),
+      };
+      try {
+        const tx = await chain.execute(controller, msg, [{ denom: market.quoteDenom, amount: plan.repay.toString() }]);
+        const seizeId = Number(wasmAttr(tx, controller, 'seize_id'));
+        summary.seizes.push(seizeId);
+        log({ ...base, seize_id: seizeId, tx: tx.txHash, outcome: 'sent' });
+        break;
+      } catch (e) {
+        summary.failed++;
+        log({ ...base, outcome: 'failed', error: errorText(e) });
+        remaining = remaining.filter((c) => !(c.source_id === plan.source_id && c.owner === plan.owner && assetKey(c.asset) === assetKey(plan.asset)));
+      }
     }
   }
   return summary;

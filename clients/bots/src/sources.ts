@@ -123,11 +123,21 @@ export class FileSource implements PriceSource {
   }
 }
 
+/** The URL as logged: without credentials or a query string (an API key must not reach logs). */
+export function redacted(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '<invalid url>';
+  }
+}
+
 /** A JSON endpoint answering GET with the same format (a local price service, a test server). */
 export class HttpSource implements PriceSource {
   readonly name: string;
   constructor(private readonly url: string, private readonly timeoutMs = 5000) {
-    this.name = `http:${url}`;
+    this.name = `http:${redacted(url)}`;
   }
   async read(): Promise<Snapshot> {
     let res: Response;

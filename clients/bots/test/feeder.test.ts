@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { decidePoint, feederRound, planFeed, chunks, type Stored } from '../src/feeder';
 import { memoryLogger } from '../src/log';
-import { FileSource, HttpSource, parseSnapshot, SourceError } from '../src/sources';
+import { FileSource, HttpSource, parseSnapshot, redacted, SourceError } from '../src/sources';
 import { FakeChain, key } from './fake';
 
 const NOW = 1_760_000_000;
@@ -194,4 +194,28 @@ test('feeder round: pulls each oracle symbol in its own transaction; a refused p
   );
   assert.equal(log.entries[1].outcome, 'failed');
   assert.equal(log.entries[1].symbol, 'OSMO');
+});
+
+test('feeder round: a symbol priced by an oracle is left out of the push (the engine would refuse the whole push)', async () => {
+  const chain = new FakeChain(
+    (_c, msg) => {
+      const symbol = (msg.price as { symbol: string } | undefined)?.symbol;
+      if (symbol === 'ATOM') return { symbol, price: '10', publish_time: NOW - 30, age_seconds: 30, fresh: true, source: { pyth: { contract: 'wasm1pyth', price_feed_id: 'ab', max_confidence_bps: 100 } } };
+      if (symbol === 'OSMO') return { symbol, price: '1', publish_time: NOW - 30, age_seconds: 30, fresh: true, source: 'push' };
+      return new Error('no vol');
+    },
+    () => ({}),
+    NOW,
+  );
+  const log = memoryLogger();
+  const source = { name: 'test', read: async () => ({ prices: [{ symbol: 'ATOM', price: '11' }, { symbol: 'OSMO', price: '2' }], vols: [] }) };
+  const ctx = { chain, engine: 'wasm1engine', lens: 'wasm1lens', source, cfg: { source: { kind: 'file' as const, path: '' } }, log };
+  assert.deepEqual(await feederRound(ctx), { pulled: 0, prices: 1, vols: 0, skipped: 1, failed: 0 });
+  assert.deepEqual(chain.sent.map((s) => s.msg), [{ push_prices: { prices: [{ symbol: 'OSMO', price: '2', publish_time: NOW }] } }]);
+  assert.equal(log.entries[0].reason, 'priced by an oracle: pulled, not pushed');
+});
+
+test('an HTTP source is logged without its credentials or query string', () => {
+  assert.equal(redacted('https://user:secret@prices.example/v1/feed?api_key=abc'), 'https://prices.example/v1/feed');
+  assert.equal(redacted('not a url'), '<invalid url>');
 });

@@ -56,7 +56,7 @@ test('seizeHistory: in flight, and the last one failed', () => {
 
 interface Acct { cash: bigint; equity: bigint; mm: bigint; positions: number }
 
-function world() {
+function world(refuseSource?: string) {
   const accounts: Record<string, Acct> = {
     wasm1alice: { cash: -10n, equity: -5n * U, mm: 20n * U, positions: 2 },
     wasm1bob: { cash: -30n * U, equity: -30n * U, mm: 0n, positions: 0 },
@@ -68,8 +68,10 @@ function world() {
     wasm1bob: [{ seize_id: 7, status: 'in_flight' }],
     wasm1carol: [{ seize_id: 9, status: { failed: { reason: 'timed out' } } }],
   };
-  const collateral: Record<string, { source_id: string; asset: { native: string }; usable: string }[]> = {
+  const collateral: Record<string, { source_id: string; asset: { native: string }; usable: string; owner?: string }[]> = {
     wasm1alice: [
+      // Bound to alice by an owner she never authorized: the largest, and never a candidate.
+      { source_id: 'source-a', asset: { native: 'uatom' }, usable: '900000000000', owner: 'wasm1mallory' },
       { source_id: 'source-a', asset: { native: 'uatom' }, usable: '100000000' },
       { source_id: 'source-b', asset: { native: 'uosmo' }, usable: '800000000' },
     ],
@@ -105,8 +107,13 @@ function world() {
       }
       if (contract === LENS && k === 'risk_params') return { liquidation_bonus: '0.05' };
       if (contract === LENS && k === 'config') return { quote_decimals: 6, quote_denom: 'uusdc' };
+      if (contract === LENS && k === 'authorized_owners') {
+        // Every position's owner is the account itself, except `wasm1mallory`'s on alice.
+        const own = (collateral[m.account as string] ?? []).filter((p) => !p.owner).map((p) => [p.source_id, m.account]);
+        return { account: m.account, owners: own };
+      }
       if (contract === LENS && k === 'account_collateral') {
-        return { account: m.account, positions: (collateral[m.account as string] ?? []).map((p) => ({ ...p, owner: m.account, reported: p.usable, reserved: '0', seq: 1 })) };
+        return { account: m.account, positions: (collateral[m.account as string] ?? []).map((p) => ({ ...p, owner: p.owner ?? m.account, reported: p.usable, reserved: '0', seq: 1 })) };
       }
       if (contract === LENS && k === 'collateral_assets') {
         const a = m.source_id === 'source-a' ? { native: 'uatom' } : { native: 'uosmo' };
@@ -128,6 +135,7 @@ function world() {
         return { liquidation_id: '1', penalties: '2000000', reward: '1000000', cash: '-120000000' };
       }
       if (contract === CONTROLLER && k === 'seize') {
+        if (m.source_id === refuseSource) return new Error(`source ${refuseSource} has no open seize channel`);
         const id = nextSeize++;
         (seizes[m.account as string] ??= []).push({ seize_id: id, status: 'in_flight' });
         return { seize_id: String(id) };
@@ -232,4 +240,17 @@ test('a failed transaction is logged and the round goes on', async () => {
   assert.deepEqual(log.entries.find((e) => e.action === 'liquidate'), { bot: 'keeper', action: 'liquidate', account: 'wasm1alice', outcome: 'failed', error: 'account is not liquidatable' });
   // bob is still skipped (in flight), carol still retried.
   assert.deepEqual(s.seizes, [5]);
+});
+
+test('keeper: a seize the controller refuses gives way to the next candidate in the same round', async () => {
+  const { chain } = world('source-a');
+  const log = memoryLogger();
+  const summary = await keeperRound(ctx(chain, log));
+  const seizes = chain.sent.filter((s) => s.contract === CONTROLLER && 'seize' in s.msg && (s.msg.seize as { account: string }).account === 'wasm1alice');
+  // ATOM on source-a first (refused), then OSMO on source-b for the same 50 USDC.
+  assert.deepEqual(seizes.map((s) => (s.msg.seize as { source_id: string }).source_id), ['source-a', 'source-b']);
+  assert.deepEqual(seizes.map((s) => s.funds), [[{ denom: 'uusdc', amount: '50000000' }], [{ denom: 'uusdc', amount: '50000000' }]]);
+  assert.ok(summary.seizes.length >= 1);
+  const failed = log.entries.find((e) => e.action === 'seize' && e.outcome === 'failed' && e.account === 'wasm1alice');
+  assert.equal(failed?.source_id, 'source-a');
 });

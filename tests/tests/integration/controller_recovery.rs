@@ -9,7 +9,7 @@ use isthmus_protocol::engine::{self, RESERVATION_EXPIRY_SECONDS};
 use isthmus_protocol::vault;
 use isthmus_tests::errors::assert_contract_error;
 use isthmus_tests::suite::{ATOM, INITIAL_NATIVE};
-use isthmus_tests::{Suite, SuiteBuilder};
+use isthmus_tests::{assert_error, Suite, SuiteBuilder};
 use options_engine::ContractError as EngineError;
 
 /// A crashed, liquidated account and one keeper seize of 21 ATOM (100 USDC at 5, bonus 5%)
@@ -241,6 +241,20 @@ fn a_failed_repayment_is_recorded_and_anyone_can_replay_it() {
     assert_eq!((calls[0].seize_id, calls[0].call, calls[0].funds.u128()), (id, EngineCall::RepayDebt, 100_000_000));
     // The reservation was consumed (that call did not fail).
     assert!(suite.reservations().unwrap().is_empty());
+    // The collateral is gone but the debt is not repaid yet: a second seize for the whole
+    // debt would take collateral twice for 100 USDC of it. The unpaid repayment counts as in
+    // flight until the replay pays it.
+    let before_second = (suite.funds().unwrap(), suite.vault_position("alice", &Suite::atom()).unwrap());
+    let err = suite.keeper_seize("keeper", "alice", debt_before, "keeper").unwrap_err();
+    assert_error(
+        &err,
+        liquidation_controller::ContractError::RepayExceedsDebt {
+            repay: Uint128::new(debt_before),
+            debt: Uint128::new(debt_before),
+            in_flight: Uint128::new(100_000_000),
+        },
+    );
+    assert_eq!((suite.funds().unwrap(), suite.vault_position("alice", &Suite::atom()).unwrap()), before_second);
 
     let retry = |call| ControllerMsg::RetryEngineCall { seize_id: id, call };
     assert_contract_error(
@@ -250,6 +264,16 @@ fn a_failed_repayment_is_recorded_and_anyone_can_replay_it() {
     suite.controller_as("carol", &retry(EngineCall::RepayDebt), &[]).unwrap();
     suite.check_all().unwrap();
     assert_eq!(debt(&suite), debt_before - 100_000_000);
+    // Repaid: the rest of the debt may be seized for, all of it, and no more.
+    let err = suite.keeper_seize("keeper", "alice", debt_before - 100_000_000 + 1, "keeper").unwrap_err();
+    assert_error(
+        &err,
+        liquidation_controller::ContractError::RepayExceedsDebt {
+            repay: Uint128::new(debt_before - 100_000_000 + 1),
+            debt: Uint128::new(debt_before - 100_000_000),
+            in_flight: Uint128::zero(),
+        },
+    );
     assert_eq!(suite.funds().unwrap().insurance.u128(), insurance_before);
     assert!(failed_calls(&suite).is_empty());
     assert_contract_error(

@@ -10,7 +10,7 @@ use cosmwasm_std::{Coin, DepsMut, MessageInfo, Response, WasmMsg};
 use isthmus_protocol::controller::EngineCall;
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::{CONFIG, FAILED_CALLS, FUNDS};
+use crate::state::{seizes, ACCOUNT_REPAY_IN_FLIGHT, CONFIG, FAILED_CALLS, FUNDS};
 
 pub fn retry_engine_call(
     deps: DepsMut,
@@ -32,6 +32,11 @@ pub fn retry_engine_call(
         funds.insurance = funds.insurance.checked_sub(failed.funds)?;
         FUNDS.save(deps.storage, &funds)?;
         attached.push(Coin::new(failed.funds, config.quote_denom));
+        // The repayment reaches the engine with this message (or the whole transaction fails):
+        // it stops counting as in flight against the account's debt.
+        let account = seizes().load(deps.storage, seize_id)?.account;
+        let in_flight = ACCOUNT_REPAY_IN_FLIGHT.may_load(deps.storage, &account)?.unwrap_or_default();
+        ACCOUNT_REPAY_IN_FLIGHT.save(deps.storage, &account, &in_flight.saturating_sub(failed.funds))?;
     }
     Ok(Response::new()
         .add_message(WasmMsg::Execute { contract_addr: config.engine.to_string(), msg: failed.msg, funds: attached })

@@ -7,7 +7,7 @@ use cosmwasm_std::{from_json, DepsMut, Env, Reply, Response, SubMsgResult, Uint1
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::{FailedCall, FAILED_CALLS, FUNDS, REFUNDS};
+use crate::state::{seizes, FailedCall, ACCOUNT_REPAY_IN_FLIGHT, FAILED_CALLS, FUNDS, REFUNDS};
 
 pub const REPLY_ENGINE_CALL: u64 = 1;
 /// A keeper's refund after a failed seize could not be sent: it becomes claimable.
@@ -72,6 +72,12 @@ fn engine_call_failed(deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Res
         let mut funds = FUNDS.load(deps.storage)?;
         funds.insurance = funds.insurance.checked_add(call.funds)?;
         FUNDS.save(deps.storage, &funds)?;
+        // The collateral is already seized but the debt is not repaid yet: the repayment
+        // counts against the debt as in flight until a retry pays it, so that no new seize
+        // takes collateral a second time for the same debt (docs/security.md).
+        let account = seizes().load(deps.storage, call.seize_id)?.account;
+        let in_flight = ACCOUNT_REPAY_IN_FLIGHT.may_load(deps.storage, &account)?.unwrap_or_default();
+        ACCOUNT_REPAY_IN_FLIGHT.save(deps.storage, &account, &in_flight.checked_add(call.funds)?)?;
     }
     Ok(Response::new()
         .add_attribute("action", "engine_call_failed")

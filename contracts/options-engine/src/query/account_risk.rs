@@ -151,11 +151,13 @@ fn crossing(
 ) -> ContractResult<Option<Decimal>> {
     let mut safe = (spot, cushion);
     for (num, den) in steps {
-        let trial = cosmwasm_std::Uint128::new(spot).multiply_ratio(*num, *den).u128();
+        let Ok(trial) = cosmwasm_std::Uint128::new(spot).checked_multiply_ratio(*num, *den) else { return Ok(None) };
+        let trial = trial.u128();
         if trial == 0 {
             return Ok(None);
         }
-        let at_trial = cushion_at(trial)?;
+        // A spot the pricing cannot evaluate (far out of range) ends the search on this side.
+        let Ok(at_trial) = cushion_at(trial) else { return Ok(None) };
         if at_trial < 0 {
             let tolerance = spot / 10_000 * SPOT_TOLERANCE_BPS;
             let (_, hit) = narrow(safe, (trial, at_trial), tolerance, NARROWING_EVALS, &mut *cushion_at)?;
