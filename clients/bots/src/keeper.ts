@@ -177,6 +177,24 @@ export async function keeperRound(ctx: KeeperContext): Promise<KeeperSummary> {
     }
   }
 
+  // 2b. Engine calls that failed when a seize settled (a repayment, a reservation to consume
+  // or release): anyone may replay them, and until a repayment is replayed the account's debt
+  // stands (and counts as repaid in flight at the controller). One page a round; a replay
+  // that fails again stays recorded for the next round.
+  const failedCalls = await chain.query<LiquidationControllerTypes.FailedEngineCallsResponse>(controller, {
+    failed_engine_calls: { start_after: null, limit: 30 },
+  });
+  for (const c of failedCalls.calls) {
+    const base = { bot: BOT, action: 'retry_engine_call', seize_id: c.seize_id, call: c.call, funds: c.funds, previous_error: c.error };
+    try {
+      const tx = await chain.execute(controller, { retry_engine_call: { seize_id: c.seize_id, call: c.call } });
+      log({ ...base, tx: tx.txHash, outcome: 'ok' });
+    } catch (e) {
+      summary.failed++;
+      log({ ...base, outcome: 'failed', error: errorText(e) });
+    }
+  }
+
   // 3. The accounts below maintenance or in debt, every page.
   const accounts = await pageAll<LiquidatableAccount, string>(async (after) => {
     const r = await chain.query<OptionsLensTypes.LiquidatableResponse>(lens, { liquidatable: { start_after: after ?? null, limit } });

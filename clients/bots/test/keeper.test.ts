@@ -56,7 +56,7 @@ test('seizeHistory: in flight, and the last one failed', () => {
 
 interface Acct { cash: bigint; equity: bigint; mm: bigint; positions: number }
 
-function world(refuseSource?: string) {
+function world(refuseSource?: string, failedCalls: { seize_id: number; call: string; funds: string; error: string; failed_at: number }[] = []) {
   const accounts: Record<string, Acct> = {
     wasm1alice: { cash: -10n, equity: -5n * U, mm: 20n * U, positions: 2 },
     wasm1bob: { cash: -30n * U, equity: -30n * U, mm: 0n, positions: 0 },
@@ -87,6 +87,7 @@ function world(refuseSource?: string) {
       const m = (msg as Record<string, Record<string, unknown>>)[k];
       if (contract === LENS && k === 'pool_risk') return { stale };
       if (contract === CONTROLLER && k === 'refund') return { keeper: m.keeper, amount: refund };
+      if (contract === CONTROLLER && k === 'failed_engine_calls') return { calls: failedCalls };
       if (contract === LENS && k === 'liquidatable') {
         // Two per page, as the lens pages: start_after exclusive.
         const listed = names.filter((n) => accounts[n].cash < 0n || accounts[n].equity < accounts[n].mm);
@@ -139,6 +140,12 @@ function world(refuseSource?: string) {
         const id = nextSeize++;
         (seizes[m.account as string] ??= []).push({ seize_id: id, status: 'in_flight' });
         return { seize_id: String(id) };
+      }
+      if (contract === CONTROLLER && k === 'retry_engine_call') {
+        const i = failedCalls.findIndex((c) => c.seize_id === m.seize_id && c.call === m.call);
+        if (failedCalls[i].error === 'still refused') return new Error('the engine refused the repayment again');
+        failedCalls.splice(i, 1);
+        return {};
       }
       if (contract === CONTROLLER && k === 'claim_refund') {
         refund = '0';
@@ -253,4 +260,22 @@ test('keeper: a seize the controller refuses gives way to the next candidate in 
   assert.ok(summary.seizes.length >= 1);
   const failed = log.entries.find((e) => e.action === 'seize' && e.outcome === 'failed' && e.account === 'wasm1alice');
   assert.equal(failed?.source_id, 'source-a');
+});
+
+test('keeper: engine calls that failed when a seize settled are replayed; one refused again stays for the next round', async () => {
+  const calls = [
+    { seize_id: 4, call: 'repay_debt', funds: '100000000', error: 'denylisted', failed_at: 1 },
+    { seize_id: 5, call: 'release_reservation', funds: '0', error: 'still refused', failed_at: 2 },
+  ];
+  const { chain } = world(undefined, calls);
+  const log = memoryLogger();
+  await keeperRound(ctx(chain, log));
+  const retries = chain.sent.filter((s) => 'retry_engine_call' in s.msg).map((s) => s.msg);
+  assert.deepEqual(retries, [
+    { retry_engine_call: { seize_id: 4, call: 'repay_debt' } },
+    { retry_engine_call: { seize_id: 5, call: 'release_reservation' } },
+  ]);
+  assert.deepEqual(calls.map((c) => c.seize_id), [5], 'the replayed call is gone, the refused one stays');
+  const failed = log.entries.find((e) => e.action === 'retry_engine_call' && e.outcome === 'failed');
+  assert.equal(failed?.seize_id, 5);
 });
