@@ -21,7 +21,7 @@ func TestChecksCatchBrokenBooks(t *testing.T) {
 	e.MustExec(e.A.Chain, alice, e.A.Vault, M{"deposit": M{"account": alice.String()}}, coin(1_000, ATOM))
 	e.Relayer.RelayAll()
 	e.CheckAll("deposit", nil)
-	e.CheckSettled("deposit")
+	e.CheckResolved("deposit")
 
 	send := func(chain *Source, to string, c sdk.Coin) {
 		_, err := chain.Chain.SendNonDefaultSenderMsgs(bob.Priv, &banktypes.MsgSend{FromAddress: bob.String(), ToAddress: to, Amount: sdk.NewCoins(c)})

@@ -313,17 +313,17 @@ func (e *Env) CheckAll(step string, surplus map[surplusKey]int64) {
 	}
 }
 
-// CheckSettled is invariant 4: nothing left in the relayer, no packet commitment left on
+// CheckResolved is invariant 4: nothing left in the relayer, no packet commitment left on
 // any channel of any chain, no pending withdrawal, no reservation, no seize in flight, and
 // the engine's replica equals every vault position.
-func (e *Env) CheckSettled(step string) {
+func (e *Env) CheckResolved(step string) {
 	t := e.t
 	t.Helper()
 	require.Empty(t, e.Relayer.Queue, "after %s: packets in flight: %s", step, e.Relayer.Describe())
 	for _, s := range e.Sources() {
 		for _, ep := range []*ibctesting.Endpoint{s.Coll.EndpointA, s.Coll.EndpointB, s.Seize.EndpointA, s.Seize.EndpointB, s.Xfer.EndpointA, s.Xfer.EndpointB} {
 			commitments := ep.Chain.App.GetIBCKeeper().ChannelKeeper.GetAllPacketCommitmentsAtChannel(ep.Chain.GetContext(), ep.ChannelConfig.PortID, ep.ChannelID)
-			require.Empty(t, commitments, "after %s: unsettled packet commitments on %s %s/%s", step, ep.Chain.ChainID, ep.ChannelConfig.PortID, ep.ChannelID)
+			require.Empty(t, commitments, "after %s: unresolved packet commitments on %s %s/%s", step, ep.Chain.ChainID, ep.ChannelConfig.PortID, ep.ChannelID)
 		}
 		pending := Query[struct {
 			Withdrawals []any `json:"withdrawals"`

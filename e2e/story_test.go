@@ -159,7 +159,7 @@ func TestConformance(t *testing.T) {
 		require.Equal(t, InitialNative-100_000_000, e.Balance(A.Chain, alice.String(), ATOM))
 		require.Equal(t, InitialCW20-500_000_000, e.CW20Balance(A, bob.String()))
 		require.Equal(t, InitialCW20-250_000_000, e.CW20Balance(B, carol.String()))
-		e.CheckSettled("deposits")
+		e.CheckResolved("deposits")
 	})
 
 	step("2b_withdrawal_approved_and_paid", func(t *testing.T) {
@@ -194,7 +194,7 @@ func TestConformance(t *testing.T) {
 		status, decided = e.WithdrawalStatus(A, 1)
 		require.JSONEq(t, `{"paid":{}}`, status)
 		require.True(t, decided)
-		e.CheckSettled("withdrawal paid")
+		e.CheckResolved("withdrawal paid")
 	})
 
 	step("2c_withdrawal_refused_and_rolled_back", func(t *testing.T) {
@@ -220,7 +220,7 @@ func TestConformance(t *testing.T) {
 		e.Relayer.RelayAll() // the held seq 3 update and the rollback's seq 5 update
 		require.Equal(t, int64(40_000_000), e.Replica(A, bob.String(), atom).Reported.Int())
 		require.Equal(t, InitialNative-40_000_000, e.Balance(A.Chain, bob.String(), ATOM))
-		e.CheckSettled("withdrawal refused")
+		e.CheckResolved("withdrawal refused")
 	})
 
 	step("2d_withdrawal_timed_out_and_rolled_back", func(t *testing.T) {
@@ -241,7 +241,7 @@ func TestConformance(t *testing.T) {
 		e.Relayer.RelayAll()
 		r := e.Replica(B, carol.String(), osmo)
 		require.Equal(t, [2]int64{300_000_000, 3}, [2]int64{r.Reported.Int(), int64(r.Seq)})
-		e.CheckSettled("withdrawal timed out")
+		e.CheckResolved("withdrawal timed out")
 	})
 
 	var series map[string]uint64
@@ -490,7 +490,7 @@ func TestConformance(t *testing.T) {
 		require.Equal(t, debt-100_000_000, e.Debt("alice"))
 		require.Zero(t, e.Funds().Escrow.Int())
 		e.Relayer.RelayAll()
-		e.CheckSettled("seize succeeded")
+		e.CheckResolved("seize succeeded")
 	})
 
 	step("3f_keeper_seize_refused_by_error_acks", func(t *testing.T) {
@@ -511,7 +511,7 @@ func TestConformance(t *testing.T) {
 		require.Equal(t, debt, e.Debt("alice"))
 		require.Zero(t, e.Replica(A, alice.String(), atom).Reserved.Int())
 		e.MustExec(A.Chain, nil, A.Vault, M{"set_paused": M{"paused": false}})
-		e.CheckSettled("seize refused (paused)")
+		e.CheckResolved("seize refused (paused)")
 
 		// (2) The delivery fails on the source chain (ICS-20 over a channel that does not
 		// exist): the vault's reply turns the receive's ack into an error and restores the
@@ -529,7 +529,7 @@ func TestConformance(t *testing.T) {
 		require.Equal(t, keeperUSDC, e.Balance(e.T, keeper.String(), USDC), "keeper refunded")
 		require.Equal(t, debt, e.Debt("alice"))
 		require.Equal(t, InitialNative+21_000_000, e.Balance(A.Chain, keeper.String(), ATOM))
-		e.CheckSettled("seize refused (delivery failed)")
+		e.CheckResolved("seize refused (delivery failed)")
 	})
 
 	step("3g_keeper_seize_times_out_and_is_retried", func(t *testing.T) {
@@ -561,7 +561,7 @@ func TestConformance(t *testing.T) {
 		require.Equal(t, int64(800_000_000-52_500_000), e.VaultPos(B, alice.String(), osmo).Available.Int())
 		require.Equal(t, debt-50_000_000, e.Debt("alice"))
 		e.Relayer.RelayAll()
-		e.CheckSettled("seize retried")
+		e.CheckResolved("seize retried")
 	})
 
 	step("4a_seized_collateral_delivered_over_ics20", func(t *testing.T) {
@@ -598,7 +598,7 @@ func TestConformance(t *testing.T) {
 		e.Relayer.RelayAll() // the seize ack
 		require.Equal(t, "succeeded", StatusName(e.Seize(id)))
 		require.Equal(t, debt-20_000_000, e.Debt("alice"))
-		e.CheckSettled("ics20 delivery")
+		e.CheckResolved("ics20 delivery")
 	})
 
 	step("4b_ics20_delivery_refunded_by_the_far_side", func(t *testing.T) {
@@ -641,15 +641,15 @@ func TestConformance(t *testing.T) {
 		e.MustExec(A.Chain, keeper, A.Vault, M{"claim_seize_refund": M{"receiver": receiver, "asset": atom}})
 		delete(surplus, surplusKey{A.ID, "native:" + ATOM})
 		require.Equal(t, keeperATOM+2_100_000, e.Balance(A.Chain, keeper.String(), ATOM))
-		e.CheckSettled("refund claimed")
+		e.CheckResolved("refund claimed")
 	})
 
-	step("5_debt_repaid_and_everything_settled", func(t *testing.T) {
+	step("5_debt_repaid_and_every_packet_resolved", func(t *testing.T) {
 		debt := e.Debt("alice")
 		require.Greater(t, debt, int64(0))
 		e.MustExec(e.T, alice, e.Engine, M{"repay_debt": M{"account": alice.String()}}, coin(debt, USDC))
 		require.Zero(t, e.Account("alice").Cash.Int())
-		e.CheckSettled("end")
+		e.CheckResolved("end")
 		for _, name := range UserNames {
 			require.GreaterOrEqual(t, e.Account(name).Cash.Int(), int64(0))
 		}

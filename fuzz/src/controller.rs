@@ -214,9 +214,9 @@ pub fn run_ibc(data: &[u8]) {
                     .unwrap()
                 };
                 if verbose() {
-                    eprintln!("settle: {:?}", res.attributes);
+                    eprintln!("resolve: {:?}", res.attributes);
                 }
-                if attr(&res.attributes, "action") == Some("seize_settlement_error") {
+                if attr(&res.attributes, "action") == Some("seize_resolution_error") {
                     assert_unchanged(&deps.storage, &before, "a controller ack/timeout handler that reported an error");
                 }
             }

@@ -247,9 +247,9 @@ pub fn run_ibc(data: &[u8]) {
                     .unwrap()
                 };
                 if verbose() {
-                    eprintln!("settle: {:?}", res.attributes);
+                    eprintln!("resolve: {:?}", res.attributes);
                 }
-                if attr(&res.attributes, "action") == Some("packet_settlement_error") {
+                if attr(&res.attributes, "action") == Some("packet_resolution_error") {
                     assert_unchanged(&deps.storage, &before, "a vault ack/timeout handler that reported an error");
                 }
             }

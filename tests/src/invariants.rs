@@ -10,7 +10,7 @@
 //!   exactly usable <= available.
 //! * Invariant 6 (replica totals): the engine's per-(source, asset) totals equal the sums over
 //!   its replicated positions, and its count of seizes in flight the open reservations.
-//! * Invariant 4 (every packet settles, books balance): once the relayer holds nothing,
+//! * Invariant 4 (every packet is resolved, books balance): once the relayer holds nothing,
 //!   no withdrawal is pending, no reservation is open, and the engine's replica of every
 //!   position equals the vault's available at the same seq or later.
 
@@ -169,13 +169,13 @@ impl Suite {
     }
 
     /// Invariant 4: relay everything, then every book must balance.
-    pub fn settle_and_check(&mut self) -> Result<()> {
+    pub fn resolve_all_and_check(&mut self) -> Result<()> {
         self.relay_all()?;
-        self.check_settled()
+        self.check_resolved()
     }
 
     /// Invariant 4 without relaying: nothing in flight, and every book balances.
-    pub fn check_settled(&self) -> Result<()> {
+    pub fn check_resolved(&self) -> Result<()> {
         self.check_invariants()?;
         ensure!(self.chains.in_flight().is_empty(), "packets left in flight");
         ensure!(self.reservations()?.is_empty(), "reservations left open");

@@ -129,7 +129,7 @@ impl Suite {
         let listed = self.open_market(1_000_000_000_000)?;
         self.list_atom_collateral()?;
         self.deposit_atom(name, 100_000_000)?;
-        self.settle_and_check()?;
+        self.resolve_all_and_check()?;
         let mut written = 0;
         while self.trade(name, &[(listed.put_10, -10)], i128::MAX).is_ok() {
             written += 10;
@@ -411,7 +411,7 @@ impl Suite {
         let listed = self.open_market(1_000_000_000_000)?;
         self.list_atom_collateral()?;
         self.deposit_atom("alice", 100_000_000)?;
-        self.settle_and_check()?;
+        self.resolve_all_and_check()?;
         self.trade("alice", &[(listed.put_10, -150)], i128::MAX)?;
         self.chains.advance_all(60);
         self.push_price("ATOM", Decimal::from_ratio(5u128, 1u128))?;

@@ -130,7 +130,7 @@ impl Suite {
         let storage = self.chains.target.contract_storage(&self.engine);
         let storage: &dyn Storage = &*storage;
         let risk = RISK.load(storage)?;
-        let params = options_engine::risk::margin_params(&risk, QUOTE.load(storage)?.decimals)
+        let params = options_engine::account_margin::margin_params(&risk, QUOTE.load(storage)?.decimals)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let rate = Fixed::from_ratio(risk.rate.atomics().u128() as i128, 1_000_000_000_000_000_000)?;
         let all: Vec<(String, options_engine::state::pool_risk::PoolRisk)> =

@@ -116,9 +116,9 @@ pub fn ibc_packet_receive(_: DepsMut, _: Env, _: IbcPacketReceiveMsg) -> StdResu
     Ok(IbcReceiveResponse::new(ack_error("injector accepts no packets")))
 }
 
-fn settle(deps: DepsMut, packet_data: &Binary, outcome: AckOutcome<SeizeAckResult>) -> StdResult<IbcBasicResponse> {
+fn resolve(deps: DepsMut, packet_data: &Binary, outcome: AckOutcome<SeizeAckResult>) -> StdResult<IbcBasicResponse> {
     let Ok(SeizePacket::Seize { seize_id, .. }) = from_json::<SeizePacket>(packet_data) else {
-        return Ok(IbcBasicResponse::new().add_attribute("action", "raw_packet_settled"));
+        return Ok(IbcBasicResponse::new().add_attribute("action", "raw_packet_resolved"));
     };
     let engine = ENGINE.load(deps.storage)?.to_string();
     let (msg, record) = match outcome {
@@ -139,9 +139,9 @@ fn settle(deps: DepsMut, packet_data: &Binary, outcome: AckOutcome<SeizeAckResul
 
 pub fn ibc_packet_ack(deps: DepsMut, _: Env, msg: IbcPacketAckMsg) -> StdResult<IbcBasicResponse> {
     let outcome = parse_ack(&msg.acknowledgement.data);
-    settle(deps, &msg.original_packet.data, outcome)
+    resolve(deps, &msg.original_packet.data, outcome)
 }
 
 pub fn ibc_packet_timeout(deps: DepsMut, _: Env, msg: IbcPacketTimeoutMsg) -> StdResult<IbcBasicResponse> {
-    settle(deps, &msg.packet.data, AckOutcome::Error("timeout".to_string()))
+    resolve(deps, &msg.packet.data, AckOutcome::Error("timeout".to_string()))
 }

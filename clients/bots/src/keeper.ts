@@ -177,7 +177,7 @@ export async function keeperRound(ctx: KeeperContext): Promise<KeeperSummary> {
     }
   }
 
-  // 2b. Engine calls that failed when a seize settled (a repayment, a reservation to consume
+  // 2b. Engine calls that failed when a seize was resolved (a repayment, a reservation to consume
   // or release): anyone may replay them, and until a repayment is replayed the account's debt
   // stands (and counts as repaid in flight at the controller). One page a round; a replay
   // that fails again stays recorded for the next round.

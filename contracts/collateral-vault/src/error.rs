@@ -77,7 +77,7 @@ pub enum ContractError {
     UnknownWithdrawal { request_id: u64 },
 
     #[error(
-        "withdrawal {request_id} was sent on {channel_id}, which is still open: its ack or timeout will settle it"
+        "withdrawal {request_id} was sent on {channel_id}, which is still open: its ack or timeout will resolve it"
     )]
     WithdrawalChannelOpen { request_id: u64, channel_id: String },
 

@@ -1,6 +1,6 @@
 //! Messages that move assets out of the vault.
 
-use cosmwasm_std::{to_json_binary, AnyMsg, BankMsg, Coin, CosmosMsg, Env, Uint128, WasmMsg};
+use cosmwasm_std::{AnyMsg, BankMsg, Coin, CosmosMsg, Env, Uint128};
 use ibc_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use ibc_proto::ibc::applications::transfer::v1::MsgTransfer;
 use isthmus_protocol::asset::AssetInfo;
@@ -16,12 +16,9 @@ pub fn transfer(asset: &AssetInfo, recipient: &str, amount: Uint128) -> Contract
         AssetInfo::Native(denom) => {
             BankMsg::Send { to_address: recipient.to_string(), amount: vec![Coin::new(amount, denom)] }.into()
         }
-        AssetInfo::Cw20(token) => WasmMsg::Execute {
-            contract_addr: token.clone(),
-            msg: to_json_binary(&cw20::Cw20ExecuteMsg::Transfer { recipient: recipient.to_string(), amount })?,
-            funds: vec![],
-        }
-        .into(),
+        // cw20's own typed handle builds the token's message (the token was validated when listed).
+        AssetInfo::Cw20(token) => cw20::Cw20Contract(cosmwasm_std::Addr::unchecked(token))
+            .call(cw20::Cw20ExecuteMsg::Transfer { recipient: recipient.to_string(), amount })?,
     })
 }
 

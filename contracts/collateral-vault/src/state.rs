@@ -113,7 +113,7 @@ pub fn withdrawals<'a>() -> IndexedMap<u64, PendingWithdrawal, WithdrawalIndexes
 pub const NEXT_REQUEST_ID: Item<u64> = Item::new("next_request_id");
 
 /// A withdrawal once it stopped being pending: what the `Withdrawal` query reports. Written by
-/// the ack, the timeout or the resolution that settles the request (and by a failed payout's
+/// the ack, the timeout or the resolution that ends the request (and by a failed payout's
 /// reply), one row per request ever decided.
 #[cw_serde]
 pub struct WithdrawalRecord {

@@ -11,7 +11,7 @@ use isthmus_protocol::controller::{ExecuteMsg, InstantiateMsg, MigrateMsg, Query
 
 use crate::error::ContractResult;
 use crate::execute::{admin, insurance, refund, retry, seize};
-use crate::ibc::ack::{settle, Outcome};
+use crate::ibc::ack::{resolve, Outcome};
 use crate::state::{Config, Funds, CONFIG, FUNDS};
 
 pub const CONTRACT_NAME: &str = "crates.io:isthmus-liquidation-controller";
@@ -107,10 +107,10 @@ pub fn ibc_packet_receive(_deps: DepsMut, _env: Env, msg: IbcPacketReceiveMsg) -
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn ibc_packet_ack(deps: DepsMut, _env: Env, msg: IbcPacketAckMsg) -> Result<IbcBasicResponse, Never> {
-    Ok(settle(deps, &msg.original_packet, Outcome::Ack(msg.acknowledgement.data)))
+    Ok(resolve(deps, &msg.original_packet, Outcome::Ack(msg.acknowledgement.data)))
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn ibc_packet_timeout(deps: DepsMut, _env: Env, msg: IbcPacketTimeoutMsg) -> Result<IbcBasicResponse, Never> {
-    Ok(settle(deps, &msg.packet, Outcome::Timeout))
+    Ok(resolve(deps, &msg.packet, Outcome::Timeout))
 }

@@ -48,7 +48,7 @@ pub enum ContractError {
     #[error("seize timeout must be between 1 second and 1 day")]
     InvalidTimeout,
 
-    #[error("source {source_id} has {in_flight} seizes in flight; it cannot be re-bound until they settle")]
+    #[error("source {source_id} has {in_flight} seizes in flight; it cannot be re-bound until they are resolved")]
     SourceHasSeizesInFlight { source_id: String, in_flight: u32 },
 
     #[error("no failed {call:?} call recorded for seize {seize_id}")]

@@ -18,6 +18,13 @@ pub struct Config {
 
 pub const CONFIG: Item<Config> = Item::new("config");
 
+impl Config {
+    /// The engine, as a typed handle: its messages and queries are built in one place.
+    pub fn engine(&self) -> isthmus_protocol::contracts::EngineContract {
+        isthmus_protocol::contracts::EngineContract(self.engine.clone())
+    }
+}
+
 /// The controller's state of a registered source: seizes in flight to its vault.
 #[cw_serde]
 #[derive(Default)]

@@ -13,7 +13,8 @@ use isthmus_store::CachedStorage;
 
 use crate::error::ContractResult;
 use crate::execute::{
-    admin, cash, liquidate, oracle, owners, pool, pool_risk, reservations, series, settle, source_cap, sources, trade,
+    admin, cash, feeds, liquidate, liquidity, owners, refresh_pool_risk, reservations, series, set_source_cap, settle,
+    sources, trade,
 };
 use crate::ibc;
 use crate::state::market::{Quote, QUOTE, RISK};
@@ -51,7 +52,7 @@ pub fn instantiate(deps: DepsMut, _env: Env, info: MessageInfo, msg: Instantiate
     };
     CONFIG.save(deps.storage, &config)?;
     if msg.quote_denom.is_empty() || msg.quote_decimals > 18 {
-        return Err(crate::oracle::invalid("quote", "denom required, decimals at most 18"));
+        return Err(crate::market_data::invalid("quote", "denom required, decimals at most 18"));
     }
     series::validate_risk(&msg.risk)?;
     QUOTE.save(deps.storage, &Quote { denom: msg.quote_denom, decimals: msg.quote_decimals })?;
@@ -79,7 +80,7 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
             )
         }
         ExecuteMsg::SetSourceCap { source_id, max_share, max_value } => {
-            source_cap::set_source_cap(deps, info, source_id, max_share, max_value)
+            set_source_cap::set_source_cap(deps, info, source_id, max_share, max_value)
         }
         ExecuteMsg::ReserveCollateral { reservation_id, account, source_id, owner, asset, amount } => {
             reservations::reserve(
@@ -104,33 +105,33 @@ pub fn execute(deps: DepsMut, env: Env, info: MessageInfo, msg: ExecuteMsg) -> C
             )
         }
         ExecuteMsg::SetPaused { paused } => admin::set_paused(deps, info, paused),
-        ExecuteMsg::SetFeeder { address, price, vol } => oracle::set_feeder(deps, info, address, price, vol),
-        ExecuteMsg::ConfigureSymbol(params) => oracle::configure_symbol(deps, info, params),
+        ExecuteMsg::SetFeeder { address, price, vol } => feeds::set_feeder(deps, info, address, price, vol),
+        ExecuteMsg::ConfigureSymbol(params) => feeds::configure_symbol(deps, info, params),
         ExecuteMsg::SetCollateralRisk { source_id, asset, vol, underlying } => {
             series::set_collateral_risk(deps, info, source_id, asset, vol, underlying)
         }
-        ExecuteMsg::PushPrices { prices } => oracle::push_prices(deps, env, info, prices),
+        ExecuteMsg::PushPrices { prices } => feeds::push_prices(deps, env, info, prices),
         ExecuteMsg::SetPriceSource { symbol, source, max_pull_age_seconds } => {
-            oracle::set_price_source(deps, info, symbol, source, max_pull_age_seconds)
+            feeds::set_price_source(deps, info, symbol, source, max_pull_age_seconds)
         }
-        ExecuteMsg::PullPrices { symbols } => oracle::pull_prices(deps, env, info, symbols),
-        ExecuteMsg::PushVols { vols } => oracle::push_vols(deps, env, info, vols),
+        ExecuteMsg::PullPrices { symbols } => feeds::pull_prices(deps, env, info, symbols),
+        ExecuteMsg::PushVols { vols } => feeds::push_vols(deps, env, info, vols),
         ExecuteMsg::SetSettlementPrice { underlying, expiry, price } => {
-            oracle::set_settlement_price(deps, env, info, underlying, expiry, price)
+            feeds::set_settlement_price(deps, env, info, underlying, expiry, price)
         }
         ExecuteMsg::ListSeries(params) => series::list_series(deps, env, info, params),
         ExecuteMsg::SetRiskParams(params) => series::set_risk_params(deps, info, params),
         ExecuteMsg::DepositCash {} => cash::deposit_cash(deps, info),
         ExecuteMsg::WithdrawCash { amount } => cash::withdraw_cash(deps, env, info, amount),
-        ExecuteMsg::PoolDeposit {} => pool::pool_deposit(deps, env, info),
-        ExecuteMsg::PoolWithdraw { shares } => pool::pool_withdraw(deps, env, info, shares),
-        ExecuteMsg::CompletePoolRequest { request_id } => pool::complete_pool_request(deps, env, info, request_id),
-        ExecuteMsg::CancelPoolRequest { request_id } => pool::cancel_pool_request(deps, info, request_id),
+        ExecuteMsg::PoolDeposit {} => liquidity::pool_deposit(deps, env, info),
+        ExecuteMsg::PoolWithdraw { shares } => liquidity::pool_withdraw(deps, env, info, shares),
+        ExecuteMsg::CompletePoolRequest { request_id } => liquidity::complete_pool_request(deps, env, info, request_id),
+        ExecuteMsg::CancelPoolRequest { request_id } => liquidity::cancel_pool_request(deps, info, request_id),
         ExecuteMsg::Trade { legs, max_cost } => trade::trade(deps, env, info, legs, max_cost),
         ExecuteMsg::SettleAccount { account } => settle::settle_account_msg(deps, env, account),
         ExecuteMsg::SettleSeries { series_id, limit } => settle::settle_series(deps, env, series_id, limit),
         ExecuteMsg::RefreshPoolRisk { underlying, limit } => {
-            pool_risk::refresh_pool_risk(deps, env, info, underlying, limit)
+            refresh_pool_risk::refresh_pool_risk(deps, env, info, underlying, limit)
         }
         ExecuteMsg::AuthorizeOwner { source_id, owner } => owners::authorize(deps, info, source_id, owner),
         ExecuteMsg::RevokeOwner { source_id, owner } => owners::revoke(deps, env, info, source_id, owner),

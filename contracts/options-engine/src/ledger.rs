@@ -49,7 +49,7 @@ pub fn receivable(storage: &dyn Storage) -> ContractResult<Uint128> {
 pub fn number_account(storage: &mut dyn Storage, account_id: &str) -> ContractResult<u64> {
     use crate::state::market::{ACCOUNT_ADDRESSES, NEXT_ACCOUNT_NUMBER};
     let number = NEXT_ACCOUNT_NUMBER.may_load(storage)?.unwrap_or(1);
-    let next = number.checked_add(1).ok_or_else(|| crate::oracle::invalid("account number", "exhausted"))?;
+    let next = number.checked_add(1).ok_or_else(|| crate::error::ContractError::overflow("account numbers"))?;
     NEXT_ACCOUNT_NUMBER.save(storage, &next)?;
     ACCOUNT_ADDRESSES.save(storage, number, &account_id.to_string())?;
     Ok(number)

@@ -3,7 +3,7 @@
 //! own wire (`isthmus_protocol::oracle`), checked for what only that oracle can tell (a
 //! positive price, Pyth's confidence interval, a timestamp), and scaled exactly into a
 //! `Decimal`. Freshness against the clock and the stored point is the caller's
-//! (`execute::oracle::pull_prices`), the same for every source.
+//! (`execute::feeds::pull_prices`), the same for every source.
 
 use cosmwasm_std::{Binary, Decimal, Deps};
 use isthmus_protocol::engine::{PriceSource, SlinkyApi};

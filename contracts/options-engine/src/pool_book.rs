@@ -8,6 +8,12 @@
 //! 1,024 series live. The snapshot is renewed by the refresh crank; new risk is refused while it
 //! is stale ([`stale_reason`]).
 //!
+//! It is also the one writer of the holder index (which accounts hold a series, walked by the
+//! settlement crank): trade, liquidation and settlement move a position through
+//! [`PoolBook::trade`] and record who starts or stops holding it with [`PoolBook::hold`]. The
+//! accounts themselves are written by the cash ledger (`ledger.rs`), which keeps the pool's
+//! receivable in step with their cash.
+//!
 //! A `PoolBook` holds what one call reads and changes, in memory; [`PoolBook::flush`] writes it.
 
 use cosmwasm_std::{Order, StdResult, Storage};
@@ -15,10 +21,10 @@ use isthmus_margin::{evaluate_totals, series_prices, BookTotals, Leg, MarginBrea
 use isthmus_pricing::{price_and_delta, BsInputs, Fixed};
 use isthmus_protocol::engine::{RiskParams, SeriesParams};
 
+use crate::account_margin::{margin_err, margin_params, to_pricing_kind};
 use crate::error::{ContractError, ContractResult};
-use crate::oracle::{self, invalid, to_fixed, Freshness};
-use crate::risk::{margin_err, margin_params, to_pricing_kind};
-use crate::state::market::{OpenInterest, OPEN_INTEREST, PRICES, QUOTE, RISK, SERIES};
+use crate::market_data::{self, invalid, to_fixed, Freshness};
+use crate::state::market::{OpenInterest, OPEN_INTEREST, PRICES, QUOTE, RISK, SERIES, SERIES_HOLDERS};
 use crate::state::pool_risk::{Aggregate, PoolRisk, Refresh, Snapshot, POOL_RISK, POOL_RISK_VOLS};
 
 /// Which snapshot of an underlying a change is summed at.
@@ -50,6 +56,8 @@ pub struct PoolBook {
     open_interest: Vec<Entry<(String, u64, OpenInterest)>>,
     vols: Vec<Entry<SnapshotVols>>,
     params: Option<(RiskParams, MarginParams, Fixed)>,
+    /// `((series_id, holder), holds)`: holder-index rows this call sets (true) or removes.
+    holders: Vec<((u64, u64), bool)>,
 }
 
 impl Default for PoolBook {
@@ -93,7 +101,7 @@ pub fn empty_risk(params: &MarginParams) -> PoolRisk {
 /// A snapshot taken at a price that is not is flagged `moved`: no new risk is checked against
 /// it, while settling and closing, which only move the sums, never wait on a feeder.
 fn last_spot(storage: &dyn Storage, now: u64, symbol: &str) -> ContractResult<(Fixed, bool)> {
-    match oracle::spot(storage, now, symbol, Freshness::Strict) {
+    match market_data::spot(storage, now, symbol, Freshness::Strict) {
         Ok(spot) => Ok((spot, true)),
         Err(ContractError::StalePrice { .. }) => Ok((to_fixed(PRICES.load(storage, symbol)?.price)?, false)),
         Err(e) => Err(e),
@@ -102,10 +110,10 @@ fn last_spot(storage: &dyn Storage, now: u64, symbol: &str) -> ContractResult<(F
 
 /// The same for the vol of `(underlying, expiry)`.
 fn last_vol(storage: &dyn Storage, now: u64, underlying: &str, expiry: u64) -> ContractResult<(Fixed, bool)> {
-    match oracle::vol(storage, now, underlying, expiry, Freshness::Strict) {
+    match market_data::vol(storage, now, underlying, expiry, Freshness::Strict) {
         Ok(vol) => Ok((vol, true)),
         Err(ContractError::StaleVol { .. }) => {
-            Ok((oracle::vol(storage, now, underlying, expiry, Freshness::Lenient)?, false))
+            Ok((market_data::vol(storage, now, underlying, expiry, Freshness::Lenient)?, false))
         }
         Err(e) => Err(e),
     }
@@ -113,7 +121,14 @@ fn last_vol(storage: &dyn Storage, now: u64, underlying: &str, expiry: u64) -> C
 
 impl PoolBook {
     pub fn new() -> Self {
-        PoolBook { risks: vec![], all_loaded: false, open_interest: vec![], vols: vec![], params: None }
+        PoolBook {
+            risks: vec![],
+            all_loaded: false,
+            open_interest: vec![],
+            vols: vec![],
+            params: None,
+            holders: vec![],
+        }
     }
 
     fn params(&mut self, storage: &dyn Storage) -> ContractResult<(RiskParams, MarginParams, Fixed)> {
@@ -212,6 +227,20 @@ impl PoolBook {
         };
         self.move_risk(storage, now, series_id, series, pool(&open_before)?, pool(&open_after)?)?;
         Ok((open_before, open_after))
+    }
+
+    /// The account numbered `holder` held `series_id` (`held`) and now holds it or not
+    /// (`holds`): the holder index changes only when holding starts or stops, and the last
+    /// change of a row in one call is the one written.
+    pub fn hold(&mut self, series_id: u64, holder: u64, held: bool, holds: bool) {
+        if held == holds {
+            return;
+        }
+        let key = (series_id, holder);
+        match self.holders.iter_mut().find(|(k, _)| *k == key) {
+            Some(row) => row.1 = holds,
+            None => self.holders.push((key, holds)),
+        }
     }
 
     /// The pool's position in `series_id` went from `before` to `after`: its risk follows.
@@ -320,7 +349,7 @@ impl PoolBook {
         mode: Freshness,
     ) -> ContractResult<(isthmus_margin::SeriesPrices, Fixed)> {
         let (_, margin, rate) = self.params(storage)?;
-        let years = oracle::years_to(snapshot.time, series.expiry)?;
+        let years = market_data::years_to(snapshot.time, series.expiry)?;
         let vol = if years.is_zero() {
             Fixed::ZERO // expired at the snapshot: worth its intrinsic value, vol irrelevant
         } else {
@@ -364,7 +393,7 @@ impl PoolBook {
             return Ok(Fixed::from_raw(*raw));
         }
         let vol = match mode {
-            Freshness::Strict => oracle::vol(storage, now, &u, expiry, mode)?,
+            Freshness::Strict => market_data::vol(storage, now, &u, expiry, mode)?,
             Freshness::Lenient => {
                 let (vol, fresh) = last_vol(storage, now, &u, expiry)?;
                 if !fresh {
@@ -410,7 +439,7 @@ impl PoolBook {
             self.risks[i].risk.refresh = None;
         }
         if self.risks[i].risk.refresh.is_none() {
-            let spot = oracle::spot(storage, now, underlying, Freshness::Strict)?;
+            let spot = market_data::spot(storage, now, underlying, Freshness::Strict)?;
             let risk = &mut self.risks[i].risk;
             let generation = risk.issued.wrapping_add(1);
             risk.issued = generation;
@@ -522,6 +551,13 @@ impl PoolBook {
         }
         for e in self.vols.iter().filter(|e| e.dirty) {
             POOL_RISK_VOLS.save(storage, (&e.value.0, e.value.1), &e.value.2)?;
+        }
+        for &(key, holds) in &self.holders {
+            if holds {
+                SERIES_HOLDERS.save(storage, key, &())?;
+            } else {
+                SERIES_HOLDERS.remove(storage, key);
+            }
         }
         Ok(())
     }

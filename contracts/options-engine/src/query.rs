@@ -16,7 +16,7 @@ pub mod account_risk;
 pub mod boundary;
 pub mod discovery;
 pub mod liquidation;
-pub mod market;
+pub mod market_views;
 pub mod pool_views;
 pub mod quotes;
 pub mod source_health;
@@ -27,8 +27,8 @@ pub fn query(deps: Deps, env: Env, msg: engine::QueryMsg) -> StdResult<Binary> {
     use engine::QueryMsg;
     match msg {
         QueryMsg::Config {} => to_json_binary(&config(deps)?),
-        QueryMsg::Account { account } => to_json_binary(&market::account(deps, &env, account)?),
-        QueryMsg::Margin { account } => to_json_binary(&market::margin(deps, &env, account)?),
+        QueryMsg::Account { account } => to_json_binary(&market_views::account(deps, &env, account)?),
+        QueryMsg::Margin { account } => to_json_binary(&market_views::margin(deps, &env, account)?),
         QueryMsg::SeizeQuote { account, source_id, owner, asset, repay } => {
             to_json_binary(&liquidation::seize_quote(deps, &env, account, source_id, owner, asset, repay)?)
         }
@@ -71,26 +71,26 @@ pub fn views(deps: Deps, env: Env, msg: lens::QueryMsg) -> StdResult<Binary> {
     let now = env.block.time;
     match msg {
         QueryMsg::Lens {} => Err(StdError::generic_err("the lens answers `lens` itself")),
-        QueryMsg::Price { symbol } => to_json_binary(&market::price(deps, &env, symbol)?),
-        QueryMsg::Vol { underlying, expiry } => to_json_binary(&market::vol(deps, underlying, expiry)?),
+        QueryMsg::Price { symbol } => to_json_binary(&market_views::price(deps, &env, symbol)?),
+        QueryMsg::Vol { underlying, expiry } => to_json_binary(&market_views::vol(deps, underlying, expiry)?),
         QueryMsg::SettlementPrice { underlying, expiry } => {
-            to_json_binary(&market::settlement_price(deps, underlying, expiry)?)
+            to_json_binary(&market_views::settlement_price(deps, underlying, expiry)?)
         }
-        QueryMsg::Series { series_id } => to_json_binary(&market::series(deps, &env, series_id)?),
+        QueryMsg::Series { series_id } => to_json_binary(&market_views::series(deps, &env, series_id)?),
         QueryMsg::SeriesList { underlying, expiry, start_after, limit } => {
-            to_json_binary(&market::series_list(deps, &env, underlying, expiry, start_after, limit)?)
+            to_json_binary(&market_views::series_list(deps, &env, underlying, expiry, start_after, limit)?)
         }
-        QueryMsg::Account { account } => to_json_binary(&market::account(deps, &env, account)?),
-        QueryMsg::Margin { account } => to_json_binary(&market::margin(deps, &env, account)?),
+        QueryMsg::Account { account } => to_json_binary(&market_views::account(deps, &env, account)?),
+        QueryMsg::Margin { account } => to_json_binary(&market_views::margin(deps, &env, account)?),
         QueryMsg::SimulateTrade { account, legs, max_cost } => {
-            to_json_binary(&market::simulate_trade(deps, &env, account, legs, max_cost)?)
+            to_json_binary(&market_views::simulate_trade(deps, &env, account, legs, max_cost)?)
         }
-        QueryMsg::Pool {} => to_json_binary(&market::pool(deps, &env)?),
-        QueryMsg::PoolRisk { underlying } => to_json_binary(&market::pool_risk(deps, &env, underlying)?),
+        QueryMsg::Pool {} => to_json_binary(&market_views::pool(deps, &env)?),
+        QueryMsg::PoolRisk { underlying } => to_json_binary(&market_views::pool_risk(deps, &env, underlying)?),
         QueryMsg::PoolRequests { lp, start_after, limit } => {
-            to_json_binary(&market::pool_requests(deps, lp, start_after, limit)?)
+            to_json_binary(&market_views::pool_requests(deps, lp, start_after, limit)?)
         }
-        QueryMsg::Lp { address } => to_json_binary(&market::lp(deps, &env, address)?),
+        QueryMsg::Lp { address } => to_json_binary(&market_views::lp(deps, &env, address)?),
         QueryMsg::SeizeQuote { account, source_id, owner, asset, repay } => {
             to_json_binary(&liquidation::seize_quote(deps, &env, account, source_id, owner, asset, repay)?)
         }

@@ -8,9 +8,9 @@ use cosmwasm_std::{Int128, Storage, Uint128};
 use isthmus_pricing::Rounding;
 
 use crate::error::ContractResult;
-use crate::oracle::to_fixed;
+use crate::market_data::to_fixed;
 use crate::pool_book::PoolBook;
-use crate::state::market::{Account, OpenInterest, LIVE_SERIES_COUNT, POOL, QUOTE, SERIES, SERIES_HOLDERS};
+use crate::state::market::{Account, OpenInterest, LIVE_SERIES_COUNT, POOL, QUOTE, SERIES};
 use crate::valuation::{intrinsic, quote_amount, settlement_price};
 
 /// One position that can be settled now.
@@ -163,8 +163,8 @@ pub fn apply_to_account(account: &mut Account, settlement: &Settlement) -> Contr
 }
 
 /// Settle every settleable position of `account`: the account in memory (the caller saves
-/// it); the pool's side in `pool` (the caller flushes it); the pool's cash, open interest and
-/// holder index in storage.
+/// it); the pool's side, open interest and holder index in `pool` (the caller flushes it);
+/// the pool's cash in storage.
 pub fn settle_into(
     storage: &mut dyn Storage,
     now: u64,
@@ -208,7 +208,7 @@ pub fn write_settled(
     pool.claims = pool.claims.checked_add(Uint128::new(added))?.checked_sub(Uint128::new(paid))?;
     POOL.save(storage, &pool)?;
     for s in &settlement.positions {
-        SERIES_HOLDERS.remove(storage, (s.series_id, holder));
+        book.hold(s.series_id, holder, true, false);
         let underlying = SERIES.load(storage, s.series_id)?.params.underlying;
         let open = book.open_interest(storage, &underlying, s.series_id)?;
         retire_if_done(storage, s.series_id, &open)?;
@@ -228,4 +228,31 @@ pub fn retire_if_done(storage: &mut dyn Storage, series_id: u64, open: &OpenInte
     let live = LIVE_SERIES_COUNT.may_load(storage)?.unwrap_or(0);
     LIVE_SERIES_COUNT.save(storage, &live.saturating_sub(1))?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `(paid, owed, tokens)` of a credit of `amount` to an account holding `cash`, out of
+    /// `available` free cash.
+    fn split(cash: i128, amount: u128, available: i128) -> (u128, u128, u128) {
+        split_credit(Int128::new(cash), amount, available)
+    }
+
+    #[test]
+    fn a_credit_repays_debt_then_is_paid_from_free_cash_and_the_rest_is_owed() {
+        // Free cash covers it: all paid in tokens.
+        assert_eq!(split(10, 100, 100), (100, 0, 100));
+        assert_eq!(split(10, 100, 105), (100, 0, 100));
+        // 70 of free cash for a credit of 100: 30 is owed.
+        assert_eq!(split(10, 100, 70), (70, 30, 70));
+        // The pool already owed more than it held: the whole credit is owed.
+        assert_eq!(split(10, 100, -400), (0, 100, 0));
+        // A credit that only pays down a debt costs no tokens, whatever the free cash.
+        assert_eq!(split(-200, 150, -350), (150, 0, 0));
+        // From debt to positive cash: only the positive part needs tokens, and can be owed.
+        assert_eq!(split(-200, 240, -260), (200, 40, 0));
+        assert_eq!(split(-200, 240, 25), (225, 15, 25));
+    }
 }

@@ -27,7 +27,7 @@ use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::engine::RiskParams;
 
 use crate::error::ContractResult;
-use crate::oracle::{self, to_fixed, Freshness};
+use crate::market_data::{self, to_fixed, Freshness};
 use crate::remote_book::{SourceAssetTotals, SOURCE_TOTALS};
 use crate::state::market::COLLATERAL_RISK;
 use crate::state::{SourceCap, COLLATERAL_ASSETS, MAX_ASSETS_PER_SOURCE, MAX_SOURCES, SOURCES, SOURCE_CAPS};
@@ -208,7 +208,7 @@ pub fn values(storage: &dyn Storage, ctx: &Context, adjust: Option<&Adjustment>)
 }
 
 /// Value of `usable` units of one listed asset; `Ok(None)` if it overflows. Priced as
-/// `risk::collateral_of` prices it: the linked underlying's spot or the symbol's; the higher of
+/// `account_margin::collateral_of` prices it: the linked underlying's spot or the symbol's; the higher of
 /// the two when they differ, so the bound holds whichever an account uses. No usable price or
 /// no risk parameters: zero (it backs nothing anyway).
 fn asset_value(
@@ -223,9 +223,9 @@ fn asset_value(
     let Some(risk) = COLLATERAL_RISK.may_load(storage, (source_id, asset_key))? else {
         return Ok(Some(Uint128::zero()));
     };
-    let mut price = oracle::spot(storage, ctx.now, &listing.symbol, ctx.mode).ok();
+    let mut price = market_data::spot(storage, ctx.now, &listing.symbol, ctx.mode).ok();
     if let Some(u) = risk.underlying.as_ref().filter(|u| **u != listing.symbol) {
-        if let Ok(p) = oracle::spot(storage, ctx.now, u, ctx.mode) {
+        if let Ok(p) = market_data::spot(storage, ctx.now, u, ctx.mode) {
             price = Some(price.map_or(p, |q| q.max(p)));
         }
     }
@@ -237,7 +237,7 @@ fn asset_value(
         price: CollateralPrice::Oracle { price },
         vol: to_fixed(risk.vol)?,
         staleness_seconds,
-        haircut: crate::risk::haircut_params(ctx.risk, ctx.max_staleness_seconds)?,
+        haircut: crate::account_margin::haircut_params(ctx.risk, ctx.max_staleness_seconds)?,
     };
     Ok(collateral_value(&item, &[], u32::from(ctx.quote_decimals)).ok().map(|v| Uint128::new(v.max(0).unsigned_abs())))
 }

@@ -8,9 +8,9 @@ use cosmwasm_std::Storage;
 use isthmus_pricing::{price, BsInputs, Fixed, Rounding};
 use isthmus_protocol::engine::{OptionKind, SeriesParams};
 
+use crate::account_margin::to_pricing_kind;
 use crate::error::{ContractError, ContractResult};
-use crate::oracle::{self, to_fixed, Freshness};
-use crate::risk::to_pricing_kind;
+use crate::market_data::{self, to_fixed, Freshness};
 use crate::state::market::{EXPIRIES, RISK};
 
 /// Intrinsic value per whole unit at `spot`.
@@ -37,7 +37,7 @@ pub fn mark(storage: &dyn Storage, now: u64, series: &SeriesParams, mode: Freshn
     let per_unit = if now >= series.expiry {
         let at = match settlement_price(storage, series)? {
             Some(p) => p,
-            None => oracle::spot(storage, now, &series.underlying, Freshness::Lenient)?,
+            None => market_data::spot(storage, now, &series.underlying, Freshness::Lenient)?,
         };
         intrinsic(series.kind, strike, at)?
     } else {
@@ -49,10 +49,10 @@ pub fn mark(storage: &dyn Storage, now: u64, series: &SeriesParams, mode: Freshn
 /// The Black-Scholes inputs of a live series per whole unit of the underlying, under `mode`.
 pub fn bs_inputs(storage: &dyn Storage, now: u64, series: &SeriesParams, mode: Freshness) -> ContractResult<BsInputs> {
     Ok(BsInputs {
-        spot: oracle::spot(storage, now, &series.underlying, mode)?,
+        spot: market_data::spot(storage, now, &series.underlying, mode)?,
         strike: to_fixed(series.strike)?,
-        time_years: oracle::years_to(now, series.expiry)?,
-        vol: oracle::vol(storage, now, &series.underlying, series.expiry, mode)?,
+        time_years: market_data::years_to(now, series.expiry)?,
+        vol: market_data::vol(storage, now, &series.underlying, series.expiry, mode)?,
         rate: to_fixed(RISK.load(storage)?.rate)?,
     })
 }
@@ -79,8 +79,7 @@ pub fn quote_amount(
     quote_decimals: u8,
     rounding: Rounding,
 ) -> ContractResult<i128> {
-    let scale =
-        10i128.checked_pow(u32::from(quote_decimals)).ok_or_else(|| oracle::invalid("quote_decimals", "too large"))?;
-    let units = quantity.checked_mul(scale).ok_or_else(|| oracle::invalid("quantity", "too large"))?;
+    let scale = 10i128.checked_pow(u32::from(quote_decimals)).ok_or_else(|| ContractError::overflow("quote scale"))?;
+    let units = quantity.checked_mul(scale).ok_or_else(|| ContractError::overflow("quantity in base units"))?;
     per_contract.mul_int(units, rounding).map_err(ContractError::from)
 }

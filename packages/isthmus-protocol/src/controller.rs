@@ -58,7 +58,7 @@ pub enum ExecuteMsg {
     RetryEngineCall { seize_id: u64, call: EngineCall },
 }
 
-/// An engine call the controller makes when a seize settles.
+/// An engine call the controller makes when a seize is resolved (its ack or timeout).
 #[cw_serde]
 #[derive(Copy, Eq)]
 pub enum EngineCall {
@@ -104,7 +104,7 @@ pub enum QueryMsg {
     /// A keeper's claimable refund (zero if none).
     #[returns(RefundResponse)]
     Refund { keeper: String },
-    /// Engine calls that failed when a seize settled and wait for `RetryEngineCall`, by seize
+    /// Engine calls that failed when a seize was resolved and wait for `RetryEngineCall`, by seize
     /// id; `start_after` is `(seize_id, call)`.
     #[returns(FailedEngineCallsResponse)]
     FailedEngineCalls { start_after: Option<(u64, EngineCall)>, limit: Option<u32> },

@@ -5,6 +5,7 @@
 
 pub mod ack;
 pub mod asset;
+pub mod contracts;
 pub mod controller;
 pub mod engine;
 pub mod handshake;

@@ -112,7 +112,7 @@ fn main() -> Result<()> {
     suite.chains.time_out(0)?;
     println!("    timeout delivered to the vault: the 1,000 is back in available, a fresh update is sent.");
     show(&suite, "alice")?;
-    suite.settle_and_check()?;
+    suite.resolve_all_and_check()?;
     println!("    after relaying everything, every book balances (invariant 4):");
     show(&suite, "alice")?;
     println!(
@@ -198,7 +198,7 @@ fn market(suite: &mut Suite) -> Result<()> {
     suite.check_cash_conservation()?;
     suite.check_token_solvency()?;
     println!("    invariant 3 (cash on the target chain = accounts + pool): holds");
-    suite.settle_and_check()?;
+    suite.resolve_all_and_check()?;
     show(suite, "bob")?;
     Ok(())
 }
@@ -259,7 +259,7 @@ fn crash(suite: &mut Suite) -> Result<()> {
         );
     }
     println!("    carol's debt now: {}", usdc(-suite.engine_account("carol")?.cash.i128()));
-    suite.settle_and_check()?;
+    suite.resolve_all_and_check()?;
     suite.check_cash_conservation()?;
     suite.check_token_solvency()?;
     println!("    books balance on both chains: invariants 1-4 hold");

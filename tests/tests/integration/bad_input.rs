@@ -52,12 +52,12 @@ fn cw_asset(denom: &str) -> isthmus_protocol::asset::AssetInfo {
 fn over_cap_deposits_are_refused() {
     let mut suite = SuiteBuilder::new().with_atom_cap(1_000).build().unwrap();
     suite.deposit_atom("bob", 900).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let err = suite.deposit_atom("alice", 101).unwrap_err();
     assert!(root(err).contains("would exceed the cap"));
     assert_unchanged(&suite);
     suite.deposit_atom("alice", 100).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 }
 
 #[test]
@@ -76,7 +76,7 @@ fn extra_funds_are_refused() {
         .unwrap_err();
     assert!(root(err).contains("Sent more than one denomination"));
     suite.deposit_atom("alice", 10).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let err = suite
         .chains
         .execute(
@@ -124,7 +124,7 @@ fn cw20_from_a_token_not_allowed_is_refused() {
 fn withdrawals_by_non_owners_or_beyond_available_are_refused() {
     let mut suite = SuiteBuilder::new().build().unwrap();
     suite.deposit_atom("alice", 100).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     // Bob has no position: he cannot touch alice's.
     let err = suite.withdraw("bob", Suite::atom(), 50).unwrap_err();
     assert!(root(err).contains("no position"));
@@ -163,7 +163,7 @@ fn an_account_name_too_long_for_a_packet_is_refused() {
 fn a_packet_with_an_oversized_name_gets_an_error_ack() {
     let mut suite = SuiteBuilder::new().build().unwrap();
     suite.deposit_atom("alice", 100).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let before = suite.engine_position("alice", &Suite::atom()).unwrap();
     for (sequence, field, owner, account) in [
         (30_000, "account", suite.user("zed").to_string(), "a".repeat(70_000)),
@@ -199,7 +199,7 @@ fn forge_to_engine(suite: &mut Suite, data: cosmwasm_std::Binary, sequence: u64)
 fn malformed_packet_json_gets_an_error_ack_and_changes_nothing_at_the_engine() {
     let mut suite = SuiteBuilder::new().build().unwrap();
     suite.deposit_atom("alice", 100).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let before = suite.engine_position("alice", &Suite::atom()).unwrap();
     for (i, data) in [
         b"not json".to_vec(),

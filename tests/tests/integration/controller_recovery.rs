@@ -53,7 +53,7 @@ fn expire(suite: &mut Suite, reservation_id: u64) -> anyhow::Result<cw_multi_tes
 /// (only the current controller could call it): the reservation stayed forever and the
 /// account's 21 ATOM were never counted again. Now the creator settles its own reservation.
 #[test]
-fn a_rotated_out_controller_still_settles_the_reservations_it_created() {
+fn a_rotated_out_controller_still_resolves_the_reservations_it_created() {
     let (mut suite, id) = seize_in_flight();
     rotate_engine_controller(&mut suite);
     suite.check_all().unwrap();
@@ -73,7 +73,7 @@ fn a_rotated_out_controller_still_settles_the_reservations_it_created() {
             role: options_engine::error::Role::Controller,
         },
     );
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.check_cash_conservation().unwrap();
     assert_eq!(
         suite.seize_record(id).unwrap().status,
@@ -106,7 +106,7 @@ fn the_owner_expires_a_dead_controllers_reservation_as_seized_and_the_vault_stat
     assert_contract_error(expire(&mut suite, id), EngineError::UnknownReservation { reservation_id: id });
     let (anyone, owner) = (suite.user("carol"), suite.user("alice").to_string());
     suite.vault_execute(&anyone, &vault::ExecuteMsg::SyncPosition { owner, asset: Suite::atom() }).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.seq), (79_000_000, 2));
 }
@@ -128,14 +128,14 @@ fn an_expired_reservation_whose_seize_never_happened_is_restored_by_the_vaults_s
     let (anyone, owner) = (suite.user("carol"), suite.user("alice").to_string());
     suite.vault_execute(&anyone, &vault::ExecuteMsg::SyncPosition { owner, asset: Suite::atom() }).unwrap();
     suite.check_all().unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.reserved.u128(), e.seq), (100_000_000, 0, 1));
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 100_000_000);
     // A second sync at the same seq is stale again.
     let (anyone, owner) = (suite.user("carol"), suite.user("alice").to_string());
     suite.vault_execute(&anyone, &vault::ExecuteMsg::SyncPosition { owner, asset: Suite::atom() }).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 }
 
 fn refund_of(suite: &Suite, keeper: &str) -> u128 {
@@ -156,7 +156,7 @@ fn refund_of(suite: &Suite, keeper: &str) -> u128 {
 /// handler failed and the ack could never be processed (escrow and reservation stranded). Now
 /// the refund is a `reply_on_error` sub-message: the seize settles and the refund waits.
 #[test]
-fn a_refund_that_cannot_be_sent_becomes_claimable_and_the_seize_still_settles() {
+fn a_refund_that_cannot_be_sent_becomes_claimable_and_the_seize_is_still_resolved() {
     let mut suite = SuiteBuilder::new().with_controller().build().unwrap();
     suite.crash().unwrap();
     let account = suite.target_user("alice").to_string();
@@ -172,7 +172,7 @@ fn a_refund_that_cannot_be_sent_becomes_claimable_and_the_seize_still_settles() 
     suite.check_all().unwrap();
     suite.chains.set_denied(Side::Target, &keeper, true);
 
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.check_cash_conservation().unwrap();
     assert_eq!(suite.seize_record(id).unwrap().status, SeizeStatus::Failed { reason: "the vault is paused".into() });
     assert_eq!(suite.native_balance(Side::Target, &keeper, usdc).unwrap(), before - repay);
@@ -280,7 +280,7 @@ fn a_failed_repayment_is_recorded_and_anyone_can_replay_it() {
         suite.controller_as("carol", &retry(EngineCall::RepayDebt), &[]),
         liquidation_controller::ContractError::NoFailedCall { seize_id: id, call: EngineCall::RepayDebt },
     );
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.check_cash_conservation().unwrap();
 }
 

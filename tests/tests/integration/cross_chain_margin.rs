@@ -18,7 +18,7 @@ fn remote_collateral_is_haircut_by_latency_and_stops_backing_new_risk_when_stale
     suite.list_atom_collateral().unwrap();
     // Alice deposits 100 ATOM on the source chain; it backs her account on the target chain.
     suite.deposit_atom("alice", 100_000_000).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 
     let m = suite.margin("alice").unwrap();
     let expected = 100.0 * 10.0 * (1.0 - haircut(0)) * 1e6;
@@ -56,7 +56,7 @@ fn remote_collateral_is_haircut_by_latency_and_stops_backing_new_risk_when_stale
     let fresh = suite.margin("alice").unwrap();
     assert!(fresh.collateral_value.u128() > 0);
     suite.trade("alice", &[(listed.call_10, -1)], i128::MAX).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.check_cash_conservation().unwrap();
 }
 
@@ -66,16 +66,16 @@ fn withdrawal_that_would_break_initial_margin_is_rejected_by_the_engine() {
     let listed = suite.open_market(1_000_000_000_000).unwrap();
     suite.list_atom_collateral().unwrap();
     suite.deposit_atom("alice", 100_000_000).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.trade("alice", &[(listed.call_10, -10)], i128::MAX).unwrap();
     // Taking almost everything out would leave the short calls unmargined: rejected.
     suite.withdraw("alice", Suite::atom(), 99_000_000).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 100_000_000);
     // A small withdrawal keeps the margin: approved and paid.
     suite.chains.advance_all(5);
     suite.push_price("ATOM", Decimal::from_ratio(10u128, 1u128)).unwrap();
     suite.withdraw("alice", Suite::atom(), 1_000_000).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 99_000_000);
 }

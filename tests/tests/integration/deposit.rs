@@ -24,7 +24,7 @@ fn native_deposit_is_replicated_to_the_engine() {
     assert_eq!((e.reported.u128(), e.reserved.u128(), e.usable.u128(), e.seq), (5_000, 0, 5_000, 1));
     assert_eq!(e.account.as_deref(), Some(suite.account("alice").as_str()));
     assert_eq!(e.source_staleness_seconds, Some(0));
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 }
 
 #[test]
@@ -37,7 +37,7 @@ fn cw20_deposit_is_replicated_to_the_engine() {
     suite.relay_all().unwrap();
     let stk = suite.stk();
     assert_eq!(suite.engine_position("bob", &stk).unwrap().usable.u128(), 7_500);
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 }
 
 #[test]
@@ -100,7 +100,7 @@ fn out_of_order_updates_apply_only_the_newest_state() {
     assert_eq!((e.reported.u128(), e.seq), (175, 3), "late seq 1 ignored");
     suite.chains.relay(0).unwrap();
     assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().seq, 3);
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 }
 
 #[test]
@@ -121,7 +121,7 @@ fn a_duplicate_state_is_harmless() {
     suite.relay_all().unwrap();
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.seq), (100, 1));
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 }
 
 #[test]
@@ -146,7 +146,7 @@ fn a_timed_out_update_is_resent_with_current_state() {
         }
     );
     assert_eq!(suite.chains.in_flight()[0].state, PacketState::Sent);
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().reported.u128(), 140);
 }
 
@@ -168,7 +168,7 @@ fn anyone_may_deposit_for_an_owner_account_pair_but_only_the_owner_binds_it() {
     let other = suite.account("zed");
     let err = suite.deposit_native(&bob, &other, Some(&alice), cosmwasm_std::coin(1, ATOM)).unwrap_err();
     assert!(err.root_cause().to_string().contains("can bind its account"), "{err}");
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 }
 
 #[test]
@@ -179,13 +179,13 @@ fn the_binding_is_fixed_while_collateral_is_held_and_free_after() {
     let other = suite.account("zed");
     let err = suite.deposit_native(&alice, &other, None, cosmwasm_std::coin(1, ATOM)).unwrap_err();
     assert!(err.root_cause().to_string().contains("is bound to account"), "{err}");
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 
     // Withdraw everything; the owner may then bind a new account.
     suite.withdraw("alice", Suite::atom(), 100).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.deposit_native(&alice, &other, None, cosmwasm_std::coin(10, ATOM)).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!(e.account.as_deref(), Some(other.as_str()));
     assert_eq!(e.reported.u128(), 10);

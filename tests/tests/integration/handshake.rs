@@ -128,7 +128,7 @@ fn closing_from_our_side_is_refused() {
 fn counterparty_close_is_recorded_and_a_new_channel_restores_replication() {
     let mut suite = SuiteBuilder::new().build().unwrap();
     suite.deposit_atom("alice", 100).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     // Simulate a counterparty-initiated close reaching the vault (ChanCloseConfirm).
     let vc = suite.collateral_channel().0.clone();
     let vp = suite.vault_port();
@@ -162,7 +162,7 @@ fn counterparty_close_is_recorded_and_a_new_channel_restores_replication() {
         .unwrap();
     suite.sources[0].collateral_channel = suite.open_collateral_channel().unwrap();
     suite.deposit_atom("alice", 5).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let e = suite.engine_position("alice", &isthmus_tests::Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.seq), (105, 2));
 }
@@ -227,7 +227,7 @@ fn crossing_collateral_handshakes_cannot_leave_the_vault_on_a_channel_the_engine
     assert_eq!((e.reported.u128(), e.usable.u128(), e.seq), (1_000, 1_000, 1));
     suite.withdraw("alice", Suite::atom(), 400).unwrap();
     suite.check_invariants().unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 600);
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.seq), (600, 2));
@@ -288,7 +288,7 @@ fn crossing_seize_handshakes_cannot_split_the_seize_channel() {
     suite.check_all().unwrap();
     let id = suite.keeper_seize("keeper", "alice", 100_000_000, "bob").unwrap();
     suite.check_all().unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.check_cash_conservation().unwrap();
     assert_eq!(
         suite.seize_record(id).unwrap().status,

@@ -14,7 +14,7 @@ fn expired_in_the_money() -> (Suite, Listed) {
     let listed = suite.open_market(1_000_000_000_000).unwrap();
     suite.list_atom_collateral().unwrap();
     suite.deposit_atom("alice", 100_000_000).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.trade("alice", &[(listed.call_10, -50)], i128::MAX).unwrap();
     suite.chains.advance_all(30 * DAY + 5);
     suite.push_price("ATOM", Decimal::from_ratio(20u128, 1u128)).unwrap();
@@ -39,11 +39,11 @@ fn a_withdrawal_after_an_expired_short_is_judged_at_the_settlement_price() {
     // Taking 65 of the 100 ATOM out would leave 35 ATOM (about 375 USDC after the haircut)
     // against the 500 owed: refused, and the ATOM returns to available.
     suite.withdraw("alice", Suite::atom(), 65_000_000).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 100_000_000);
     // A withdrawal the settled account can afford is approved and paid.
     suite.withdraw("alice", Suite::atom(), 5_000_000).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 95_000_000);
     suite.check_all().unwrap();
 }

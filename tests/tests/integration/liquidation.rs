@@ -90,7 +90,7 @@ fn a_keeper_seizes_collateral_across_the_channel_and_the_escrow_repays_the_debt(
     assert_eq!((e.reserved.u128(), e.usable.u128()), (21_000_000, 79_000_000));
 
     suite.relay_all().unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.check_cash_conservation().unwrap();
     assert!(matches!(suite.seize_record(id).unwrap().status, SeizeStatus::Succeeded { seq: 2, .. }));
     assert_eq!(
@@ -118,7 +118,7 @@ fn a_timed_out_seize_refunds_the_keeper_and_a_retry_succeeds() {
     // Prices are refreshed (time passed) and the keeper retries.
     suite.push_price("ATOM", Decimal::from_ratio(5u128, 1u128)).unwrap();
     let retry = suite.keeper_seize("keeper", "alice", 50_000_000, "keeper").unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.check_cash_conservation().unwrap();
     assert!(matches!(suite.seize_record(retry).unwrap().status, SeizeStatus::Succeeded { .. }));
     assert_eq!(debt(&suite, "alice"), debt_before - 50_000_000);
@@ -132,7 +132,7 @@ fn a_paused_vault_answers_with_an_error_and_the_keeper_is_refunded() {
     suite.vault_execute(&admin, &isthmus_protocol::vault::ExecuteMsg::SetPaused { paused: true }).unwrap();
     let keeper_usdc = suite.native_balance(Side::Target, &suite.target_user("keeper"), USDC).unwrap();
     let id = suite.keeper_seize("keeper", "alice", 10_000_000, "keeper").unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.check_cash_conservation().unwrap();
     assert_eq!(suite.seize_record(id).unwrap().status, SeizeStatus::Failed { reason: "the vault is paused".into() });
     assert_eq!(suite.native_balance(Side::Target, &suite.target_user("keeper"), USDC).unwrap(), keeper_usdc);
@@ -154,10 +154,10 @@ fn a_withdrawal_racing_a_seize_cannot_take_seized_collateral() {
         matches!(suite.seize_record(id).unwrap().status, SeizeStatus::Failed { ref reason } if reason.contains("insufficient available"))
     );
     // The engine refuses the withdrawal of an account in debt; the vault rolls it back.
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 100_000_000);
     let retry = suite.keeper_seize("keeper", "alice", 100_000_000, "keeper").unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.check_cash_conservation().unwrap();
     assert!(matches!(suite.seize_record(retry).unwrap().status, SeizeStatus::Succeeded { .. }));
 }
@@ -183,7 +183,7 @@ fn two_seizes_in_flight_a_late_ack_and_a_deposit_landing_mid_liquidation() {
     let update = suite.chains.in_flight().iter().position(|p| p.from == Side::FIRST_SOURCE).unwrap();
     suite.chains.relay(update).unwrap();
     suite.check_all().unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.check_cash_conservation().unwrap();
     for id in [first, second] {
         assert!(matches!(suite.seize_record(id).unwrap().status, SeizeStatus::Succeeded { .. }));
@@ -200,7 +200,7 @@ fn debt_no_collateral_covers_is_paid_by_insurance_then_the_pool() {
     // Seize everything the collateral covers: usable 100 ATOM at 5 = 500 USDC / 1.05.
     let repay = 100_000_000u128 * 5 * 100 / 105; // 476.19 USDC
     let id = suite.keeper_seize("keeper", "alice", repay, "keeper").unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert!(matches!(suite.seize_record(id).unwrap().status, SeizeStatus::Succeeded { .. }));
     let remaining = debt(&suite, "alice");
     assert!(remaining > 0, "the crash left bad debt");
@@ -336,6 +336,6 @@ fn the_per_source_limit_bounds_seizes_in_flight_and_dust_repayments_are_refused(
     suite.relay_all().unwrap();
     let err = suite.keeper_seize("carol", "alice", 4, "carol").unwrap_err();
     assert!(format!("{err:#}").contains("buys less than one base unit"), "{err:#}");
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.check_cash_conservation().unwrap();
 }

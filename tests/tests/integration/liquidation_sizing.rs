@@ -113,7 +113,7 @@ fn a_ten_million_dollar_account_is_liquidated_with_an_exact_penalty() {
     suite.list_atom_collateral().unwrap();
     mint(&mut suite, Side::FIRST_SOURCE, "alice", 10_000_000 * 1_000_000, ATOM);
     suite.deposit_atom("alice", 10_000_000 * 1_000_000).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.trade("alice", &[(big_put, -1_000)], i128::MAX).unwrap();
     suite.check_all().unwrap();
     suite.chains.advance_all(60);
@@ -142,7 +142,7 @@ fn a_liquidation_with_an_eighteen_decimal_quote_goes_through() {
     suite.engine_as("lp", &engine::ExecuteMsg::PoolDeposit {}, &[coin(1_000_000 * unit, USDC)]).unwrap();
     suite.list_atom_collateral().unwrap();
     suite.deposit_atom("alice", 100_000_000).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.trade("alice", &[(listed.put_10, -150)], i128::MAX).unwrap();
     suite.chains.advance_all(60);
     suite.push_price("ATOM", Decimal::from_ratio(5u128, 1u128)).unwrap();

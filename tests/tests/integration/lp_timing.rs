@@ -144,7 +144,7 @@ fn leaving_just_before_a_bad_debt_write_off_escapes_nothing() {
     suite.engine_as("keeper", &engine::ExecuteMsg::Liquidate { account: account.clone() }, &[]).unwrap();
     let repay = 100_000_000u128 * 5 * 100 / 105;
     suite.keeper_seize("keeper", "alice", repay, "keeper").unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let pool = suite.pool().unwrap();
     assert!(pool.receivable.u128() > 0, "bad debt left: {pool:?}");
     let insurance = suite.funds().unwrap().insurance.u128();

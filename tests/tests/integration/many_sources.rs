@@ -66,7 +66,7 @@ fn one_account_is_margined_by_collateral_on_two_chains() {
     suite.deposit_native_on(OSMO_SOURCE, "carol", 1_000_000_000).unwrap();
     suite.deposit_native_on(ATOM_SOURCE, "alice", 100_000_000).unwrap();
     suite.check_invariants().unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let atom_only = suite.margin("bob").unwrap().collateral_value.u128();
     let osmo_only = suite.margin("carol").unwrap().collateral_value.u128();
     // 100 ATOM x 10 and 1,000 OSMO x 1 at the same fresh haircut (15% + latency).
@@ -88,7 +88,7 @@ fn one_account_is_margined_by_collateral_on_two_chains() {
     let both = suite.margin("alice").unwrap();
     assert_eq!(both.collateral_value.u128(), atom_only + osmo_only);
     suite.trade("alice", &legs, i128::MAX).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let positions = suite.engine_account("alice").unwrap().positions;
     assert_eq!(positions.iter().map(|p| (p.series_id, p.quantity)).collect::<Vec<_>>(), vec![(listed.put_10, -400)]);
 }
@@ -98,7 +98,7 @@ fn backed_by_both() -> (Suite, Listed) {
     let (mut suite, listed) = two_sources();
     suite.deposit_native_on(ATOM_SOURCE, "alice", 100_000_000).unwrap();
     suite.deposit_native_on(OSMO_SOURCE, "alice", 1_000_000_000).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.trade("alice", &[(listed.put_10, -400)], i128::MAX).unwrap();
     suite.check_invariants().unwrap();
     (suite, listed)
@@ -116,7 +116,7 @@ fn a_withdrawal_on_one_chain_is_judged_with_the_other_chains_collateral() {
     let PacketState::Acknowledged(ack) = suite.chains.deliver(index).unwrap() else { panic!("expected an ack") };
     assert!(matches!(parse_ack::<WithdrawApproved>(&ack), AckOutcome::Error(_)), "{ack:?}");
     suite.check_invariants().unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!((osmo(&suite).available.u128(), osmo(&suite).pending.u128()), (1_000_000_000, 0));
     assert_eq!(
         suite.native_balance(Side::Source(OSMO_SOURCE), &alice_osmo, "uosmo").unwrap(),
@@ -128,7 +128,7 @@ fn a_withdrawal_on_one_chain_is_judged_with_the_other_chains_collateral() {
     suite.chains.relay_link(ATOM_SOURCE).unwrap();
     suite.check_invariants().unwrap();
     suite.withdraw_on(OSMO_SOURCE, "alice", osmo_asset, 1_000_000_000).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!((osmo(&suite).available.u128(), osmo(&suite).pending.u128()), (0, 0));
     assert_eq!(suite.native_balance(Side::Source(OSMO_SOURCE), &alice_osmo, "uosmo").unwrap(), INITIAL_NATIVE);
     assert!(!suite.margin("alice").unwrap().liquidatable);
@@ -139,7 +139,7 @@ fn a_chain_whose_relayer_goes_silent_stops_backing_new_risk_while_the_other_keep
     let (mut suite, listed) = two_sources();
     suite.deposit_native_on(ATOM_SOURCE, "alice", 100_000_000).unwrap();
     suite.deposit_native_on(OSMO_SOURCE, "bob", 1_000_000_000).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.trade("bob", &[(listed.put_10, -20)], i128::MAX).unwrap();
 
     // An hour passes. Both vaults send heartbeats, but only the first chain's relayer works.
@@ -171,7 +171,7 @@ fn a_chain_whose_relayer_goes_silent_stops_backing_new_risk_while_the_other_keep
     suite.check_invariants().unwrap();
     assert!(suite.margin("bob").unwrap().collateral_value.u128() > 0);
     suite.trade("bob", &legs, i128::MAX).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 }
 
 fn debt(suite: &Suite) -> u128 {
@@ -205,7 +205,7 @@ fn a_liquidation_recovers_debt_from_both_chains() {
     assert_eq!(suite.seize_record(from_osmo).unwrap().amount.u128(), 150_000_000);
     assert_eq!(suite.seize_record(from_atom).unwrap().amount.u128(), 21_000_000);
     assert_eq!(suite.funds().unwrap().escrow.u128(), 200_000_000);
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     for id in [from_osmo, from_atom] {
         assert!(matches!(suite.seize_record(id).unwrap().status, SeizeStatus::Succeeded { .. }));
     }
@@ -313,7 +313,7 @@ fn a_seize_channel_that_closes_and_reopens_mid_liquidation_on_one_chain() {
 fn retry_on_the_osmo_chain(suite: &mut Suite, listed: &Listed, debt_before: u128) {
     refresh_prices(suite, Decimal::from_ratio(5u128, 1u128), Decimal::percent(70), listed);
     let retry = suite.keeper_seize_on(OSMO_SOURCE, "keeper", "alice", 70_000_000, "keeper").unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert!(matches!(suite.seize_record(retry).unwrap().status, SeizeStatus::Succeeded { .. }));
     assert_eq!(debt(suite), debt_before - 120_000_000);
     assert_eq!(osmo(suite).available.u128(), 1_000_000_000 - 105_000_000);
@@ -328,7 +328,7 @@ fn tokens_sent_straight_to_a_contract_are_a_surplus_not_a_violation() {
     suite.donate(Side::Source(OSMO_SOURCE), &vault_osmo, coin(7, "uosmo")).unwrap();
     suite.donate_cw20(OSMO_SOURCE, &token, &vault_osmo, 11).unwrap();
     suite.check_invariants().unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     // Nobody can withdraw the surplus: the books did not move.
     assert_eq!(osmo(&suite).available.u128(), 1_000_000_000);
     // A send the suite did not record is still caught, on the chain and asset it hit.
@@ -369,5 +369,5 @@ fn a_keeper_seizes_first_from_the_most_valuable_chain_that_answers_in_time() {
     suite.check_invariants().unwrap();
     assert!(matches!(suite.seize_record(first).unwrap().status, SeizeStatus::Succeeded { .. }));
     assert_eq!(debt(&suite), debt_before - 100_000_000);
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 }

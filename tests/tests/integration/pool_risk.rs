@@ -255,7 +255,7 @@ fn pool_limits(suite: &Suite) -> (bool, f64) {
         losses: risk.scenario_losses.iter().map(|l| l.i128()).collect(),
         short_floor: risk.short_floor.i128(),
     };
-    let params = options_engine::risk::margin_params(&default_risk(), 6).unwrap();
+    let params = options_engine::account_margin::margin_params(&default_risk(), 6).unwrap();
     let liquid = suite.pool().unwrap().liquid_cash.i128();
     let books = if risk.positions > 0 { vec![totals] } else { vec![] };
     let margin = evaluate_totals(liquid, &books, &params).unwrap();

@@ -114,7 +114,7 @@ fn run(suite: &mut Suite, steps: &[Step]) -> Result<(), TestCaseError> {
         }
         suite.check_invariants().map_err(fail)?;
     }
-    suite.settle_and_check().map_err(fail)
+    suite.resolve_all_and_check().map_err(fail)
 }
 
 /// What the relayer does to one packet, picked among those it applies to.
@@ -269,7 +269,7 @@ fn run_market(suite: &mut Suite, listed: &Listed, steps: &[MarketStep]) -> Resul
         }
         suite.check_all().map_err(fail)?;
     }
-    suite.settle_and_check().map_err(fail)?;
+    suite.resolve_all_and_check().map_err(fail)?;
     suite.check_cash_conservation().map_err(fail)?;
     suite.check_token_solvency().map_err(fail)
 }

@@ -17,7 +17,7 @@ fn dust_positions_bound_to_an_account_by_strangers_do_not_count_or_crowd_out_its
     let listed = suite.open_market(1_000_000_000_000).unwrap();
     suite.list_atom_collateral().unwrap();
     suite.deposit_atom("alice", 100_000_000).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let before = suite.margin("alice").unwrap();
     assert!(before.collateral_value.u128() > 0);
     // Twenty attacker-controlled owners bind dust to alice's account.
@@ -32,7 +32,7 @@ fn dust_positions_bound_to_an_account_by_strangers_do_not_count_or_crowd_out_its
             .unwrap();
         suite.deposit_native(&owner, &victim, None, coin(1, ATOM)).unwrap();
     }
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.margin("alice").unwrap(), before, "strangers' positions neither count nor crowd out");
     suite.trade("alice", &[(listed.call_10, -10)], i128::MAX).unwrap();
     // An owner with another key counts only once the account authorizes it.
@@ -40,7 +40,7 @@ fn dust_positions_bound_to_an_account_by_strangers_do_not_count_or_crowd_out_its
     let carol_account = suite.account("carol");
     let bob = suite.user("bob");
     suite.deposit_native(&bob, &carol_account, None, coin(50_000_000, ATOM)).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.margin("carol").unwrap().collateral_value.u128(), 0);
     suite
         .engine_as(
@@ -62,7 +62,7 @@ fn a_healthy_account_in_debt_cannot_be_seized_from() {
     let listed = suite.open_market(1_000_000_000_000).unwrap();
     suite.list_atom_collateral().unwrap();
     suite.deposit_atom("alice", 100_000_000).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     // Alice writes puts against her ATOM, takes the premium out, then buys half of them back
     // with no cash: closing is always allowed, and its cost is a debt (a loan against the
     // ATOM); she stays healthy.
@@ -89,7 +89,7 @@ fn concurrent_seizes_never_repay_more_than_the_debt() {
     let err = suite.keeper_seize("carol", "alice", debt - first + 1, "carol").unwrap_err();
     assert!(format!("{err:#}").contains("already in flight exceeds the debt"), "{err:#}");
     suite.keeper_seize("carol", "alice", 50_000_000, "carol").unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.check_cash_conservation().unwrap();
     assert!(suite.engine_account("alice").unwrap().cash.i128() <= 0, "never repaid beyond the debt");
 }
@@ -136,7 +136,7 @@ fn a_rotated_out_controllers_channel_can_no_longer_seize() {
         .unwrap();
     let keeper_usdc = suite.native_balance(Side::Target, &suite.target_user("keeper"), "uusdc").unwrap();
     let id = suite.keeper_seize("keeper", "alice", 1_000_000, "keeper").unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let record = suite.seize_record(id).unwrap();
     assert!(
         matches!(record.status, isthmus_protocol::controller::SeizeStatus::Failed { ref reason } if reason.contains("only on the controller's channel"))

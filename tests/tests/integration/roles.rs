@@ -82,7 +82,7 @@ fn controller_configuration_is_the_owners() {
 fn guardian_pauses_and_only_admin_unpauses_but_approved_withdrawals_still_pay() {
     let mut suite = SuiteBuilder::new().build().unwrap();
     suite.deposit_atom("alice", 100).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.withdraw("alice", Suite::atom(), 40).unwrap();
     let admin = suite.source_admin.clone();
     suite.vault_execute(&admin, &vault::ExecuteMsg::SetPaused { paused: true }).unwrap();
@@ -92,12 +92,12 @@ fn guardian_pauses_and_only_admin_unpauses_but_approved_withdrawals_still_pay() 
     let err = suite.withdraw("alice", Suite::atom(), 1).unwrap_err();
     assert!(err.root_cause().to_string().contains("paused"));
     // ...but the approved withdrawal in flight is paid.
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 60);
     assert_eq!(suite.native_balance(isthmus_ibc_bench::Side::FIRST_SOURCE, &suite.vault, "uatom").unwrap(), 60);
     suite.vault_execute(&admin, &vault::ExecuteMsg::SetPaused { paused: false }).unwrap();
     suite.deposit_atom("alice", 1).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 }
 
 #[test]
@@ -145,7 +145,7 @@ fn contracts_store_cw2_versions_and_refuse_foreign_migrations() {
 fn the_admin_sweeps_a_surplus_above_the_books_and_nothing_else() {
     let mut suite = SuiteBuilder::new().build().unwrap();
     suite.deposit_atom("alice", 1_000).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let admin = suite.source_admin.clone();
     let treasury = suite.user("treasury");
     let sweep = vault::ExecuteMsg::SweepSurplus { asset: Suite::atom(), recipient: treasury.to_string() };
@@ -165,7 +165,7 @@ fn the_admin_sweeps_a_surplus_above_the_books_and_nothing_else() {
     let mallory = suite.user("mallory");
     assert!(suite.vault_execute(&mallory, &sweep).is_err());
     suite.vault_execute(&admin, &sweep).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.native_balance(isthmus_ibc_bench::Side::FIRST_SOURCE, &treasury, "uatom").unwrap(), 250);
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 1_000);
 }

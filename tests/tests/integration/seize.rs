@@ -12,7 +12,7 @@ use isthmus_tests::SuiteBuilder;
 fn funded(amount: u128) -> Suite {
     let mut suite = SuiteBuilder::new().build().unwrap();
     suite.deposit_atom("alice", amount).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite
 }
 
@@ -38,7 +38,7 @@ fn successful_seize_delivers_and_the_engine_applies_the_vault_state() {
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.reserved.u128(), e.seq), (700, 0, 2));
     assert_eq!(suite.seize_outcome(id).unwrap().as_deref(), Some("success"));
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 }
 
 #[test]
@@ -57,7 +57,7 @@ fn seize_beyond_vault_available_gets_an_error_ack_and_releases_the_reservation()
     assert!(suite.seize_outcome(id).unwrap().unwrap().contains("insufficient available"));
     assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().reserved.u128(), 0);
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE);
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 }
 
 #[test]
@@ -67,7 +67,7 @@ fn seize_on_a_paused_vault_is_refused_and_rolled_back() {
     suite.vault_execute(&admin, &isthmus_protocol::vault::ExecuteMsg::SetPaused { paused: true }).unwrap();
     let recipient = suite.local_recipient("carol");
     let id = suite.seize("alice", Suite::atom(), 100, recipient).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.seize_outcome(id).unwrap().as_deref(), Some("the vault is paused"));
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 1_000);
 }
@@ -83,7 +83,7 @@ fn timed_out_seize_releases_the_reservation_and_moves_nothing() {
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.reserved.u128()), (1_000, 0));
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 1_000);
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 }
 
 #[test]
@@ -101,7 +101,7 @@ fn two_seizes_in_flight_cannot_reserve_more_than_is_usable() {
     suite.chains.relay(1).unwrap();
     suite.check_invariants().unwrap();
     suite.chains.relay(0).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 1_000);
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.seq), (0, 3));
@@ -121,7 +121,7 @@ fn a_deposit_landing_mid_seize_is_counted_once() {
     suite.check_invariants().unwrap();
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.reserved.u128(), e.seq), (750, 0, 3));
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 }
 
 #[test]
@@ -136,7 +136,7 @@ fn an_out_of_order_update_during_a_seize_is_ignored() {
     suite.check_invariants().unwrap();
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.seq), (710, 3));
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 }
 
 /// The vault's `MsgTransfer` escrows the seized coins on the source; the bench's transfer
@@ -147,7 +147,7 @@ fn seize_to_an_ics20_forward_escrows_on_the_source_and_mints_the_voucher_on_the_
     let keeper = suite.chains.addr(Side::Target, "keeper");
     let recipient = suite.ics20_recipient(keeper.as_str(), "");
     let id = suite.seize("alice", Suite::atom(), 250, recipient).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.seize_outcome(id).unwrap().as_deref(), Some("success"));
     let (source_channel, target_channel) = suite.transfer_channel().clone();
     let escrow = suite.chains.transfer_escrow(Side::FIRST_SOURCE, &source_channel).unwrap();
@@ -172,7 +172,7 @@ fn a_seize_over_a_transfer_channel_that_does_not_exist_becomes_an_error_ack_and_
     let keeper = suite.chains.addr(Side::Target, "keeper").to_string();
     let recipient = SeizeRecipient::Ics20 { channel: "channel-999".into(), receiver: keeper, memo: String::new() };
     let id = suite.seize("alice", Suite::atom(), 250, recipient).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(
         suite.seize_outcome(id).unwrap().as_deref(),
         Some(format!("seize {id}: delivery failed: codespace: clientv2, code: 35").as_str())
@@ -192,11 +192,11 @@ fn a_seize_over_a_transfer_channel_that_does_not_exist_becomes_an_error_ack_and_
 fn seize_of_a_cw20_through_ics20_is_refused() {
     let mut suite = SuiteBuilder::new().build().unwrap();
     suite.deposit_cw20("alice", 500).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let stk = suite.stk();
     let recipient = suite.ics20_recipient("x", "");
     let id = suite.seize("alice", stk, 100, recipient).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert!(suite.seize_outcome(id).unwrap().unwrap().contains("only native assets"));
     assert_eq!(suite.cw20_balance(&suite.vault).unwrap(), 500);
 }
@@ -206,7 +206,7 @@ fn seize_to_an_invalid_local_address_is_refused() {
     let mut suite = funded(1_000);
     let recipient = SeizeRecipient::Local { address: "not-bech32".to_string() };
     let id = suite.seize("alice", Suite::atom(), 100, recipient).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert!(suite.seize_outcome(id).unwrap().unwrap().contains("invalid seize recipient"));
 }
 
@@ -248,7 +248,7 @@ fn malformed_seize_json_gets_an_error_ack_and_changes_nothing() {
     let PacketState::Acknowledged(ack) = suite.chains.deliver(0).unwrap() else { panic!() };
     assert!(matches!(parse_ack::<SeizeAckResult>(&ack), AckOutcome::Error(_)));
     suite.chains.settle(0).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let v = suite.vault_position("alice", &Suite::atom()).unwrap();
     assert_eq!((v.available.u128(), v.seq), (1_000, 1));
 }
@@ -283,7 +283,7 @@ fn a_repeated_seize_id_is_refused_with_an_error_ack_and_moves_nothing() {
     let recipient = suite.local_recipient("carol");
     let id = suite.seize("alice", Suite::atom(), 300, recipient.clone()).unwrap();
     suite.check_invariants().unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.seize_outcome(id).unwrap().as_deref(), Some("success"));
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 300);
 
@@ -310,7 +310,7 @@ fn a_repeated_seize_id_is_refused_with_an_error_ack_and_moves_nothing() {
     suite.check_invariants().unwrap();
     suite.chains.settle(0).unwrap();
     suite.check_invariants().unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let v = suite.vault_position("alice", &Suite::atom()).unwrap();
     assert_eq!((v.available.u128(), v.seq), (700, 2));
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 300);
@@ -431,7 +431,7 @@ fn a_refunded_ics20_seize_delivery_is_credited_to_its_receiver_who_claims_it_wit
         suite.vault_execute(&keeper_here, &claim(None)),
         VaultError::NoSeizeRefund { receiver: receiver.clone(), asset: Suite::atom().to_string() },
     );
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 }
 
 /// 6(e) with a timeout: the transfer module refunds the vault on the timeout and the vault's
@@ -463,7 +463,7 @@ fn a_seize_memo_that_sets_its_own_source_callback_is_refused() {
     let keeper = suite.chains.addr(Side::Target, "keeper").to_string();
     let recipient = suite.ics20_recipient(&keeper, r#"{"src_callback":{"address":"somebody-else"}}"#);
     let id = suite.seize("alice", Suite::atom(), 250, recipient).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(
         suite.seize_outcome(id).unwrap(),
         Some(

@@ -26,7 +26,7 @@ fn a_keeper_cannot_seize_from_an_owner_the_account_never_authorized() {
         .unwrap();
     let alice_account = suite.account("alice");
     suite.deposit_native(&mallory, &alice_account, None, coin(50_000_000, ATOM)).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.check_all().unwrap();
 
     let expected = ContractError::OwnerNotCounted {
@@ -59,6 +59,6 @@ fn a_keeper_cannot_seize_from_an_owner_the_account_never_authorized() {
     assert!(format!("{err:#}").ends_with(&expected.to_string()), "{err:#}");
     assert_eq!(suite.native_balance(Side::Target, &suite.target_user("keeper"), USDC).unwrap(), keeper_usdc);
     assert_eq!(suite.vault_position("mallory", &Suite::atom()).unwrap().available.u128(), 50_000_000);
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.check_all().unwrap();
 }

@@ -40,7 +40,7 @@ fn premiums_need_cash_so_a_debt_never_becomes_the_pools_withdrawable_cash() {
     suite.list_atom_collateral().unwrap();
     suite.deposit_cash("alice", 5_000 * USDC_1).unwrap();
     suite.deposit_atom("bob", 1_000_000_000).unwrap(); // 1,000 ATOM, no cash
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.check_all().unwrap();
 
     let preview = suite.simulate("bob", &[(listed.call_11, 1_000)]).unwrap();
@@ -75,7 +75,7 @@ fn a_debt_from_settlement_is_a_receivable_that_lps_cannot_withdraw() {
     suite.list_atom_collateral().unwrap();
     suite.deposit_cash("alice", 5_000 * USDC_1).unwrap();
     suite.deposit_atom("bob", 1_000_000_000).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     // Bob writes 100 puts against his ATOM and takes the premium out.
     suite.trade("bob", &[(listed.put_10, -100)], i128::MAX).unwrap();
     let premium = suite.engine_account("bob").unwrap().cash;

@@ -44,7 +44,7 @@ fn a_value_cap_on_the_source_refuses_new_risk_beyond_it_and_leaves_maintenance_a
     let listed = suite.open_market(1_000_000_000_000).unwrap();
     suite.list_atom_collateral().unwrap();
     suite.deposit_atom("alice", 100_000_000).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 
     // Uncapped: the source's raw value is alice's collateral value (she is its only holder),
     // and all of it counts.
@@ -165,7 +165,7 @@ fn a_value_cap_on_the_source_refuses_new_risk_beyond_it_and_leaves_maintenance_a
     assert_eq!((lifted.limit, lifted.factor, lifted.max_value), (None, Decimal::one(), None));
     assert_eq!(suite.margin("alice").unwrap().collateral_value.u128(), RAW);
     suite.trade("alice", &[(listed.put_10, -50)], i128::MAX).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.check_all().unwrap();
 }
 

@@ -47,7 +47,7 @@ fn a_source_with_replicated_positions_cannot_be_rebound_to_another_vault() {
     let mut suite = SuiteBuilder::new().build().unwrap();
     suite.deposit_atom("alice", 1_000).unwrap();
     suite.check_invariants().unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let (engine_port, engine_channel) = (suite.engine_port(), suite.collateral_channel().1.clone());
     close_on_target(&mut suite, engine_port, engine_channel);
     suite.check_invariants().unwrap();

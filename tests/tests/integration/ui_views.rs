@@ -148,7 +148,7 @@ fn put_writer() -> (Suite, Listed) {
     let listed = suite.open_market(1_000_000_000_000).unwrap();
     suite.list_atom_collateral().unwrap();
     suite.deposit_atom("alice", 100_000_000).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite.trade("alice", &[(listed.put_10, -20)], i128::MAX).unwrap();
     (suite, listed)
 }
@@ -216,10 +216,10 @@ fn the_most_withdrawable_is_approved_and_one_unit_more_is_refused() {
     assert!(amount > 0 && amount < 100_000_000, "{max:?}");
 
     suite.withdraw("alice", Suite::atom(), amount + 1).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert!(matches!(suite.withdrawal(1).unwrap().status, WithdrawalStatus::RolledBack { .. }));
     suite.withdraw("alice", Suite::atom(), amount).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.withdrawal(2).unwrap().status, WithdrawalStatus::Paid {});
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 100_000_000 - amount);
     // Nothing more now.

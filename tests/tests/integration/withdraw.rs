@@ -12,7 +12,7 @@ use isthmus_tests::SuiteBuilder;
 fn funded(amount: u128) -> Suite {
     let mut suite = SuiteBuilder::new().build().unwrap();
     suite.deposit_atom("alice", amount).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     suite
 }
 
@@ -51,7 +51,7 @@ fn approved_withdrawal_is_paid_on_the_ack() {
     assert!(suite.withdrawal(2).is_err());
     let v = suite.vault_position("alice", &Suite::atom()).unwrap();
     assert_eq!((v.available.u128(), v.pending.u128()), (600, 0));
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 }
 
 #[test]
@@ -84,7 +84,7 @@ fn withdrawal_beyond_what_the_engine_counts_is_rejected_and_rolled_back() {
     // A fresh collateral_update follows the rollback.
     let last: CollateralPacket = suite.chains.in_flight().last().unwrap().decode().unwrap();
     assert!(matches!(last, CollateralPacket::CollateralUpdate { seq: 4, .. }));
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().reported.u128(), 150);
 }
 
@@ -94,7 +94,7 @@ fn paused_engine_rejects_new_withdrawals() {
     let admin = suite.target_admin.clone();
     suite.engine_execute(&admin, &isthmus_protocol::engine::ExecuteMsg::SetPaused { paused: true }).unwrap();
     suite.withdraw("alice", Suite::atom(), 10).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 100);
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 100);
 }
@@ -111,7 +111,7 @@ fn timed_out_withdrawal_is_rolled_back_exactly_once() {
     assert_eq!(suite.withdrawal(1).unwrap().status, WithdrawalStatus::TimedOut {});
     // The engine never saw the request: its state is still seq 1 until the update lands.
     assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().seq, 1);
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.seq), (1_000, 3));
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.vault, ATOM).unwrap(), 1_000);
@@ -132,7 +132,7 @@ fn a_late_ack_pays_after_other_changes() {
         suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(),
         INITIAL_NATIVE - 1_070 + 200
     );
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.engine_position("alice", &Suite::atom()).unwrap().reported.u128(), 870);
 }
 
@@ -152,7 +152,7 @@ fn withdrawal_request_arriving_after_newer_state_is_judged_on_current_state() {
         suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(),
         INITIAL_NATIVE - 1_010 + 200
     );
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
 }
 
 #[test]
@@ -171,7 +171,7 @@ fn withdrawal_cannot_take_collateral_reserved_for_a_seize() {
     }
     suite.chains.settle(idx).unwrap();
     suite.check_invariants().unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     // The seize went through; alice keeps the rest.
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("carol"), ATOM).unwrap(), INITIAL_NATIVE + 700);
     assert_eq!(suite.vault_position("alice", &Suite::atom()).unwrap().available.u128(), 300);
@@ -182,10 +182,10 @@ fn withdrawal_cannot_take_collateral_reserved_for_a_seize() {
 fn cw20_withdrawal_pays_tokens() {
     let mut suite = SuiteBuilder::new().build().unwrap();
     suite.deposit_cw20("bob", 900).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let stk = suite.stk();
     suite.withdraw("bob", stk.clone(), 899).unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.cw20_balance(&suite.vault).unwrap(), 1);
     assert_eq!(suite.engine_position("bob", &stk).unwrap().reported.u128(), 1);
 }
@@ -257,7 +257,7 @@ fn an_approved_withdrawal_stranded_by_a_channel_close_is_paid_over_the_reopened_
     assert_eq!((v.available.u128(), v.pending.u128(), v.seq), (600, 0, 2));
     assert!(suite.pending_withdrawals().unwrap().is_empty());
     assert_eq!(suite.withdrawal(1).unwrap().status, WithdrawalStatus::Paid {});
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.seq), (600, 2));
 }
@@ -308,7 +308,7 @@ fn a_refused_withdrawal_stranded_by_a_channel_close_returns_to_available_and_an_
     assert_eq!(suite.withdrawal(1).unwrap().status, WithdrawalStatus::RolledBack { reason });
     suite.chains.discard(0).unwrap(); // the refusal of the closed channel, never relayed
     suite.check_invariants().unwrap();
-    suite.settle_and_check().unwrap();
+    suite.resolve_all_and_check().unwrap();
     assert_eq!(suite.native_balance(Side::FIRST_SOURCE, &suite.user("alice"), ATOM).unwrap(), INITIAL_NATIVE - 1_000);
     let e = suite.engine_position("alice", &Suite::atom()).unwrap();
     assert_eq!((e.reported.u128(), e.seq), (1_000, 3));

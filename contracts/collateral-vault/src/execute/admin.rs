@@ -107,10 +107,7 @@ pub fn sweep_surplus(
             deps.querier.query_balance(&env.contract.address, denom)?.amount
         }
         isthmus_protocol::asset::AssetInfo::Cw20(token) => {
-            let r: cw20::BalanceResponse = deps
-                .querier
-                .query_wasm_smart(token, &cw20::Cw20QueryMsg::Balance { address: env.contract.address.to_string() })?;
-            r.balance
+            cw20::Cw20Contract(cosmwasm_std::Addr::unchecked(token)).balance(&deps.querier, &env.contract.address)?
         }
     };
     // Refunded seize deliveries are held for their receivers: never part of the surplus.

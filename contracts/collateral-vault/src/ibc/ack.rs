@@ -1,9 +1,9 @@
 //! Acknowledgements and timeouts of the packets the vault sends to the engine.
 //!
-//! These handlers never return an error (a failing handler leaves the packet unsettled and
+//! These handlers never return an error (a failing handler leaves the packet unresolved and
 //! its funds in limbo): any internal failure is recorded as an event instead. Every
 //! optimistic change is undone exactly once, because the pending withdrawal record is
-//! removed by whichever of ack or timeout settles it first (IBC delivers only one).
+//! removed by whichever of ack or timeout resolves it first (IBC delivers only one).
 
 use cosmwasm_std::{from_json, to_json_binary, Binary, DepsMut, Env, IbcBasicResponse, IbcPacket, SubMsg};
 use isthmus_protocol::ack::{parse_ack, AckOutcome};
@@ -17,29 +17,29 @@ use crate::payout;
 use crate::replication;
 use crate::state::{position_key, positions, withdrawals, WithdrawalRecord, WITHDRAWAL_RECORDS};
 
-/// How a packet the vault sent was settled.
-enum Settlement {
+/// How a packet the vault sent ended.
+enum Outcome {
     Acknowledged(Binary),
     TimedOut,
 }
 
 pub fn packet_ack(deps: DepsMut, env: Env, packet: &IbcPacket, ack: Binary) -> IbcBasicResponse {
-    never_fail(settle(deps, env, packet, Settlement::Acknowledged(ack)))
+    never_fail(resolve(deps, env, packet, Outcome::Acknowledged(ack)))
 }
 
 pub fn packet_timeout(deps: DepsMut, env: Env, packet: &IbcPacket) -> IbcBasicResponse {
-    never_fail(settle(deps, env, packet, Settlement::TimedOut))
+    never_fail(resolve(deps, env, packet, Outcome::TimedOut))
 }
 
 fn never_fail(result: ContractResult<IbcBasicResponse>) -> IbcBasicResponse {
     result.unwrap_or_else(|err| {
         IbcBasicResponse::new()
-            .add_attribute("action", "packet_settlement_error")
+            .add_attribute("action", "packet_resolution_error")
             .add_attribute("error", err.to_string())
     })
 }
 
-fn settle(deps: DepsMut, env: Env, packet: &IbcPacket, how: Settlement) -> ContractResult<IbcBasicResponse> {
+fn resolve(deps: DepsMut, env: Env, packet: &IbcPacket, how: Outcome) -> ContractResult<IbcBasicResponse> {
     // Only our own packets reach here; one that does not decode is recorded and dropped.
     let sent: CollateralPacket = from_json(&packet.data)?;
     match sent {
@@ -49,14 +49,14 @@ fn settle(deps: DepsMut, env: Env, packet: &IbcPacket, how: Settlement) -> Contr
                 .add_attribute("asset", asset.to_string())
                 .add_attribute("seq", seq.to_string());
             match how {
-                Settlement::Acknowledged(ack) => Ok(match parse_ack::<Received>(&ack) {
+                Outcome::Acknowledged(ack) => Ok(match parse_ack::<Received>(&ack) {
                     AckOutcome::Success(_) => response.add_attribute("action", "collateral_update_acked"),
                     // Re-sending a refused update would loop; the event lets operators see it.
                     AckOutcome::Error(reason) => {
                         response.add_attribute("action", "collateral_update_refused").add_attribute("reason", reason)
                     }
                 }),
-                Settlement::TimedOut => {
+                Outcome::TimedOut => {
                     // Re-send the position's *current* state: the engine applies it only if newer.
                     let owner_addr = deps.api.addr_validate(&owner)?;
                     let mut response = response.add_attribute("action", "collateral_update_timeout");
@@ -69,20 +69,20 @@ fn settle(deps: DepsMut, env: Env, packet: &IbcPacket, how: Settlement) -> Contr
                 }
             }
         }
-        CollateralPacket::WithdrawRequest { request_id, .. } => settle_withdrawal(deps, env, request_id, how),
+        CollateralPacket::WithdrawRequest { request_id, .. } => resolve_withdrawal(deps, env, request_id, how),
         CollateralPacket::WithdrawOutcomeQuery { request_id, .. } => {
             // Only a readable answer about this very request decides; anything else (an error
             // ack, a timeout) leaves the withdrawal pending, to be asked again.
             let answer = match how {
-                Settlement::Acknowledged(ack) => match parse_ack::<WithdrawOutcome>(&ack) {
+                Outcome::Acknowledged(ack) => match parse_ack::<WithdrawOutcome>(&ack) {
                     AckOutcome::Success(Some(o)) if o.request_id == request_id => Some(o.approved),
                     _ => None,
                 },
-                Settlement::TimedOut => None,
+                Outcome::TimedOut => None,
             };
             match answer {
-                Some(true) => settle_withdrawal(deps, env, request_id, Decision::Approved),
-                Some(false) => settle_withdrawal(
+                Some(true) => resolve_withdrawal(deps, env, request_id, Decision::Approved),
+                Some(false) => resolve_withdrawal(
                     deps,
                     env,
                     request_id,
@@ -96,8 +96,8 @@ fn settle(deps: DepsMut, env: Env, packet: &IbcPacket, how: Settlement) -> Contr
         CollateralPacket::Heartbeat { .. } => Ok(IbcBasicResponse::new().add_attribute(
             "action",
             match how {
-                Settlement::Acknowledged(_) => "heartbeat_acked",
-                Settlement::TimedOut => "heartbeat_timeout",
+                Outcome::Acknowledged(_) => "heartbeat_acked",
+                Outcome::TimedOut => "heartbeat_timeout",
             },
         )),
     }
@@ -111,12 +111,12 @@ enum Decision {
     TimedOut,
 }
 
-impl From<Settlement> for Decision {
+impl From<Outcome> for Decision {
     /// The ack or timeout of the withdrawal request itself.
-    fn from(how: Settlement) -> Self {
+    fn from(how: Outcome) -> Self {
         let outcome = match how {
-            Settlement::Acknowledged(ack) => parse_ack::<WithdrawApproved>(&ack),
-            Settlement::TimedOut => return Decision::TimedOut,
+            Outcome::Acknowledged(ack) => parse_ack::<WithdrawApproved>(&ack),
+            Outcome::TimedOut => return Decision::TimedOut,
         };
         match outcome {
             AckOutcome::Success(_) => Decision::Approved,
@@ -125,7 +125,7 @@ impl From<Settlement> for Decision {
     }
 }
 
-fn settle_withdrawal(
+fn resolve_withdrawal(
     deps: DepsMut,
     env: Env,
     request_id: u64,
@@ -133,7 +133,7 @@ fn settle_withdrawal(
 ) -> ContractResult<IbcBasicResponse> {
     let Some(withdrawal) = withdrawals().may_load(deps.storage, request_id)? else {
         return Ok(IbcBasicResponse::new()
-            .add_attribute("action", "withdraw_already_settled")
+            .add_attribute("action", "withdraw_already_resolved")
             .add_attribute("request_id", request_id.to_string()));
     };
     let payout_msg = payout::transfer(&withdrawal.asset, withdrawal.owner.as_str(), withdrawal.amount)?;

@@ -2,8 +2,8 @@
 //! the insurance fund first, then by the pool; the engine refuses unless the account has no
 //! positions, no usable collateral and no seize in flight.
 
-use cosmwasm_std::{to_json_binary, Coin, DepsMut, MessageInfo, Response, Uint128, WasmMsg};
-use isthmus_protocol::engine::{AccountResponse, ExecuteMsg as EngineMsg, QueryMsg as EngineQuery};
+use cosmwasm_std::{Coin, DepsMut, MessageInfo, Response, Uint128};
+use isthmus_protocol::engine::ExecuteMsg as EngineMsg;
 
 use crate::error::{ContractError, ContractResult};
 use crate::state::{CONFIG, FUNDS};
@@ -24,8 +24,7 @@ pub fn deposit_insurance(deps: DepsMut, info: MessageInfo) -> ContractResult<Res
 pub fn cover_bad_debt(deps: DepsMut, info: MessageInfo, account: String) -> ContractResult<Response> {
     cw_utils::nonpayable(&info)?;
     let config = CONFIG.load(deps.storage)?;
-    let state: AccountResponse =
-        deps.querier.query_wasm_smart(&config.engine, &EngineQuery::Account { account: account.clone() })?;
+    let state = config.engine().account(&deps.querier, &account)?;
     if !state.cash.is_negative() {
         return Err(ContractError::NoDebt { account });
     }
@@ -34,13 +33,9 @@ pub fn cover_bad_debt(deps: DepsMut, info: MessageInfo, account: String) -> Cont
     let from_insurance = funds.insurance.min(debt);
     funds.insurance = funds.insurance.checked_sub(from_insurance)?;
     FUNDS.save(deps.storage, &funds)?;
-    let attached = if from_insurance.is_zero() { vec![] } else { vec![Coin::new(from_insurance, config.quote_denom)] };
+    let attached = if from_insurance.is_zero() { vec![] } else { vec![Coin::new(from_insurance, &config.quote_denom)] };
     Ok(Response::new()
-        .add_message(WasmMsg::Execute {
-            contract_addr: config.engine.to_string(),
-            msg: to_json_binary(&EngineMsg::AbsorbDebt { account: account.clone() })?,
-            funds: attached,
-        })
+        .add_message(config.engine().call(&EngineMsg::AbsorbDebt { account: account.clone() }, attached)?)
         .add_attribute("action", "cover_bad_debt")
         .add_attribute("account", account)
         .add_attribute("debt", debt)

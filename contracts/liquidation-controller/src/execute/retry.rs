@@ -1,12 +1,12 @@
 //! Replaying recorded failed engine calls (issue 8, 6(f)). The ack handlers run their engine
-//! calls as `reply_on_error` sub-messages so that a seize always settles; a failure is recorded
+//! calls as `reply_on_error` sub-messages so that a seize is always resolved; a failure is recorded
 //! with its message (`FAILED_CALLS`). Anyone may replay one: it is exactly the call that the
 //! acknowledgement decided, and the engine applies each at most once (a consumed or released
 //! reservation is gone; a repayment's tokens exist once, moved back out of the insurance fund
 //! where the failure parked them). The replay is a plain message: if it fails again, the whole
 //! transaction fails and the record stays for a later retry.
 
-use cosmwasm_std::{Coin, DepsMut, MessageInfo, Response, WasmMsg};
+use cosmwasm_std::{Coin, DepsMut, MessageInfo, Response};
 use isthmus_protocol::controller::EngineCall;
 
 use crate::error::{ContractError, ContractResult};
@@ -31,7 +31,7 @@ pub fn retry_engine_call(
         }
         funds.insurance = funds.insurance.checked_sub(failed.funds)?;
         FUNDS.save(deps.storage, &funds)?;
-        attached.push(Coin::new(failed.funds, config.quote_denom));
+        attached.push(Coin::new(failed.funds, &config.quote_denom));
         // The repayment reaches the engine with this message (or the whole transaction fails):
         // it stops counting as in flight against the account's debt.
         let account = seizes().load(deps.storage, seize_id)?.account;
@@ -39,7 +39,7 @@ pub fn retry_engine_call(
         ACCOUNT_REPAY_IN_FLIGHT.save(deps.storage, &account, &in_flight.saturating_sub(failed.funds))?;
     }
     Ok(Response::new()
-        .add_message(WasmMsg::Execute { contract_addr: config.engine.to_string(), msg: failed.msg, funds: attached })
+        .add_message(config.engine().call_encoded(failed.msg, attached))
         .add_attribute("action", "retry_engine_call")
         .add_attribute("seize_id", seize_id.to_string())
         .add_attribute("call", call.as_str())

@@ -1,10 +1,11 @@
 //! A keeper's seize (docs/protocol.md §7.2): escrow the repayment, reserve collateral at the engine,
 //! send `seize` to the vault. The acknowledgement decides the outcome (`ibc/ack.rs`).
 
-use cosmwasm_std::{to_json_binary, DepsMut, Env, IbcMsg, IbcTimeout, MessageInfo, Response, Uint128, WasmMsg};
+use cosmwasm_std::{to_json_binary, DepsMut, Env, IbcMsg, IbcTimeout, MessageInfo, Response, Uint128};
 use isthmus_protocol::asset::AssetInfo;
+use isthmus_protocol::contracts::CollateralPosition;
 use isthmus_protocol::controller::SeizeStatus;
-use isthmus_protocol::engine::{ExecuteMsg as EngineMsg, QueryMsg as EngineQuery, SeizeQuoteResponse};
+use isthmus_protocol::engine::ExecuteMsg as EngineMsg;
 use isthmus_protocol::packet::{SeizePacket, SeizeRecipient};
 
 use crate::error::{ContractError, ContractResult};
@@ -63,24 +64,17 @@ pub fn seize(deps: DepsMut, env: Env, info: MessageInfo, req: SeizeRequest) -> C
     // Repayments already in escrow count against the debt: concurrent seizes can never repay
     // (and take collateral for) more than is owed.
     let in_escrow = ACCOUNT_REPAY_IN_FLIGHT.may_load(deps.storage, &req.account)?.unwrap_or_default();
-    let state: isthmus_protocol::engine::AccountResponse =
-        deps.querier.query_wasm_smart(&config.engine, &EngineQuery::Account { account: req.account.clone() })?;
+    let engine = config.engine();
+    let state = engine.account(&deps.querier, &req.account)?;
     let debt = Uint128::new(state.cash.i128().min(0).unsigned_abs());
     if repay.checked_add(in_escrow)? > debt {
         return Err(ContractError::RepayExceedsDebt { repay, debt, in_flight: in_escrow });
     }
     // The engine checks the debt after settlement, that the account is liquidatable, the
     // position's owner and usable amount, and prices the collateral.
-    let quote: SeizeQuoteResponse = deps.querier.query_wasm_smart(
-        &config.engine,
-        &EngineQuery::SeizeQuote {
-            account: req.account.clone(),
-            source_id: req.source_id.clone(),
-            owner: req.owner.clone(),
-            asset: req.asset.clone(),
-            repay,
-        },
-    )?;
+    let position =
+        CollateralPosition { account: &req.account, source_id: &req.source_id, owner: &req.owner, asset: &req.asset };
+    let quote = engine.seize_quote(&deps.querier, &position, repay)?;
 
     if repay.checked_add(in_escrow)? > quote.debt {
         return Err(ContractError::RepayExceedsDebt { repay, debt: quote.debt, in_flight: in_escrow });
@@ -112,18 +106,17 @@ pub fn seize(deps: DepsMut, env: Env, info: MessageInfo, req: SeizeRequest) -> C
             created_at: env.block.time,
         },
     )?;
-    let reserve = WasmMsg::Execute {
-        contract_addr: config.engine.to_string(),
-        msg: to_json_binary(&EngineMsg::ReserveCollateral {
+    let reserve = engine.call(
+        &EngineMsg::ReserveCollateral {
             reservation_id: seize_id,
             account: req.account.clone(),
             source_id: req.source_id.clone(),
             owner: req.owner.clone(),
             asset: req.asset.clone(),
             amount: quote.amount,
-        })?,
-        funds: vec![],
-    };
+        },
+        vec![],
+    )?;
     let packet = IbcMsg::SendPacket {
         channel_id: channel,
         data: to_json_binary(&SeizePacket::Seize {

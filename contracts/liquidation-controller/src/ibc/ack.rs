@@ -2,12 +2,13 @@
 //! available)`, the reservation is consumed and the escrow repays the debt. Error ack or
 //! timeout: the reservation is released and the escrow goes back to the keeper (if that send
 //! fails, the refund becomes claimable: `ibc/reply.rs`). A seize
-//! settles once: only a record still in flight is acted on. Never returns an error.
+//! is resolved once: only a record still in flight is acted on. Never returns an error.
 
 use cosmwasm_std::{
-    from_json, to_json_binary, BankMsg, Binary, Coin, CosmosMsg, DepsMut, IbcBasicResponse, IbcPacket, SubMsg, WasmMsg,
+    from_json, to_json_binary, BankMsg, Binary, Coin, CosmosMsg, DepsMut, IbcBasicResponse, IbcPacket, SubMsg,
 };
 use isthmus_protocol::ack::{parse_ack, AckOutcome};
+use isthmus_protocol::contracts::EngineContract;
 use isthmus_protocol::controller::SeizeStatus;
 use isthmus_protocol::engine::ExecuteMsg as EngineMsg;
 use isthmus_protocol::packet::{SeizeAckResult, SeizePacket};
@@ -22,10 +23,10 @@ pub enum Outcome {
     Timeout,
 }
 
-pub fn settle(deps: DepsMut, packet: &IbcPacket, outcome: Outcome) -> IbcBasicResponse {
-    settle_inner(deps, packet, outcome).unwrap_or_else(|err| {
+pub fn resolve(deps: DepsMut, packet: &IbcPacket, outcome: Outcome) -> IbcBasicResponse {
+    resolve_inner(deps, packet, outcome).unwrap_or_else(|err| {
         IbcBasicResponse::new()
-            .add_attribute("action", "seize_settlement_error")
+            .add_attribute("action", "seize_resolution_error")
             .add_attribute("error", err.to_string())
     })
 }
@@ -39,22 +40,20 @@ fn engine_call(
 ) -> ContractResult<SubMsg> {
     let what = what.as_str();
     let attached = funds.first().map(|c| c.amount).unwrap_or_default();
-    let call = WasmMsg::Execute { contract_addr: config.engine.to_string(), msg: to_json_binary(msg)?, funds };
-    let payload = to_json_binary(&EngineCallPayload {
-        seize_id,
-        what: what.to_string(),
-        funds: attached,
-        msg: to_json_binary(msg)?,
-    })?;
+    // The bytes sent are the bytes kept for a replay (`RetryEngineCall`).
+    let encoded = EngineContract::encode(msg)?;
+    let call = config.engine().call_encoded(encoded.clone(), funds);
+    let payload =
+        to_json_binary(&EngineCallPayload { seize_id, what: what.to_string(), funds: attached, msg: encoded })?;
     Ok(SubMsg::reply_on_error(CosmosMsg::Wasm(call), REPLY_ENGINE_CALL).with_payload(payload))
 }
 
-fn settle_inner(deps: DepsMut, packet: &IbcPacket, outcome: Outcome) -> ContractResult<IbcBasicResponse> {
+fn resolve_inner(deps: DepsMut, packet: &IbcPacket, outcome: Outcome) -> ContractResult<IbcBasicResponse> {
     let SeizePacket::Seize { seize_id, .. } = from_json(&packet.data)?;
     let mut record = seizes().load(deps.storage, seize_id)?;
     if record.status != SeizeStatus::InFlight {
         return Ok(IbcBasicResponse::new()
-            .add_attribute("action", "seize_already_settled")
+            .add_attribute("action", "seize_already_resolved")
             .add_attribute("seize_id", seize_id.to_string()));
     }
     let config = CONFIG.load(deps.storage)?;

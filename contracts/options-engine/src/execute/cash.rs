@@ -2,9 +2,9 @@
 
 use cosmwasm_std::{BankMsg, Coin, DepsMut, Env, Int128, MessageInfo, Response, Uint128};
 
+use crate::account_margin::account_margin;
 use crate::error::{ContractError, ContractResult};
-use crate::oracle::Freshness;
-use crate::risk::account_margin;
+use crate::market_data::Freshness;
 use crate::settlement;
 use crate::state::market::{ACCOUNTS, QUOTE};
 use crate::state::CONFIG;

@@ -7,20 +7,18 @@
 //! `liquidation_penalty x mark x |q|` (rounded up); `liquidator_share` of the total goes to the
 //! caller's cash, the rest to the insurance fund at the controller. Cash may go negative: debt.
 
-use cosmwasm_std::{
-    to_json_binary, Coin, Decimal, Deps, DepsMut, Env, Event, Int128, MessageInfo, Response, Uint128, Uint256, WasmMsg,
-};
+use cosmwasm_std::{Coin, Decimal, Deps, DepsMut, Env, Event, Int128, MessageInfo, Response, Uint128, Uint256};
 use isthmus_pricing::{Fixed, Rounding};
 use isthmus_protocol::engine::{ClosedPosition, LiquidationRecord};
 
+use crate::account_margin::account_margin_for_liquidation;
 use crate::error::{ContractError, ContractResult, Role};
-use crate::oracle::{self, to_fixed, Freshness};
+use crate::market_data::{self, to_fixed, Freshness};
 use crate::pool_book::PoolBook;
-use crate::risk::account_margin_for_liquidation;
-use crate::settlement::{settle_account, settle_into};
+use crate::settlement::{settle_account, settle_into, split_credit};
 use crate::state::market::{
     Account, ACCOUNTS, ACCOUNT_RESERVATIONS, LIQUIDATIONS, LIQUIDATIONS_BY_ACCOUNT, NEXT_LIQUIDATION_ID, POOL, PRICES,
-    QUOTE, RISK, SERIES, SERIES_HOLDERS,
+    QUOTE, RISK, SERIES,
 };
 use crate::state::{RemotePosition, COLLATERAL_ASSETS, CONFIG};
 use crate::valuation::{mark, quote_amount};
@@ -30,7 +28,7 @@ fn riskiest_first(deps: &DepsMut, now: u64, account: &Account) -> ContractResult
     let mut keyed = vec![];
     for (series_id, quantity) in &account.positions {
         let series = SERIES.load(deps.storage, *series_id)?.params;
-        let spot = oracle::spot(deps.storage, now, &series.underlying, Freshness::Lenient)?;
+        let spot = market_data::spot(deps.storage, now, &series.underlying, Freshness::Lenient)?;
         let notional = to_fixed(series.contract_size)?
             .checked_mul(spot)?
             .mul_int(i128::from(quantity.unsigned_abs()), Rounding::Floor)?;
@@ -38,16 +36,6 @@ fn riskiest_first(deps: &DepsMut, now: u64, account: &Account) -> ContractResult
     }
     keyed.sort();
     Ok(keyed.into_iter().map(|(_, _, id, q)| (id, q)).collect())
-}
-
-/// The part of what closes credited to an account that the pool cannot pay now, given the
-/// account's cash before the closes and after them, and the pool's free cash after paying them
-/// in full: only a credit that turns into positive cash costs the pool tokens (one that pays
-/// down a debt lowers the receivable instead), and only as far as the free cash goes below zero.
-fn owed_beyond_free_cash(before: Int128, after: Int128, free_after: Int128) -> ContractResult<Uint128> {
-    let gain = after.max(Int128::zero()).checked_sub(before.max(Int128::zero()))?;
-    let shortfall = Int128::zero().checked_sub(free_after.min(Int128::zero()))?;
-    Ok(Uint128::try_from(gain.max(Int128::zero()).min(shortfall))?)
 }
 
 /// One close of `closed` contracts (signed as the account holds them) of one series, in memory.
@@ -113,9 +101,21 @@ fn partial_quantity(quantity: i64, deficit: i128, surplus: i128) -> i64 {
     }
 }
 
-/// Write one close: the holders index; open interest and the pool's side in `pool`.
+/// What the pool owes, as a claim, of the closes' net credit to an account whose cash went from
+/// `before` to `after` with them, out of the free cash `free_before` it had before them
+/// (`split_credit`; nothing when the closes cost the account).
+fn closes_owed(before: Int128, after: Int128, free_before: Int128) -> ContractResult<Uint128> {
+    let credit = after.checked_sub(before)?;
+    if credit.is_negative() {
+        return Ok(Uint128::zero());
+    }
+    let (_, owed, _) = split_credit(before, credit.unsigned_abs().u128(), free_before.i128());
+    Ok(Uint128::new(owed))
+}
+
+/// Record one close in `pool`: open interest, the pool's side and the holder index.
 fn record_close(
-    storage: &mut dyn cosmwasm_std::Storage,
+    storage: &dyn cosmwasm_std::Storage,
     now: u64,
     pool: &mut PoolBook,
     close: &Close,
@@ -124,9 +124,8 @@ fn record_close(
     let left = close.account_after.positions.iter().find(|(id, _)| *id == close.series_id).map_or(0, |(_, q)| *q);
     let held = left.checked_add(close.closed).ok_or_else(|| crate::error::ContractError::overflow("quantity"))?;
     pool.trade(storage, now, close.series_id, &params, held, left)?;
-    if !close.account_after.positions.iter().any(|(id, _)| *id == close.series_id) {
-        SERIES_HOLDERS.remove(storage, (close.series_id, close.account_after.number));
-    }
+    let holds = close.account_after.positions.iter().any(|(id, _)| *id == close.series_id);
+    pool.hold(close.series_id, close.account_after.number, true, holds);
     Ok(())
 }
 
@@ -154,6 +153,17 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
     let quote = QUOTE.load(deps.storage)?;
     let penalty_rate = to_fixed(risk.liquidation_penalty)?;
     let mut pool = POOL.may_load(deps.storage)?.unwrap_or_default();
+    // The pool's free cash `F` (docs/solvency.md) for this account at `cash`, the other
+    // accounts' debts as stored.
+    let others_debt = crate::ledger::receivable(deps.storage)?.checked_sub(crate::ledger::debt_of(stored.cash))?;
+    let free_cash = |pool: &crate::state::market::Pool, cash: Int128| -> ContractResult<Int128> {
+        Ok(pool
+            .cash
+            .checked_sub(Int128::try_from(others_debt)?)?
+            .checked_sub(Int128::try_from(crate::ledger::debt_of(cash))?)?
+            .checked_sub(Int128::try_from(pool.claims)?)?)
+    };
+    let free_before_closes = free_cash(&pool, settled_cash)?;
     let mut penalties: i128 = 0;
     let mut closed = vec![];
     let mut response = Response::new().add_attribute("action", "liquidate").add_attribute("account", &account_id);
@@ -211,18 +221,11 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
     // owes it to the pool), then out of a claim this liquidation created (the pool then owes
     // less and keeps that part). What none covers is not charged: a debt is never paid out.
     let mut charged_without_penalty = account.cash.checked_add(Int128::new(penalties))?;
-    let others_debt = crate::ledger::receivable(deps.storage)?.checked_sub(crate::ledger::debt_of(stored.cash))?;
-    let free_cash = |pool: &crate::state::market::Pool, cash: Int128| -> ContractResult<Int128> {
-        Ok(pool
-            .cash
-            .checked_sub(Int128::try_from(others_debt)?)?
-            .checked_sub(Int128::try_from(crate::ledger::debt_of(cash))?)?
-            .checked_sub(Int128::try_from(pool.claims)?)?)
-    };
-    // Closing a long credits the account at mark. The pool pays what makes the account's cash
-    // positive only out of its free cash; the rest it owes as a claim (docs/solvency.md, rule 8).
-    let owed =
-        owed_beyond_free_cash(settled_cash, charged_without_penalty, free_cash(&pool, charged_without_penalty)?)?;
+    // Closing a long credits the account at mark. The closes' net credit is paid as settlement
+    // pays one (`split_credit`): what repays the account's debt costs no tokens, the rest comes
+    // out of the free cash the pool had before them, and what that cannot cover is owed as a
+    // claim (docs/solvency.md, rule 8). Closes that cost the account owe it nothing.
+    let owed = closes_owed(settled_cash, charged_without_penalty, free_before_closes)?;
     if !owed.is_zero() {
         charged_without_penalty = charged_without_penalty.checked_sub(Int128::try_from(owed)?)?;
         account.claim = account.claim.checked_add(owed)?;
@@ -253,11 +256,9 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
     }
     match (CONFIG.load(deps.storage)?.controller, insurance.is_zero()) {
         (Some(controller), false) => {
-            response = response.add_message(WasmMsg::Execute {
-                contract_addr: controller.to_string(),
-                msg: to_json_binary(&isthmus_protocol::controller::ExecuteMsg::DepositInsurance {})?,
-                funds: vec![Coin::new(insurance, quote.denom)],
-            });
+            let controller = isthmus_protocol::contracts::ControllerContract(controller);
+            let deposit = isthmus_protocol::controller::ExecuteMsg::DepositInsurance {};
+            response = response.add_message(controller.call(&deposit, vec![Coin::new(insurance, quote.denom)])?);
         }
         // No controller yet: the pool keeps the insurance share.
         (None, false) => pool.cash = pool.cash.checked_add(Int128::try_from(insurance)?)?,
@@ -274,7 +275,7 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
     let liquidation_id = NEXT_LIQUIDATION_ID.may_load(deps.storage)?.unwrap_or(1);
     NEXT_LIQUIDATION_ID.save(
         deps.storage,
-        &liquidation_id.checked_add(1).ok_or_else(|| oracle::invalid("liquidation_id", "exhausted"))?,
+        &liquidation_id.checked_add(1).ok_or_else(|| ContractError::overflow("liquidation ids"))?,
     )?;
     LIQUIDATIONS_BY_ACCOUNT.save(deps.storage, (&account_id, liquidation_id), &())?;
     LIQUIDATIONS.save(
@@ -350,7 +351,7 @@ fn worth_seizing(deps: Deps, now: u64, p: &RemotePosition) -> ContractResult<boo
     let Some(listing) = COLLATERAL_ASSETS.may_load(deps.storage, (&p.source_id, &p.asset.key()))? else {
         return Ok(false); // never counted by the engine
     };
-    if oracle::spot(deps.storage, now, &listing.symbol, Freshness::Lenient).is_err() {
+    if market_data::spot(deps.storage, now, &listing.symbol, Freshness::Lenient).is_err() {
         return Ok(true);
     }
     let price = PRICES.load(deps.storage, &listing.symbol)?.price;
@@ -362,7 +363,7 @@ fn worth_seizing(deps: Deps, now: u64, p: &RemotePosition) -> ContractResult<boo
         .checked_div(
             Uint256::from(Decimal::one().atomics()).checked_mul(ten.checked_pow(u32::from(listing.decimals))?)?,
         )
-        .map_err(|e| oracle::invalid("value", &e.to_string()))?;
+        .map_err(|e| market_data::invalid("value", &e.to_string()))?;
     Ok(value >= ten.checked_pow(u32::from(quote.decimals))?)
 }
 
@@ -417,24 +418,35 @@ pub fn absorb_debt(deps: DepsMut, env: Env, info: MessageInfo, account_id: Strin
 mod tests {
     use super::*;
 
-    fn owed(before: i128, after: i128, free_after: i128) -> u128 {
-        owed_beyond_free_cash(Int128::new(before), Int128::new(after), Int128::new(free_after)).unwrap().u128()
+    /// The reference: the pool pays tokens only for the part of the credit that turns into
+    /// positive cash, and owes what takes its free cash *after* paying below zero.
+    fn reference(before: i128, after: i128, free_after: i128) -> u128 {
+        let gain = after.max(0) - before.max(0);
+        gain.max(0).min(-free_after.min(0)).unsigned_abs()
     }
 
     #[test]
-    fn only_a_credit_beyond_the_pools_free_cash_is_owed() {
-        // Free cash left after paying: nothing is owed.
-        assert_eq!(owed(10, 110, 0), 0);
-        assert_eq!(owed(10, 110, 5), 0);
-        // The credit took the free cash 30 below zero: 30 of the 100 is owed.
-        assert_eq!(owed(10, 110, -30), 30);
-        // The pool already owed more than it held: the whole credit is owed.
-        assert_eq!(owed(10, 110, -500), 100);
-        // A credit that only pays down a debt costs no tokens, owed or not.
-        assert_eq!(owed(-200, -50, -500), 0);
-        // From debt to positive cash: only the positive part can be owed.
-        assert_eq!(owed(-200, 40, -500), 40);
-        // Closes that cost the account (buying back shorts) owe nothing.
-        assert_eq!(owed(100, 20, -500), 0);
+    fn the_closes_owe_what_the_free_cash_after_them_cannot_cover() {
+        let values = [-500i128, -200, -40, -1, 0, 1, 10, 40, 110, 500];
+        for before in values {
+            for after in values {
+                for free_before in values {
+                    // The closes move the pool's book cash by the account's loss, and its
+                    // receivable by the change of the account's debt.
+                    let debt = |cash: i128| (-cash).max(0);
+                    let free_after = free_before - (after - before) + debt(after) - debt(before);
+                    let owed = closes_owed(Int128::new(before), Int128::new(after), Int128::new(free_before)).unwrap();
+                    assert_eq!(
+                        owed.u128(),
+                        reference(before, after, free_after),
+                        "{before} -> {after}, F {free_before}"
+                    );
+                }
+            }
+        }
+        // Two cases by hand: 100 credited with 70 free, 30 is owed; a credit that only pays
+        // down a debt costs no tokens.
+        assert_eq!(closes_owed(Int128::new(10), Int128::new(110), Int128::new(70)).unwrap(), Uint128::new(30));
+        assert_eq!(closes_owed(Int128::new(-200), Int128::new(-50), Int128::new(-500)).unwrap(), Uint128::zero());
     }
 }

@@ -1,13 +1,13 @@
 pub mod admin;
 pub mod cash;
+pub mod feeds;
 pub mod liquidate;
-pub mod oracle;
+pub mod liquidity;
 pub mod owners;
-pub mod pool;
-pub mod pool_risk;
+pub mod refresh_pool_risk;
 pub mod reservations;
 pub mod series;
+pub mod set_source_cap;
 pub mod settle;
-pub mod source_cap;
 pub mod sources;
 pub mod trade;

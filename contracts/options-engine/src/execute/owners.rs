@@ -2,16 +2,16 @@
 
 use cosmwasm_std::{DepsMut, Env, Int128, MessageInfo, Response, Uint128};
 
+use crate::account_margin::account_margin;
 use crate::error::{ContractError, ContractResult};
-use crate::oracle::Freshness;
-use crate::risk::account_margin;
+use crate::market_data::Freshness;
 use crate::state::{authorize_owner, load_source, AUTHORIZED_COUNT, AUTHORIZED_OWNERS};
 
 pub fn authorize(deps: DepsMut, info: MessageInfo, source_id: String, owner: String) -> ContractResult<Response> {
     cw_utils::nonpayable(&info)?;
     load_source(deps.storage, &source_id)?;
     if owner.is_empty() || owner.len() > 128 {
-        return Err(crate::oracle::invalid("owner", "1 to 128 characters"));
+        return Err(crate::market_data::invalid("owner", "1 to 128 characters"));
     }
     let account = info.sender.to_string();
     authorize_owner(deps.storage, &account, &source_id, &owner)?;
@@ -32,7 +32,7 @@ pub fn revoke(
     cw_utils::nonpayable(&info)?;
     let account = info.sender.to_string();
     if !AUTHORIZED_OWNERS.has(deps.storage, (&account, &source_id, &owner)) {
-        return Err(crate::oracle::invalid("owner", "not authorized"));
+        return Err(crate::market_data::invalid("owner", "not authorized"));
     }
     AUTHORIZED_OWNERS.remove(deps.storage, (&account, &source_id, &owner));
     let count = AUTHORIZED_COUNT.may_load(deps.storage, &account)?.unwrap_or(0);

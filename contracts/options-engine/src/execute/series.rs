@@ -5,7 +5,7 @@ use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::engine::{RiskParams, SeriesParams};
 
 use crate::error::{ContractError, ContractResult, Role};
-use crate::oracle::invalid;
+use crate::market_data::invalid;
 use crate::state::market::{
     CollateralRisk, ExpiryState, Series, COLLATERAL_RISK, EXPIRIES, LIVE_SERIES_COUNT, MAX_LIVE_SERIES, NEXT_SERIES_ID,
     RISK, SERIES, SERIES_BY_UNDERLYING, SYMBOLS, UNSETTLED_EXPIRIES,
@@ -45,7 +45,8 @@ pub fn list_series(deps: DepsMut, env: Env, info: MessageInfo, params: SeriesPar
     }
     LIVE_SERIES_COUNT.save(deps.storage, &live.saturating_add(1))?; // live < MAX_LIVE_SERIES
     let series_id = NEXT_SERIES_ID.may_load(deps.storage)?.unwrap_or(1);
-    NEXT_SERIES_ID.save(deps.storage, &series_id.checked_add(1).ok_or_else(|| invalid("series_id", "exhausted"))?)?;
+    NEXT_SERIES_ID
+        .save(deps.storage, &series_id.checked_add(1).ok_or_else(|| ContractError::overflow("series ids"))?)?;
     let key = (params.underlying.as_str(), params.expiry);
     if !EXPIRIES.has(deps.storage, key) {
         EXPIRIES.save(deps.storage, key, &ExpiryState { settlement_price: None })?;
@@ -75,7 +76,7 @@ pub fn validate_risk(params: &RiskParams) -> ContractResult<()> {
         return Err(invalid("spot_moves", "1 to 16 moves"));
     }
     // The margin crate validates the rest of the grid (moves in (-1, 10], shocks, exponent).
-    crate::risk::margin_params(params, 6)?;
+    crate::account_margin::margin_params(params, 6)?;
     if params.haircut_base >= Decimal::one() {
         return Err(invalid("haircut_base", "must be < 1"));
     }

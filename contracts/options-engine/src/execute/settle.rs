@@ -40,7 +40,7 @@ pub fn settle_account_msg(mut deps: DepsMut, env: Env, account: String) -> Contr
 pub fn settle_series(mut deps: DepsMut, env: Env, series_id: u64, limit: Option<u32>) -> ContractResult<Response> {
     let series = SERIES.may_load(deps.storage, series_id)?.ok_or(ContractError::UnknownSeries { series_id })?;
     if settlement_price(deps.storage, &series.params)?.is_none() {
-        return Err(crate::oracle::invalid("series", "no settlement price yet"));
+        return Err(crate::market_data::invalid("series", "no settlement price yet"));
     }
     let limit = limit.unwrap_or(MAX_CRANK).min(MAX_CRANK) as usize;
     let numbers: Vec<u64> = SERIES_HOLDERS

@@ -4,11 +4,11 @@ use cosmwasm_std::{DepsMut, Env, Event, Int128, MessageInfo, Response};
 use isthmus_protocol::engine::TradeLeg;
 
 use crate::error::{ContractError, ContractResult};
-use crate::oracle::Freshness;
+use crate::market_data::Freshness;
 use crate::settlement;
-use crate::state::market::{ACCOUNTS, POOL, SERIES_HOLDERS, SYMBOLS};
+use crate::state::market::{ACCOUNTS, POOL, SYMBOLS};
 use crate::state::CONFIG;
-use crate::trade::{free_cash_after, margins_after, plan, TradePlan};
+use crate::trade_plan::{free_cash_after, margins_after, plan, TradePlan};
 
 pub fn trade(
     deps: DepsMut,
@@ -45,14 +45,9 @@ pub fn trade(
         .add_attribute("settled_positions", settled.len().to_string())
         .add_attribute("claim_paid", settled.claim_paid.to_string());
     for leg in &plan.legs {
-        // The holder index changes only when holding starts or stops.
         let held = account.positions.iter().any(|(id, _)| *id == leg.series_id);
         let holds = plan.account_after.positions.iter().any(|(id, _)| *id == leg.series_id);
-        match (held, holds) {
-            (false, true) => SERIES_HOLDERS.save(deps.storage, (leg.series_id, holder), &())?,
-            (true, false) => SERIES_HOLDERS.remove(deps.storage, (leg.series_id, holder)),
-            _ => {}
-        }
+        plan.pool.hold(leg.series_id, holder, held, holds);
         // One event per leg, one attribute per field (indexed by wasmd as `wasm-trade_leg`).
         response = response.add_event(
             Event::new("trade_leg")
@@ -143,7 +138,7 @@ fn check_pool_exposure(storage: &dyn cosmwasm_std::Storage, plan: &TradePlan) ->
         }
     }
     for underlying in underlyings {
-        let limit = crate::oracle::to_fixed(SYMBOLS.load(storage, underlying)?.max_pool_delta)?;
+        let limit = crate::market_data::to_fixed(SYMBOLS.load(storage, underlying)?.max_pool_delta)?;
         let Some((delta_before, delta_after)) = plan.pool.delta(underlying) else { continue };
         let (delta_before, delta_after) = (delta_before.checked_abs()?, delta_after.checked_abs()?);
         if delta_after > limit && delta_after > delta_before {
@@ -170,8 +165,9 @@ fn check_reduces_risk(
 ) -> ContractResult<()> {
     let mut settled = account.clone();
     crate::settlement::apply_to_account(&mut settled, &plan.settled)?;
-    let before = crate::risk::account_margin(storage, now, account_id, &settled, Freshness::Lenient)?;
-    let after = crate::risk::account_margin(storage, now, account_id, &plan.account_after, Freshness::Lenient)?;
+    let before = crate::account_margin::account_margin(storage, now, account_id, &settled, Freshness::Lenient)?;
+    let after =
+        crate::account_margin::account_margin(storage, now, account_id, &plan.account_after, Freshness::Lenient)?;
     if after.meets_initial_margin() {
         return Ok(());
     }

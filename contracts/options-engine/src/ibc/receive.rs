@@ -9,11 +9,11 @@ use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::packet::{CollateralPacket, Received, WithdrawApproved, WithdrawOutcome, MAX_NAME_BYTES};
 
 use crate::error::{ContractError, ContractResult};
-use crate::margin;
 use crate::state::{
     authorize_owner, remote_key, same_key, ApprovedWithdrawal, RemotePosition, APPROVED_WITHDRAWALS, AUTHORIZED_OWNERS,
     CONFIG, REMOTE_POSITIONS, SOURCES,
 };
+use crate::withdrawal_check;
 
 /// Names longer than `MAX_NAME_BYTES` get an error ack: building a storage key from a much
 /// longer one would abort the transaction, and `ibc_packet_receive` must answer every packet.
@@ -29,7 +29,7 @@ fn check_names(packet: &CollateralPacket) -> ContractResult<()> {
         CollateralPacket::Heartbeat { .. } => vec![],
     };
     match names.into_iter().find(|(_, name)| name.len() > MAX_NAME_BYTES) {
-        Some((field, _)) => Err(crate::oracle::invalid(field, "longer than 256 bytes")),
+        Some((field, _)) => Err(crate::market_data::invalid(field, "longer than 256 bytes")),
         None => Ok(()),
     }
 }
@@ -139,7 +139,7 @@ fn decide_withdrawal(storage: &dyn cosmwasm_std::Storage, now: Timestamp, req: &
     let position = REMOTE_POSITIONS
         .may_load(storage, remote_key(req.source_id, req.owner, req.asset))?
         .unwrap_or_else(|| empty_position(req.source_id, req.owner, req.account, req.asset, now));
-    margin::check_withdrawal(
+    withdrawal_check::check_withdrawal(
         storage,
         now.seconds(),
         &position,

@@ -12,11 +12,11 @@ use isthmus_protocol::engine::{
 };
 
 use super::boundary::narrow;
-use super::market::margin_response;
+use super::market_views::margin_response;
 use super::quotes::{to_decimal, to_signed_decimal};
+use crate::account_margin::{account_margin, load_series, margin_params, underlyings_of};
 use crate::error::{ContractError, ContractResult};
-use crate::oracle::{self, Freshness};
-use crate::risk::{account_margin, load_series, margin_params, underlyings_of};
+use crate::market_data::{self, Freshness};
 use crate::settlement::settled_view;
 use crate::state::market::{PricePoint, PRICES, QUOTE, RISK};
 use crate::state::{remote_key, CONFIG, REMOTE_POSITIONS};
@@ -68,7 +68,7 @@ fn breakdown(deps: Deps, env: &Env, account_id: String) -> ContractResult<Margin
         let maintenance =
             u.worst_loss.max(0).checked_add(u.short_floor).ok_or_else(|| ContractError::overflow("margin"))?;
         underlyings.push(UnderlyingRisk {
-            spot: to_decimal(oracle::spot(deps.storage, now, &name, Freshness::Lenient)?, Rounding::Nearest)?,
+            spot: to_decimal(market_data::spot(deps.storage, now, &name, Freshness::Lenient)?, Rounding::Nearest)?,
             underlying: name,
             positions: held,
             worst_scenario: u.worst.to_string(),
@@ -197,7 +197,7 @@ pub fn max_withdrawable(
         }
         let amount = Uint128::new(amount);
         let available_after = position.reported.checked_sub(amount)?;
-        let m = crate::margin::withdrawal_margin(&what_if, now, &position, amount, available_after, true)?;
+        let m = crate::withdrawal_check::withdrawal_margin(&what_if, now, &position, amount, available_after, true)?;
         m.equity_initial.checked_sub(m.initial_margin).ok_or_else(|| ContractError::overflow("margin"))
     };
     let (max_amount, reason) = match (excess(usable.u128()), usable.is_zero()) {

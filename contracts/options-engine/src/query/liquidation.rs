@@ -5,9 +5,9 @@ use cw_storage_plus::Bound;
 use isthmus_protocol::asset::AssetInfo;
 use isthmus_protocol::engine::{LiquidatableAccount, LiquidatableResponse, SeizeQuoteResponse};
 
+use crate::account_margin::account_margin_for_liquidation;
 use crate::error::ContractError;
-use crate::oracle::Freshness;
-use crate::risk::account_margin_for_liquidation;
+use crate::market_data::Freshness;
 use crate::state::market::{ACCOUNTS, LIQUIDATIONS, LIQUIDATIONS_BY_ACCOUNT, PRICES, QUOTE, RISK, SYMBOLS};
 use crate::state::{page_limit, remote_key, AUTHORIZED_OWNERS, COLLATERAL_ASSETS, REMOTE_POSITIONS};
 
@@ -59,7 +59,8 @@ pub fn seize_quote(
         .may_load(deps.storage, (&source_id, &asset.key()))?
         .ok_or_else(|| StdError::not_found("collateral listing"))?;
     // The liquidation (lenient) freshness rule applies to the collateral's price.
-    crate::oracle::spot(deps.storage, env.block.time.seconds(), &listing.symbol, Freshness::Lenient).map_err(err)?;
+    crate::market_data::spot(deps.storage, env.block.time.seconds(), &listing.symbol, Freshness::Lenient)
+        .map_err(err)?;
     let price: Decimal = PRICES.load(deps.storage, &listing.symbol)?.price;
     SYMBOLS.load(deps.storage, &listing.symbol)?;
     let bonus = RISK.load(deps.storage)?.liquidation_bonus;

@@ -8,7 +8,7 @@ use isthmus_protocol::engine::{PoolDeltaView, PoolLimitsResponse, PoolPositionVi
 
 use super::quotes::{contract_greeks, to_signed_decimal, GreeksFixed};
 use crate::error::{ContractError, ContractResult};
-use crate::oracle::Freshness;
+use crate::market_data::Freshness;
 use crate::state::market::{OPEN_INTEREST, QUOTE, SERIES, SYMBOLS};
 use crate::state::page_limit;
 use crate::state::pool_risk::POOL_RISK;
@@ -80,7 +80,7 @@ pub fn pool_limits(deps: Deps, start_after: Option<String>, limit: Option<u32>) 
 
 fn limits(deps: Deps, start_after: Option<String>, limit: Option<u32>) -> ContractResult<PoolLimitsResponse> {
     let free = crate::ledger::free_cash(deps.storage)?;
-    let m = crate::pool::margin_with_cash(deps.storage, free)?;
+    let m = crate::pool_value::margin_with_cash(deps.storage, free)?;
     let underlyings = POOL_RISK
         .range(deps.storage, start_after.as_deref().map(Bound::exclusive), None, Order::Ascending)
         .take(page_limit(limit))

@@ -5,9 +5,9 @@ use cosmwasm_std::{Decimal, Int128, SignedDecimal, Storage};
 use isthmus_pricing::{greeks, Fixed, Rounding};
 use isthmus_protocol::engine::{Greeks, SeriesParams, SeriesQuote};
 
+use crate::account_margin::to_pricing_kind;
 use crate::error::{ContractError, ContractResult};
-use crate::oracle::{self, to_fixed, Freshness};
-use crate::risk::to_pricing_kind;
+use crate::market_data::{self, to_fixed, Freshness};
 use crate::state::market::{QUOTE, RISK};
 use crate::valuation::{bs_inputs, leg_amounts, mark, settlement_price};
 
@@ -16,7 +16,7 @@ const ATOMICS: i128 = 1_000_000_000_000_000_000;
 /// A non-negative fixed-point value as a `Decimal` (18 places), rounded as asked.
 pub fn to_decimal(value: Fixed, rounding: Rounding) -> ContractResult<Decimal> {
     let atomics = value.mul_int(ATOMICS, rounding)?;
-    let atomics = u128::try_from(atomics).map_err(|_| oracle::invalid("value", "negative"))?;
+    let atomics = u128::try_from(atomics).map_err(|_| market_data::invalid("value", "negative"))?;
     Ok(Decimal::raw(atomics))
 }
 
@@ -92,12 +92,12 @@ pub fn series_quote(storage: &dyn Storage, now: u64, series: &SeriesParams) -> C
     let overflow = || ContractError::overflow("quote");
     let spot = match (expired, settlement_price(storage, series)?) {
         (true, Some(price)) => price,
-        _ => oracle::spot(storage, now, &series.underlying, Freshness::Lenient)?,
+        _ => market_data::spot(storage, now, &series.underlying, Freshness::Lenient)?,
     };
     let (vol, greeks, fresh) = if expired {
         (None, None, false)
     } else {
-        let vol = oracle::vol(storage, now, &series.underlying, series.expiry, Freshness::Lenient)?;
+        let vol = market_data::vol(storage, now, &series.underlying, series.expiry, Freshness::Lenient)?;
         let fresh = bs_inputs(storage, now, series, Freshness::Strict).is_ok();
         (Some(to_decimal(vol, Rounding::Nearest)?), Some(contract_greeks(storage, now, series)?.view()?), fresh)
     };

@@ -6,7 +6,7 @@ use cosmwasm_std::{Decimal, Deps, Env, StdError, StdResult};
 use isthmus_protocol::engine::{SourceAssetHealth, SourceHealthResponse, SourcesHealthResponse};
 
 use crate::error::ContractError;
-use crate::oracle::Freshness;
+use crate::market_data::Freshness;
 use crate::remote_book::SOURCE_RESERVATIONS;
 use crate::source_cap::{self, SourceValue, Values};
 use crate::state::market::{QUOTE, RISK};

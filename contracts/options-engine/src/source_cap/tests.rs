@@ -233,7 +233,7 @@ mod from_storage {
             price: CollateralPrice::Oracle { price: Fixed::from_int(price).unwrap() },
             vol: Fixed::from_ratio(6, 10).unwrap(),
             staleness_seconds: staleness,
-            haircut: crate::risk::haircut_params(&risk(), 3600).unwrap(),
+            haircut: crate::account_margin::haircut_params(&risk(), 3600).unwrap(),
         };
         Uint128::new(collateral_value(&it, &[], 6).unwrap() as u128)
     }

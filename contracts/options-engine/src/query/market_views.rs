@@ -9,15 +9,15 @@ use isthmus_protocol::engine::{
     SeriesListResponse, SeriesResponse, SettlementPriceResponse, SimulateTradeResponse, TradeLeg, VolResponse,
 };
 
+use crate::account_margin::account_margin;
 use crate::error::ContractError;
-use crate::oracle::Freshness;
-use crate::risk::account_margin;
+use crate::market_data::Freshness;
 use crate::state::market::{
     Account, Series, ACCOUNTS, EXPIRIES, LP_SHARES, POOL, PRICES, PRICE_SOURCES, QUOTE, SERIES, SERIES_BY_UNDERLYING,
     SYMBOLS, VOLS,
 };
 use crate::state::page_limit;
-use crate::trade::{margins_after, plan};
+use crate::trade_plan::{margins_after, plan};
 use crate::valuation::{mark, quote_amount};
 
 fn std_err(e: ContractError) -> StdError {
@@ -220,12 +220,12 @@ pub fn simulate_trade(
 pub fn pool(deps: Deps, env: &Env) -> StdResult<PoolResponse> {
     let now = env.block.time.seconds();
     let pool = POOL.may_load(deps.storage)?.unwrap_or_default();
-    let nav = crate::pool::nav_exit(deps.storage, now, Freshness::Lenient).map_err(std_err)?;
-    let nav_entry = crate::pool::nav_entry(deps.storage, now, Freshness::Lenient).map_err(std_err)?;
+    let nav = crate::pool_value::nav_exit(deps.storage, now, Freshness::Lenient).map_err(std_err)?;
+    let nav_entry = crate::pool_value::nav_entry(deps.storage, now, Freshness::Lenient).map_err(std_err)?;
     let liquid = crate::ledger::liquid_cash(deps.storage).map_err(std_err)?;
     let free = crate::ledger::free_cash(deps.storage).map_err(std_err)?;
     let receivable = crate::ledger::receivable(deps.storage).map_err(std_err)?;
-    let m = crate::pool::margin_with_cash(deps.storage, free).map_err(std_err)?;
+    let m = crate::pool_value::margin_with_cash(deps.storage, free).map_err(std_err)?;
     Ok(PoolResponse {
         cash: pool.cash,
         liquid_cash: Int128::new(liquid),
@@ -263,7 +263,7 @@ pub fn pool_requests(
 pub fn lp(deps: Deps, env: &Env, address: String) -> StdResult<LpResponse> {
     let addr = deps.api.addr_validate(&address)?;
     let shares = LP_SHARES.may_load(deps.storage, &addr)?.unwrap_or_default();
-    let value = crate::pool::redemption_value(deps.storage, env.block.time.seconds(), Freshness::Lenient, shares)
+    let value = crate::pool_value::redemption_value(deps.storage, env.block.time.seconds(), Freshness::Lenient, shares)
         .map_err(std_err)?;
     Ok(LpResponse { address, shares, value })
 }

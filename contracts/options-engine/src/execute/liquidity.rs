@@ -11,8 +11,8 @@ use cosmwasm_std::{Addr, BankMsg, Coin, DepsMut, Env, Int128, MessageInfo, Respo
 use isthmus_protocol::engine::{PoolRequest, PoolRequestKind};
 
 use crate::error::{ContractError, ContractResult, Role};
-use crate::oracle::Freshness;
-use crate::pool::{nav_entry, redemption_value};
+use crate::market_data::Freshness;
+use crate::pool_value::{nav_entry, redemption_value};
 use crate::state::market::{LP_SHARES, NEXT_POOL_REQUEST, POOL, POOL_REQUESTS, QUOTE, RISK};
 
 /// Shares that `amount` buys now, and never more than it bought at the request's price.
@@ -82,7 +82,7 @@ fn redeem(
         return Err(ContractError::PoolIlliquid { requested: amount, free: Int128::new(free) });
     }
     // `redemption_value` above required every snapshot fresh.
-    let margin = crate::pool::margin_with_cash(storage, free_after)?;
+    let margin = crate::pool_value::margin_with_cash(storage, free_after)?;
     if !margin.meets_initial_margin() {
         return Err(ContractError::PoolMarginNotMet {
             nav: Int128::new(margin.equity_initial),
@@ -99,8 +99,10 @@ fn redeem(
 fn new_request(storage: &mut dyn Storage, now: u64, lp: &Addr, kind: PoolRequestKind) -> ContractResult<PoolRequest> {
     let notice = RISK.load(storage)?.lp_notice_seconds;
     let request_id = NEXT_POOL_REQUEST.may_load(storage)?.unwrap_or(1);
-    NEXT_POOL_REQUEST
-        .save(storage, &request_id.checked_add(1).ok_or_else(|| crate::oracle::invalid("request_id", "exhausted"))?)?;
+    NEXT_POOL_REQUEST.save(
+        storage,
+        &request_id.checked_add(1).ok_or_else(|| crate::error::ContractError::overflow("pool request ids"))?,
+    )?;
     let request = PoolRequest {
         request_id,
         lp: lp.to_string(),

@@ -5,10 +5,10 @@ use cosmwasm_std::{Int128, Storage};
 use isthmus_margin::MarginBreakdown;
 use isthmus_protocol::engine::TradeLeg;
 
+use crate::account_margin::account_margin;
 use crate::error::{ContractError, ContractResult};
-use crate::oracle::{to_fixed, Freshness};
+use crate::market_data::{to_fixed, Freshness};
 use crate::pool_book::PoolBook;
-use crate::risk::account_margin;
 use crate::settlement::{apply_to_account, plan_settlement, Settlement};
 use crate::state::market::{Account, OpenInterest, MAX_ACCOUNT_POSITIONS, MAX_LEGS, QUOTE, RISK, SERIES};
 use crate::valuation::{leg_amounts, mark};
@@ -38,7 +38,7 @@ pub struct TradePlan {
     /// Its cash after the lazy settlement, before the trade.
     pub cash_settled: Int128,
     /// Its stored claim on the pool before settlement.
-    pub account_before_claim: cosmwasm_std::Uint128,
+    pub claim_before: cosmwasm_std::Uint128,
     /// The pool's positions and risk after settlement and trade (written by `flush`).
     pub pool: PoolBook,
 }
@@ -74,7 +74,7 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
         fees: 0,
         adds_risk: false,
         cash_before: account.cash,
-        account_before_claim: account.claim,
+        claim_before: account.claim,
         cash_settled,
         pool,
     };
@@ -146,7 +146,7 @@ pub fn plan(storage: &dyn Storage, now: u64, account: &Account, legs: &[TradeLeg
 pub fn free_cash_after(storage: &dyn Storage, plan: &TradePlan) -> ContractResult<(i128, i128)> {
     let overflow = || crate::error::ContractError::overflow("pool cash");
     let settled_in = plan.settled.cash_in()?.checked_neg().ok_or_else(overflow)?;
-    let claims_before = Int128::try_from(plan.account_before_claim)?;
+    let claims_before = Int128::try_from(plan.claim_before)?;
     let claims_change = Int128::try_from(plan.account_after.claim)?.checked_sub(claims_before)?.i128();
     let settled = crate::ledger::free_cash(storage)?
         .checked_add(crate::ledger::liquid_delta(settled_in, plan.cash_before, plan.cash_settled)?)

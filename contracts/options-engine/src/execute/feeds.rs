@@ -5,7 +5,7 @@ use cosmwasm_std::{Attribute, Decimal, DepsMut, Env, HexBinary, MessageInfo, Ord
 use isthmus_protocol::engine::{PriceInput, PriceSource, SymbolParams, VolInput};
 
 use crate::error::{ContractError, ContractResult, Role};
-use crate::oracle::invalid;
+use crate::market_data::invalid;
 use crate::oracle_adapters::{self, MAX_CONFIDENCE_BPS};
 use crate::state::market::{
     ExpiryState, FeederRoles, OracleFeed, PricePoint, EXPIRIES, FEEDERS, MAX_SETTLE_PER_PUSH, PRICES, PRICE_SOURCES,
@@ -190,7 +190,7 @@ pub fn pull_prices(deps: DepsMut, env: Env, info: MessageInfo, symbols: Vec<Stri
         let window = feed.max_pull_age_seconds;
         let observed = oracle_adapters::observe(deps.as_ref(), &symbol, &feed.source)?;
         // A point the pricing cannot read is refused here, not stored to fail every read.
-        crate::oracle::to_fixed(observed.price).map_err(|_| ContractError::OraclePriceRefused {
+        crate::market_data::to_fixed(observed.price).map_err(|_| ContractError::OraclePriceRefused {
             symbol: symbol.clone(),
             reason: "beyond the range the pricing reads".to_string(),
         })?;

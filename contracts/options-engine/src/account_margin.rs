@@ -10,7 +10,7 @@ use isthmus_pricing::Fixed;
 use isthmus_protocol::engine::{OptionKind, RiskParams, SeriesParams};
 
 use crate::error::{ContractError, ContractResult};
-use crate::oracle::{self, to_fixed, Freshness};
+use crate::market_data::{self, to_fixed, Freshness};
 use crate::source_cap::{self, Factors};
 use crate::state::market::{Account, CollateralRisk, COLLATERAL_RISK, QUOTE, RISK, SERIES};
 use crate::state::{RemoteKey, COLLATERAL_ASSETS, CONFIG, REMOTE_POSITIONS, SOURCES};
@@ -63,19 +63,19 @@ fn book_for(
     mode: Freshness,
     rate: Fixed,
 ) -> ContractResult<UnderlyingBook> {
-    let spot = oracle::spot(storage, now, underlying, mode)?;
+    let spot = market_data::spot(storage, now, underlying, mode)?;
     let mut book = UnderlyingBook { spot, rate, vols: vec![], legs: vec![] };
     for (series, quantity) in positions {
         if series.underlying != underlying {
             continue;
         }
-        let expiry_years = oracle::years_to(now, series.expiry)?;
+        let expiry_years = market_data::years_to(now, series.expiry)?;
         if !book.vols.iter().any(|v| v.expiry_years == expiry_years) {
             // An expired series is worth its intrinsic value: its vol no longer matters.
             let vol = if expiry_years.is_zero() {
                 Fixed::ZERO
             } else {
-                oracle::vol(storage, now, underlying, series.expiry, mode)?
+                market_data::vol(storage, now, underlying, series.expiry, mode)?
             };
             book.vols.push(ExpiryVol { expiry_years, vol });
         }
@@ -158,7 +158,7 @@ fn collateral_of(
         let linked = underlying.as_ref().and_then(|u| underlyings.iter().position(|x| x == u));
         let price = match linked {
             Some(index) => CollateralPrice::Underlying { index },
-            None => match oracle::spot(storage, ctx.now, &listing.symbol, ctx.mode) {
+            None => match market_data::spot(storage, ctx.now, &listing.symbol, ctx.mode) {
                 Ok(price) => CollateralPrice::Oracle { price },
                 Err(_) => continue,
             },

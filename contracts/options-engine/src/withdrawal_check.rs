@@ -3,9 +3,9 @@
 
 use cosmwasm_std::{Int128, Storage, Uint128};
 
+use crate::account_margin::{account_margin_with, UsableOverride};
 use crate::error::{ContractError, ContractResult};
-use crate::oracle::Freshness;
-use crate::risk::{account_margin_with, UsableOverride};
+use crate::market_data::Freshness;
 use crate::state::{remote_key, RemotePosition};
 
 /// May `amount` leave `position`, whose vault reports `available_after` once it left?

@@ -44,5 +44,5 @@ pub fn set_source_cap(
 }
 
 fn count_error() -> ContractError {
-    crate::oracle::invalid("capped_sources", "count out of range")
+    crate::market_data::invalid("capped_sources", "count out of range")
 }

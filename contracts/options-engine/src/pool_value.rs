@@ -3,7 +3,7 @@
 use cosmwasm_std::{Storage, Uint128};
 
 use crate::error::ContractResult;
-use crate::oracle::Freshness;
+use crate::market_data::Freshness;
 use crate::pool_book::PoolBook;
 use crate::state::market::POOL;
 
