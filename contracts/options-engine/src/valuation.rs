@@ -83,3 +83,9 @@ pub fn quote_amount(
     let units = quantity.checked_mul(scale).ok_or_else(|| ContractError::overflow("quantity in base units"))?;
     per_contract.mul_int(units, rounding).map_err(ContractError::from)
 }
+
+/// `max(v, 0)` as an unsigned amount: how a view reports a requirement or a value that only
+/// counts when positive (a margin, a floor, a collateral value).
+pub fn non_negative(v: impl Into<i128>) -> cosmwasm_std::Uint128 {
+    cosmwasm_std::Uint128::new(v.into().max(0).unsigned_abs())
+}

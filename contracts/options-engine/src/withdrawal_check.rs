@@ -25,8 +25,8 @@ pub fn check_withdrawal(
     if !margin.meets_initial_margin() {
         return Err(ContractError::InitialMarginNotMet {
             account: position.account.clone(),
-            equity: Int128::new(margin.equity_initial),
-            required: Uint128::new(margin.initial_margin.max(0).unsigned_abs()),
+            equity: Int128::new(margin.equity_initial.get()),
+            required: Uint128::new(margin.initial_margin.positive_u128()),
         });
     }
     Ok(())

@@ -24,6 +24,6 @@ pub use haircut::{haircut, is_stale, HaircutParams, MAX_HORIZON_SECONDS, SECONDS
 pub use params::{MarginParams, MAX_SCENARIOS};
 pub use portfolio::{evaluate, evaluate_totals, Account, MarginBreakdown, UnderlyingMargin};
 pub use scenario::{scenarios, shock_scale, shocked_vol, Scenario, VolShock, DAYS_PER_YEAR};
-pub use units::MAX_DECIMALS;
+pub use units::{QuoteUnits, MAX_DECIMALS};
 
 pub use isthmus_pricing::{Fixed, OptionKind};

@@ -7,6 +7,7 @@ use crate::collateral::{self, CollateralItem};
 use crate::error::{overflow, MarginResult};
 use crate::params::MarginParams;
 use crate::scenario::{scenarios, Scenario};
+use crate::units::QuoteUnits;
 
 /// Everything the margin of one account depends on. Money is in quote base units.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,36 +28,36 @@ pub struct UnderlyingMargin {
     pub worst_scenario: usize,
     pub worst: Scenario,
     /// `max_s Lₛ` counting all linked collateral (may be negative: the book gains everywhere).
-    pub worst_loss: i128,
+    pub worst_loss: QuoteUnits,
     /// The same counting only fresh linked collateral (the basis of the initial margin).
-    pub worst_loss_initial: i128,
+    pub worst_loss_initial: QuoteUnits,
     /// Short-option floor of this underlying.
-    pub short_floor: i128,
+    pub short_floor: QuoteUnits,
     /// `Lₛ` for every scenario, maintenance basis.
-    pub scenario_losses: Vec<i128>,
+    pub scenario_losses: Vec<QuoteUnits>,
 }
 
-/// Result of [`evaluate`], in quote base units.
+/// Result of [`evaluate`], every amount in quote base units ([`QuoteUnits`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MarginBreakdown {
     /// `cash + Σ collateral value + Σ marked short liabilities`: compared with the maintenance
     /// margin.
-    pub equity: i128,
+    pub equity: QuoteUnits,
     /// The same without stale collateral: compared with the initial margin.
-    pub equity_initial: i128,
+    pub equity_initial: QuoteUnits,
     /// `Σ ⌊amount · P · (1 − h)⌋` over all collateral items.
-    pub collateral_value: i128,
+    pub collateral_value: QuoteUnits,
     /// `Σ ⌊initial_amount · P · (1 − h)⌋` over fresh items only.
-    pub collateral_value_initial: i128,
+    pub collateral_value_initial: QuoteUnits,
     /// `Σ ⌊q·c·P₀⌋` over net short series (≤ 0); part of equity.
-    pub short_options_mark: i128,
+    pub short_options_mark: QuoteUnits,
     /// `Σ ⌊q·c·P₀⌋` over net long series (≥ 0); reported, NOT part of equity (it offsets
     /// scenario losses instead).
-    pub long_options_mark: i128,
+    pub long_options_mark: QuoteUnits,
     /// `MM = Σ_u (max(worst_loss_u, 0) + short_floor_u)`.
-    pub maintenance_margin: i128,
+    pub maintenance_margin: QuoteUnits,
     /// `IM = ⌈factor · Σ_u (max(worst_loss_initial_u, 0) + short_floor_u)⌉ ≥ MM`.
-    pub initial_margin: i128,
+    pub initial_margin: QuoteUnits,
     pub underlyings: Vec<UnderlyingMargin>,
     /// Black-Scholes `price` calls made by this evaluation.
     pub price_calls: u32,
@@ -101,9 +102,10 @@ pub fn evaluate(account: &Account, params: &MarginParams) -> MarginResult<Margin
     let add = |a: i128, b: i128| a.checked_add(b).ok_or(overflow("sum"));
     let mut out = empty_breakdown(account.underlyings.len());
     for v in &valued {
-        out.collateral_value = add(out.collateral_value, v.value)?;
+        out.collateral_value = out.collateral_value.checked_add(QuoteUnits::new(v.value))?;
         if !v.stale {
-            out.collateral_value_initial = add(out.collateral_value_initial, v.value_initial)?;
+            out.collateral_value_initial =
+                out.collateral_value_initial.checked_add(QuoteUnits::new(v.value_initial))?;
         }
     }
     let mut mm_initial_basis = 0i128;
@@ -149,14 +151,14 @@ pub fn evaluate_totals(cash: i128, books: &[BookTotals], params: &MarginParams) 
 
 fn empty_breakdown(underlyings: usize) -> MarginBreakdown {
     MarginBreakdown {
-        equity: 0,
-        equity_initial: 0,
-        collateral_value: 0,
-        collateral_value_initial: 0,
-        short_options_mark: 0,
-        long_options_mark: 0,
-        maintenance_margin: 0,
-        initial_margin: 0,
+        equity: QuoteUnits::ZERO,
+        equity_initial: QuoteUnits::ZERO,
+        collateral_value: QuoteUnits::ZERO,
+        collateral_value_initial: QuoteUnits::ZERO,
+        short_options_mark: QuoteUnits::ZERO,
+        long_options_mark: QuoteUnits::ZERO,
+        maintenance_margin: QuoteUnits::ZERO,
+        initial_margin: QuoteUnits::ZERO,
         underlyings: Vec::with_capacity(underlyings),
         price_calls: 0,
     }
@@ -173,8 +175,8 @@ fn add_underlying(
     params: &MarginParams,
 ) -> MarginResult<()> {
     let add = |a: i128, b: i128| a.checked_add(b).ok_or(overflow("sum"));
-    out.short_options_mark = add(out.short_options_mark, b.short_mark)?;
-    out.long_options_mark = add(out.long_options_mark, b.long_mark)?;
+    out.short_options_mark = out.short_options_mark.checked_add(QuoteUnits::new(b.short_mark))?;
+    out.long_options_mark = out.long_options_mark.checked_add(QuoteUnits::new(b.long_mark))?;
     // Tail scenarios count dampened: `⌈weight · loss⌉` (a gain stays a gain, scaled).
     for s in (0..grid.len()).filter(|s| crate::scenario::is_tail(*s, params)) {
         losses[s] = params.tail_weight.mul_int(losses[s], Rounding::Ceil)?;
@@ -182,25 +184,26 @@ fn add_underlying(
     }
     let (worst_scenario, worst_loss) = worst(&losses);
     let (_, worst_loss_initial) = worst(&losses_initial);
-    out.maintenance_margin = add(add(out.maintenance_margin, worst_loss.max(0))?, b.short_floor)?;
+    out.maintenance_margin =
+        QuoteUnits::new(add(add(out.maintenance_margin.get(), worst_loss.max(0))?, b.short_floor)?);
     *mm_initial_basis = add(add(*mm_initial_basis, worst_loss_initial.max(0))?, b.short_floor)?;
     out.underlyings.push(UnderlyingMargin {
         worst_scenario,
         worst: grid[worst_scenario],
-        worst_loss,
-        worst_loss_initial,
-        short_floor: b.short_floor,
-        scenario_losses: losses,
+        worst_loss: QuoteUnits::new(worst_loss),
+        worst_loss_initial: QuoteUnits::new(worst_loss_initial),
+        short_floor: QuoteUnits::new(b.short_floor),
+        scenario_losses: losses.into_iter().map(QuoteUnits::new).collect(),
     });
     Ok(())
 }
 
 /// Initial margin and equity once every underlying is in.
 fn finish(out: &mut MarginBreakdown, cash: i128, mm_initial_basis: i128, params: &MarginParams) -> MarginResult<()> {
-    let add = |a: i128, b: i128| a.checked_add(b).ok_or(overflow("sum"));
-    out.initial_margin = params.initial_margin_factor.mul_int(mm_initial_basis, Rounding::Ceil)?;
-    out.equity = add(add(cash, out.collateral_value)?, out.short_options_mark)?;
-    out.equity_initial = add(add(cash, out.collateral_value_initial)?, out.short_options_mark)?;
+    let cash = QuoteUnits::new(cash);
+    out.initial_margin = QuoteUnits::new(params.initial_margin_factor.mul_int(mm_initial_basis, Rounding::Ceil)?);
+    out.equity = cash.checked_add(out.collateral_value)?.checked_add(out.short_options_mark)?;
+    out.equity_initial = cash.checked_add(out.collateral_value_initial)?.checked_add(out.short_options_mark)?;
     Ok(())
 }
 
@@ -275,7 +278,7 @@ mod tests {
         a.underlyings[0].vols = vec![ExpiryVol { expiry_years: q(1, 365), vol: q(1, 2) }];
         let grid_only = evaluate(&a, &MarginParams::default()).unwrap();
         let u = &grid_only.underlyings[0];
-        assert!(u.worst_loss < 5_000_000, "the ±30% grid sees a loss of a few quote units at most: {u:?}");
+        assert!(u.worst_loss.get() < 5_000_000, "the ±30% grid sees a loss of a few quote units at most: {u:?}");
         let with_tails =
             MarginParams { tail_moves: vec![q(-1, 2), q(1, 2)], tail_weight: q(1, 3), ..MarginParams::default() };
         let tails = evaluate(&a, &with_tails).unwrap();
@@ -283,8 +286,8 @@ mod tests {
         assert_eq!(t.worst.to_string(), "spot +50.00% vol up");
         // At +50% (spot 150) the calls are worth at least their intrinsic 10 each: 100 quote
         // units, a third of which counts.
-        assert!(t.worst_loss >= 100_000_000 / 3, "{t:?}");
-        assert!(tails.maintenance_margin - grid_only.maintenance_margin >= 100_000_000 / 3 - 5_000_000);
+        assert!(t.worst_loss.get() >= 100_000_000 / 3, "{t:?}");
+        assert!(tails.maintenance_margin.get() - grid_only.maintenance_margin.get() >= 100_000_000 / 3 - 5_000_000);
         assert_eq!(t.scenario_losses.len(), 27 + 2);
     }
 
@@ -293,10 +296,10 @@ mod tests {
         let p = MarginParams::default();
         let r = evaluate(&account(0, vec![short_put(q(1, 12), 100)]), &p).unwrap();
         // short 2 ATM puts: equity is minus their mark; MM > 0; an account with no cash fails both
-        assert!(r.equity < 0 && r.maintenance_margin > 0);
+        assert!(r.equity.is_negative() && r.maintenance_margin > QuoteUnits::ZERO);
         assert!(r.is_liquidatable() && !r.meets_initial_margin());
         // exactly enough cash for IM: passes both; one base unit less fails IM only
-        let cash = r.initial_margin - r.equity;
+        let cash = r.initial_margin.get() - r.equity.get();
         let ok = evaluate(&account(cash, vec![short_put(q(1, 12), 100)]), &p).unwrap();
         assert!(ok.meets_initial_margin() && !ok.is_liquidatable());
         let short = evaluate(&account(cash - 1, vec![short_put(q(1, 12), 100)]), &p).unwrap();

@@ -1,12 +1,72 @@
 //! Conversion of `Fixed` prices to integer quote base units, with an explicit rounding direction.
 //!
-//! All money leaves this crate as `i128` quote base units: `whole quote × 10^quote_decimals`.
+//! All money leaves this crate as [`QuoteUnits`], signed quote base units:
+//! `whole quote × 10^quote_decimals`.
 //! A value is formed once, from a per-unit `Fixed` and an integer count, with
 //! [`Fixed::mul_int`], so a total never has to fit in `Fixed`'s ±2^39 range.
 
 use isthmus_pricing::{Fixed, Rounding};
 
 use crate::error::{overflow, MarginResult};
+
+/// A signed amount of the quote asset in its base units (`whole quote × 10^quote_decimals`):
+/// the type of every amount of money the margin returns, so that it is not mixed with asset
+/// units, contract counts or `Fixed` prices. Arithmetic on it is checked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct QuoteUnits(i128);
+
+impl QuoteUnits {
+    pub const ZERO: QuoteUnits = QuoteUnits(0);
+
+    pub const fn new(base_units: i128) -> Self {
+        QuoteUnits(base_units)
+    }
+
+    /// The amount in base units.
+    pub const fn get(self) -> i128 {
+        self.0
+    }
+
+    pub fn checked_add(self, other: QuoteUnits) -> MarginResult<QuoteUnits> {
+        self.0.checked_add(other.0).map(QuoteUnits).ok_or(overflow("quote units"))
+    }
+
+    pub fn checked_sub(self, other: QuoteUnits) -> MarginResult<QuoteUnits> {
+        self.0.checked_sub(other.0).map(QuoteUnits).ok_or(overflow("quote units"))
+    }
+
+    /// `max(self, 0)`: the part that is owed or lost, when positive.
+    pub fn positive_part(self) -> QuoteUnits {
+        QuoteUnits(self.0.max(0))
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+
+    /// `max(self, 0)` as an unsigned amount (a requirement, a loss that counts).
+    pub fn positive_u128(self) -> u128 {
+        self.0.max(0).unsigned_abs()
+    }
+
+    /// `self − other`, saturated at the bounds of `i128` (for a shortfall or a surplus that
+    /// only sizes something, never for an amount paid).
+    pub fn saturating_sub(self, other: QuoteUnits) -> i128 {
+        self.0.saturating_sub(other.0)
+    }
+}
+
+impl From<QuoteUnits> for i128 {
+    fn from(q: QuoteUnits) -> i128 {
+        q.0
+    }
+}
+
+impl core::fmt::Display for QuoteUnits {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.0.fmt(f)
+    }
+}
 
 /// Largest number of decimals accepted for the quote or a collateral asset (10^36 < 2^127).
 pub const MAX_DECIMALS: u32 = 36;

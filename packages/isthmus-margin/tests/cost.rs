@@ -45,7 +45,7 @@ fn sixteen_leg_evaluation_price_calls() {
         let elapsed = start.elapsed();
         // one price per (strike, expiry) node and scenario; the base scenario is today's mark
         assert_eq!(r.price_calls, nodes * 27);
-        assert!(r.maintenance_margin > 0 && r.initial_margin > r.maintenance_margin);
+        assert!(r.maintenance_margin.get() > 0 && r.initial_margin.get() > r.maintenance_margin.get());
         eprintln!("16 legs, {nodes} nodes: {} price calls, {elapsed:?}", r.price_calls);
     }
 }

@@ -87,15 +87,15 @@ proptest! {
         let coll = vec![linked(units, staleness), CollateralItem {
             price: CollateralPrice::Oracle { price: q(7, 1) }, ..linked(units, staleness / 2) }];
         let r = eval(&account(book(&m, &legs), coll));
-        prop_assert!(r.maintenance_margin >= 0);
-        prop_assert!(r.initial_margin >= r.maintenance_margin);
+        prop_assert!(r.maintenance_margin.get() >= 0);
+        prop_assert!(r.initial_margin.get() >= r.maintenance_margin.get());
         // IM = ⌈1.3 × basis⌉ and basis ≥ MM
-        prop_assert!(r.initial_margin * 10 >= r.maintenance_margin * 13);
-        prop_assert!(r.equity_initial <= r.equity);
+        prop_assert!(r.initial_margin.get() * 10 >= r.maintenance_margin.get() * 13);
+        prop_assert!(r.equity_initial.get() <= r.equity.get());
         let u = &r.underlyings[0];
         prop_assert_eq!(u.scenario_losses[u.worst_scenario], u.worst_loss);
         prop_assert!(u.scenario_losses.iter().all(|l| *l <= u.worst_loss));
-        prop_assert!(u.worst_loss_initial >= u.worst_loss);
+        prop_assert!(u.worst_loss_initial.get() >= u.worst_loss.get());
     }
 
     /// The pool's running totals: the sum of each series' totals, built and unbuilt one leg at a
@@ -129,10 +129,10 @@ proptest! {
         let full = evaluate(&Account { cash: 1_000, underlyings: vec![UnderlyingBook { legs: held, ..b.clone() }],
                                        collateral: vec![] }, &p).unwrap();
         let from_totals = evaluate_totals(1_000, &[running], &p).unwrap();
-        prop_assert_eq!(from_totals.maintenance_margin, full.maintenance_margin);
-        prop_assert_eq!(from_totals.initial_margin, full.initial_margin);
-        prop_assert_eq!(from_totals.equity, full.equity);
-        prop_assert_eq!(from_totals.long_options_mark, full.long_options_mark);
+        prop_assert_eq!(from_totals.maintenance_margin.get(), full.maintenance_margin.get());
+        prop_assert_eq!(from_totals.initial_margin.get(), full.initial_margin.get());
+        prop_assert_eq!(from_totals.equity.get(), full.equity.get());
+        prop_assert_eq!(from_totals.long_options_mark.get(), full.long_options_mark.get());
         prop_assert_eq!(&from_totals.underlyings[0].scenario_losses, &full.underlyings[0].scenario_losses);
     }
 
@@ -149,10 +149,10 @@ proptest! {
         let net_short = legs.iter().filter(|l| (l.0, l.1, l.2, l.4) == (extra.0, extra.1, extra.2, extra.4))
             .map(|l| l.3).sum::<i128>() < 0;
         if !net_short {
-            prop_assert!(after.maintenance_margin <= before.maintenance_margin,
-                "MM rose from {} to {}", before.maintenance_margin, after.maintenance_margin);
+            prop_assert!(after.maintenance_margin.get() <= before.maintenance_margin.get(),
+                "MM rose from {} to {}", before.maintenance_margin.get(), after.maintenance_margin.get());
         }
-        let free = |r: &MarginBreakdown| r.equity - r.maintenance_margin;
+        let free = |r: &MarginBreakdown| r.equity.get() - r.maintenance_margin.get();
         prop_assert!(free(&after) >= free(&before) - 4, "free margin fell from {} to {}", free(&before), free(&after));
     }
 
@@ -162,8 +162,8 @@ proptest! {
                                             units in 1u128..50) {
         let naked = eval(&account(book(&m, &legs), vec![]));
         let covered = eval(&account(book(&m, &legs), vec![linked(units, 0)]));
-        prop_assert!(covered.maintenance_margin <= naked.maintenance_margin);
-        prop_assert!(covered.equity > naked.equity);
+        prop_assert!(covered.maintenance_margin.get() <= naked.maintenance_margin.get());
+        prop_assert!(covered.equity.get() > naked.equity.get());
     }
 
     /// Lowering an item's `initial_amount` (a per-source cap) changes nothing for maintenance
@@ -184,18 +184,18 @@ proptest! {
         };
         let (low, high, full) = (with(lo), with(hi), with(1_000));
         for r in [&low, &high] {
-            prop_assert_eq!((r.equity, r.maintenance_margin, r.collateral_value), (full.equity, full.maintenance_margin, full.collateral_value));
+            prop_assert_eq!((r.equity.get(), r.maintenance_margin.get(), r.collateral_value.get()), (full.equity.get(), full.maintenance_margin.get(), full.collateral_value.get()));
             prop_assert_eq!(&r.underlyings[0].scenario_losses, &full.underlyings[0].scenario_losses);
-            prop_assert!(r.collateral_value_initial <= r.collateral_value);
-            prop_assert!(r.initial_margin >= r.maintenance_margin);
+            prop_assert!(r.collateral_value_initial.get() <= r.collateral_value.get());
+            prop_assert!(r.initial_margin.get() >= r.maintenance_margin.get());
         }
-        prop_assert!(low.equity_initial <= high.equity_initial);
-        prop_assert!(low.initial_margin >= high.initial_margin);
-        prop_assert!(low.underlyings[0].worst_loss_initial >= high.underlyings[0].worst_loss_initial);
+        prop_assert!(low.equity_initial.get() <= high.equity_initial.get());
+        prop_assert!(low.initial_margin.get() >= high.initial_margin.get());
+        prop_assert!(low.underlyings[0].worst_loss_initial.get() >= high.underlyings[0].worst_loss_initial.get());
         if lo == 0 {
             let absent = eval(&account(book(&m, &legs), vec![]));
-            prop_assert_eq!(low.initial_margin, absent.initial_margin);
-            prop_assert_eq!(low.equity_initial, absent.equity_initial);
+            prop_assert_eq!(low.initial_margin.get(), absent.initial_margin.get());
+            prop_assert_eq!(low.equity_initial.get(), absent.equity_initial.get());
         }
     }
 
@@ -207,9 +207,9 @@ proptest! {
         let scaled_legs: Vec<RawLeg> = legs.iter().map(|l| (l.0, l.1, l.2, l.3 * k, l.4)).collect();
         let scaled = eval(&account(book(&m, &scaled_legs), vec![]));
         let slack = k * 2 * (legs.len() as i128 + 1);
-        let diff = scaled.maintenance_margin - k * base.maintenance_margin;
-        prop_assert!(diff.abs() <= slack, "MM {} vs {} × {}", scaled.maintenance_margin, k, base.maintenance_margin);
-        let diff = scaled.short_options_mark - k * base.short_options_mark;
+        let diff = scaled.maintenance_margin.get() - k * base.maintenance_margin.get();
+        prop_assert!(diff.abs() <= slack, "MM {} vs {} × {}", scaled.maintenance_margin.get(), k, base.maintenance_margin.get());
+        let diff = scaled.short_options_mark.get() - k * base.short_options_mark.get();
         prop_assert!(diff.abs() <= slack);
     }
 
@@ -220,10 +220,10 @@ proptest! {
         let mut hedged = legs.clone();
         hedged.extend(legs.iter().map(|l| (l.0, l.1, l.2, -l.3, l.4)));
         let r = eval(&account(book(&m, &hedged), vec![]));
-        prop_assert!(r.underlyings[0].scenario_losses.iter().all(|l| *l == 0));
-        prop_assert_eq!(r.maintenance_margin, 0);
-        prop_assert_eq!(r.initial_margin, 0);
-        prop_assert_eq!(r.equity, 1_000_000_000);
+        prop_assert!(r.underlyings[0].scenario_losses.iter().all(|l| l.get() == 0));
+        prop_assert_eq!(r.maintenance_margin.get(), 0);
+        prop_assert_eq!(r.initial_margin.get(), 0);
+        prop_assert_eq!(r.equity.get(), 1_000_000_000);
         prop_assert_eq!(r.price_calls, 0);
     }
 

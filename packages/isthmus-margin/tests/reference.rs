@@ -142,20 +142,24 @@ fn every_case_matches_the_independent_reference() {
             max_diff.set(max_diff.get().max((got - want).abs()));
             assert!((got - want).abs() <= tol, "{name}: {what} = {got}, reference {want} (tolerance {tol})");
         };
-        check("equity", r.equity, &e["equity"]);
-        check("equity_initial", r.equity_initial, &e["equity_initial"]);
-        check("collateral_value", r.collateral_value, &e["collateral_value"]);
-        check("collateral_value_initial", r.collateral_value_initial, &e["collateral_value_initial"]);
-        check("short_options_mark", r.short_options_mark, &e["short_mark"]);
-        check("long_options_mark", r.long_options_mark, &e["long_mark"]);
-        check("maintenance_margin", r.maintenance_margin, &e["maintenance_margin"]);
+        check("equity", r.equity.get(), &e["equity"]);
+        check("equity_initial", r.equity_initial.get(), &e["equity_initial"]);
+        check("collateral_value", r.collateral_value.get(), &e["collateral_value"]);
+        check("collateral_value_initial", r.collateral_value_initial.get(), &e["collateral_value_initial"]);
+        check("short_options_mark", r.short_options_mark.get(), &e["short_mark"]);
+        check("long_options_mark", r.long_options_mark.get(), &e["long_mark"]);
+        check("maintenance_margin", r.maintenance_margin.get(), &e["maintenance_margin"]);
         // IM = 1.3 × basis: its tolerance scales with the factor
         let want_im = int(&e["initial_margin"]);
-        assert!((r.initial_margin - want_im).abs() <= 2 * tol, "{name}: IM {} vs {want_im}", r.initial_margin);
+        assert!(
+            (r.initial_margin.get() - want_im).abs() <= 2 * tol,
+            "{name}: IM {} vs {want_im}",
+            r.initial_margin.get()
+        );
         for (u, eu) in r.underlyings.iter().zip(e["underlyings"].as_array().unwrap()) {
-            check("worst_loss", u.worst_loss, &eu["worst_loss"]);
-            check("worst_loss_initial", u.worst_loss_initial, &eu["worst_loss_initial"]);
-            check("short_floor", u.short_floor, &eu["short_floor"]);
+            check("worst_loss", u.worst_loss.get(), &eu["worst_loss"]);
+            check("worst_loss_initial", u.worst_loss_initial.get(), &eu["worst_loss_initial"]);
+            check("short_floor", u.short_floor.get(), &eu["short_floor"]);
             assert_eq!(u.worst_scenario as i128, int(&eu["worst_scenario"]), "{name}: worst scenario");
         }
         assert!(c.account.underlyings.len() == r.underlyings.len());
@@ -169,17 +173,17 @@ fn headline_numbers() {
     let all = cases();
     let near = |got: i128, want: i128| (got - want).abs() <= 8;
     let naked = case(&all, "naked_short_call");
-    assert!(near(naked.maintenance_margin, 6_202_022_803), "{}", naked.maintenance_margin);
+    assert!(near(naked.maintenance_margin.get(), 6_202_022_803), "{}", naked.maintenance_margin.get());
     assert_eq!(naked.underlyings[0].worst.to_string(), "spot +30.00% vol up");
     let spread = case(&all, "call_spread");
-    assert!(near(spread.maintenance_margin, 1_639_679_974), "{}", spread.maintenance_margin);
+    assert!(near(spread.maintenance_margin.get(), 1_639_679_974), "{}", spread.maintenance_margin.get());
     let covered = case(&all, "covered_call");
-    assert!(near(covered.maintenance_margin, 617_002_964), "{}", covered.maintenance_margin);
+    assert!(near(covered.maintenance_margin.get(), 617_002_964), "{}", covered.maintenance_margin.get());
     let straddle = case(&all, "short_straddle_7d");
-    assert!(near(straddle.maintenance_margin, 3_612_189_572), "{}", straddle.maintenance_margin);
+    assert!(near(straddle.maintenance_margin.get(), 3_612_189_572), "{}", straddle.maintenance_margin.get());
     let two = case(&all, "two_sources");
-    assert!(near(two.equity, 43_515_892_049) && near(two.equity_initial, 19_308_354_178));
-    assert!(near(two.maintenance_margin, 759_984_791) && near(two.initial_margin, 3_379_450_535));
+    assert!(near(two.equity.get(), 43_515_892_049) && near(two.equity_initial.get(), 19_308_354_178));
+    assert!(near(two.maintenance_margin.get(), 759_984_791) && near(two.initial_margin.get(), 3_379_450_535));
 }
 
 #[test]
@@ -189,22 +193,26 @@ fn spreads_and_covered_calls_need_less_than_their_short_leg() {
     let spread = case(&all, "call_spread");
     // vertical spread: less than the short leg alone, and at most the strike width (10 × 300)
     // plus the floor
-    assert!(spread.maintenance_margin < naked.maintenance_margin);
-    assert!(spread.underlyings[0].worst_loss <= 3_000_000_000);
+    assert!(spread.maintenance_margin.get() < naked.maintenance_margin.get());
+    assert!(spread.underlyings[0].worst_loss.get() <= 3_000_000_000);
     // covered call: less than the naked call, and less than the same ETH valued as unlinked
     let covered = case(&all, "covered_call");
     let unlinked = case(&all, "short_call_eth_unlinked");
-    assert!(covered.maintenance_margin < naked.maintenance_margin / 5);
-    assert_eq!(unlinked.maintenance_margin, naked.maintenance_margin);
-    assert_eq!(covered.equity, unlinked.equity);
+    assert!(covered.maintenance_margin.get() < naked.maintenance_margin.get() / 5);
+    assert_eq!(unlinked.maintenance_margin.get(), naked.maintenance_margin.get());
+    assert_eq!(covered.equity.get(), unlinked.equity.get());
     // collateral alone needs no margin (its own downside is its haircut)
-    assert_eq!(case(&all, "eth_collateral_only").maintenance_margin, 0);
+    assert_eq!(case(&all, "eth_collateral_only").maintenance_margin.get(), 0);
     // calendar: the long 30-day call covers the short 7-day call in every scenario: floor only
     // (1 % × 3000 × 10 contracts = 300 quote; 0.01 is not exact in binary and the floor rounds
     // up, so 300 quote + at most one base unit)
     let calendar = case(&all, "calendar");
-    assert!(calendar.underlyings[0].worst_loss < 0);
-    assert!((300_000_000..=300_000_001).contains(&calendar.maintenance_margin), "{}", calendar.maintenance_margin);
+    assert!(calendar.underlyings[0].worst_loss.get() < 0);
+    assert!(
+        (300_000_000..=300_000_001).contains(&calendar.maintenance_margin.get()),
+        "{}",
+        calendar.maintenance_margin.get()
+    );
 }
 
 #[test]
@@ -212,9 +220,9 @@ fn two_sources_with_different_staleness() {
     let all = cases();
     let r = case(&all, "two_sources");
     // stale ETH and USDC count for maintenance but not for initial margin
-    assert!(r.equity_initial < r.equity);
-    assert!(r.underlyings[0].worst_loss_initial > r.underlyings[0].worst_loss);
-    assert!(r.initial_margin > r.maintenance_margin);
+    assert!(r.equity_initial.get() < r.equity.get());
+    assert!(r.underlyings[0].worst_loss_initial.get() > r.underlyings[0].worst_loss.get());
+    assert!(r.initial_margin.get() > r.maintenance_margin.get());
     assert!(!r.is_liquidatable() && r.meets_initial_margin());
 }
 
@@ -226,21 +234,24 @@ fn initial_amounts_lower_only_the_initial_margin() {
     let all = cases();
     let r = case(&all, "initial_amounts");
     let covered = case(&all, "covered_call");
-    assert_eq!(r.maintenance_margin, covered.maintenance_margin);
-    assert_eq!(r.underlyings[0].worst_loss, covered.underlyings[0].worst_loss);
-    assert!(r.underlyings[0].worst_loss_initial > covered.underlyings[0].worst_loss_initial);
-    assert!(r.collateral_value_initial < r.collateral_value && r.initial_margin > covered.initial_margin);
+    assert_eq!(r.maintenance_margin.get(), covered.maintenance_margin.get());
+    assert_eq!(r.underlyings[0].worst_loss.get(), covered.underlyings[0].worst_loss.get());
+    assert!(r.underlyings[0].worst_loss_initial.get() > covered.underlyings[0].worst_loss_initial.get());
+    assert!(
+        r.collateral_value_initial.get() < r.collateral_value.get()
+            && r.initial_margin.get() > covered.initial_margin.get()
+    );
     let near = |got: i128, want: i128| (got - want).abs() <= 8;
-    assert!(near(r.equity, 50_445_507_746) && near(r.equity_initial, 15_568_038_305), "{r:?}");
-    assert!(near(r.initial_margin, 3_505_472_515), "{}", r.initial_margin);
+    assert!(near(r.equity.get(), 50_445_507_746) && near(r.equity_initial.get(), 15_568_038_305), "{r:?}");
+    assert!(near(r.initial_margin.get(), 3_505_472_515), "{}", r.initial_margin.get());
     // The same account with every item counted in full for initial margin
     let mut full = all.iter().find(|(n, _)| n == "initial_amounts").unwrap().1.account.clone();
     for c in &mut full.collateral {
         c.initial_amount = c.amount;
     }
     let full = evaluate(&full, &MarginParams::default()).unwrap();
-    assert_eq!((full.equity, full.maintenance_margin), (r.equity, r.maintenance_margin));
-    assert!(full.equity_initial > r.equity_initial && full.initial_margin < r.initial_margin);
+    assert_eq!((full.equity.get(), full.maintenance_margin.get()), (r.equity.get(), r.maintenance_margin.get()));
+    assert!(full.equity_initial.get() > r.equity_initial.get() && full.initial_margin.get() < r.initial_margin.get());
 }
 
 /// Cost: one `price` call per (strike, expiry) node and scenario, the base scenario shared.

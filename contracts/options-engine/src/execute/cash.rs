@@ -44,8 +44,8 @@ pub fn withdraw_cash(deps: DepsMut, env: Env, info: MessageInfo, amount: Uint128
     if !margin.meets_initial_margin() {
         return Err(ContractError::InitialMarginNotMet {
             account: account_id,
-            equity: Int128::new(margin.equity_initial),
-            required: Uint128::new(margin.initial_margin.max(0).unsigned_abs()),
+            equity: Int128::new(margin.equity_initial.get()),
+            required: Uint128::new(margin.initial_margin.positive_u128()),
         });
     }
     crate::ledger::save_account(deps.storage, &account_id, &mut account)?;

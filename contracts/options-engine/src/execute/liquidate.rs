@@ -142,8 +142,8 @@ pub fn liquidate(deps: DepsMut, env: Env, info: MessageInfo, account_id: String)
     if !before.is_liquidatable() {
         return Err(ContractError::NotLiquidatable {
             account: account_id,
-            equity: Int128::new(before.equity),
-            maintenance: Uint128::new(before.maintenance_margin.max(0).unsigned_abs()),
+            equity: Int128::new(before.equity.get()),
+            maintenance: Uint128::new(before.maintenance_margin.positive_u128()),
         });
     }
     if account.positions.is_empty() {
@@ -431,10 +431,10 @@ mod tests {
         for before in values {
             for after in values {
                 for free_before in values {
-                    // The closes move the pool's book cash by the account's loss, and its
-                    // receivable by the change of the account's debt.
+                    // The closes move the pool's book cash by the account's loss, and its free
+                    // cash by that less the change of the account's debt (the receivable).
                     let debt = |cash: i128| (-cash).max(0);
-                    let free_after = free_before - (after - before) + debt(after) - debt(before);
+                    let free_after = free_before - (after - before) - debt(after) + debt(before);
                     let owed = closes_owed(Int128::new(before), Int128::new(after), Int128::new(free_before)).unwrap();
                     assert_eq!(
                         owed.u128(),

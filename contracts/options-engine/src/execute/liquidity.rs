@@ -85,8 +85,8 @@ fn redeem(
     let margin = crate::pool_value::margin_with_cash(storage, free_after)?;
     if !margin.meets_initial_margin() {
         return Err(ContractError::PoolMarginNotMet {
-            nav: Int128::new(margin.equity_initial),
-            required: Uint128::new(margin.initial_margin.max(0).unsigned_abs()),
+            nav: Int128::new(margin.equity_initial.get()),
+            required: Uint128::new(margin.initial_margin.positive_u128()),
         });
     }
     pool.cash = pool.cash.checked_sub(Int128::try_from(amount)?)?;

@@ -43,8 +43,8 @@ pub fn revoke(
     if !margin.meets_initial_margin() {
         return Err(ContractError::InitialMarginNotMet {
             account,
-            equity: Int128::new(margin.equity_initial),
-            required: Uint128::new(margin.initial_margin.max(0).unsigned_abs()),
+            equity: Int128::new(margin.equity_initial.get()),
+            required: Uint128::new(margin.initial_margin.positive_u128()),
         });
     }
     Ok(Response::new()

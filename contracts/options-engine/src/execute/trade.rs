@@ -113,15 +113,15 @@ pub fn check_trade(
     if !mine.meets_initial_margin() {
         return Err(ContractError::InitialMarginNotMet {
             account: account_id.to_string(),
-            equity: Int128::new(mine.equity_initial),
-            required: cosmwasm_std::Uint128::new(mine.initial_margin.max(0).unsigned_abs()),
+            equity: Int128::new(mine.equity_initial.get()),
+            required: cosmwasm_std::Uint128::new(mine.initial_margin.positive_u128()),
         });
     }
     check_pool_exposure(storage, plan)?;
     if !pool.meets_initial_margin() {
         return Err(ContractError::PoolMarginNotMet {
-            nav: Int128::new(pool.equity_initial),
-            required: cosmwasm_std::Uint128::new(pool.initial_margin.max(0).unsigned_abs()),
+            nav: Int128::new(pool.equity_initial.get()),
+            required: cosmwasm_std::Uint128::new(pool.initial_margin.positive_u128()),
         });
     }
     Ok(Some((mine, pool)))
@@ -171,8 +171,8 @@ fn check_reduces_risk(
     if after.meets_initial_margin() {
         return Ok(());
     }
-    let cushion = |m: &isthmus_margin::MarginBreakdown| m.equity.checked_sub(m.maintenance_margin);
-    let (Some(before_cushion), Some(after_cushion)) = (cushion(&before), cushion(&after)) else {
+    let cushion = |m: &isthmus_margin::MarginBreakdown| m.equity.checked_sub(m.maintenance_margin).map(i128::from);
+    let (Ok(before_cushion), Ok(after_cushion)) = (cushion(&before), cushion(&after)) else {
         return Err(crate::error::ContractError::overflow("margin"));
     };
     if after_cushion < before_cushion.saturating_sub(plan.fees) {

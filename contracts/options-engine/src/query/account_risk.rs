@@ -20,13 +20,14 @@ use crate::market_data::{self, Freshness};
 use crate::settlement::settled_view;
 use crate::state::market::{PricePoint, PRICES, QUOTE, RISK};
 use crate::state::{remote_key, CONFIG, REMOTE_POSITIONS};
+use crate::valuation::non_negative;
 
 fn std_err(e: ContractError) -> StdError {
     StdError::generic_err(e.to_string())
 }
 
-fn unsigned(v: i128) -> Uint128 {
-    Uint128::new(v.max(0).unsigned_abs())
+fn margin_overflow(_: isthmus_margin::MarginError) -> ContractError {
+    ContractError::overflow("margin")
 }
 
 pub fn margin_breakdown(deps: Deps, env: &Env, account_id: String) -> StdResult<MarginBreakdownResponse> {
@@ -54,7 +55,7 @@ fn breakdown(deps: Deps, env: &Env, account_id: String) -> ContractResult<Margin
                     spot_move: to_signed_decimal(scenario.spot_move)?,
                     vol_shock: shock_name(scenario.vol_shock).to_string(),
                     tail: index >= params.scenario_count(),
-                    loss: Int128::new(*loss),
+                    loss: Int128::new(loss.get()),
                 })
             })
             .collect::<ContractResult<_>>()?;
@@ -65,17 +66,16 @@ fn breakdown(deps: Deps, env: &Env, account_id: String) -> ContractResult<Margin
             .filter(|(_, (series, _))| series.underlying == name)
             .map(|(position, _)| *position)
             .collect();
-        let maintenance =
-            u.worst_loss.max(0).checked_add(u.short_floor).ok_or_else(|| ContractError::overflow("margin"))?;
+        let maintenance = u.worst_loss.positive_part().checked_add(u.short_floor).map_err(margin_overflow)?;
         underlyings.push(UnderlyingRisk {
             spot: to_decimal(market_data::spot(deps.storage, now, &name, Freshness::Lenient)?, Rounding::Nearest)?,
             underlying: name,
             positions: held,
             worst_scenario: u.worst.to_string(),
-            worst_loss: Int128::new(u.worst_loss),
-            worst_loss_initial: Int128::new(u.worst_loss_initial),
-            short_floor: unsigned(u.short_floor),
-            maintenance_margin: unsigned(maintenance),
+            worst_loss: Int128::new(u.worst_loss.get()),
+            worst_loss_initial: Int128::new(u.worst_loss_initial.get()),
+            short_floor: non_negative(u.short_floor),
+            maintenance_margin: non_negative(maintenance),
             scenarios,
         });
     }
@@ -128,7 +128,7 @@ fn liquidation_prices(
         let point = PricePoint { price: Decimal::raw(price), publish_time: point.publish_time };
         PRICES.save(&mut what_if, &underlying, &point)?;
         let m = account_margin(&what_if, now, &account_id, &account, Freshness::Lenient)?;
-        m.equity.checked_sub(m.maintenance_margin).ok_or_else(|| ContractError::overflow("margin"))
+        m.equity.checked_sub(m.maintenance_margin).map(i128::from).map_err(margin_overflow)
     };
     let spot_atomics = spot.atomics().u128();
     let cushion_now = cushion_at(spot_atomics)?;
@@ -198,7 +198,7 @@ pub fn max_withdrawable(
         let amount = Uint128::new(amount);
         let available_after = position.reported.checked_sub(amount)?;
         let m = crate::withdrawal_check::withdrawal_margin(&what_if, now, &position, amount, available_after, true)?;
-        m.equity_initial.checked_sub(m.initial_margin).ok_or_else(|| ContractError::overflow("margin"))
+        m.equity_initial.checked_sub(m.initial_margin).map(i128::from).map_err(margin_overflow)
     };
     let (max_amount, reason) = match (excess(usable.u128()), usable.is_zero()) {
         (_, true) => (usable, None),

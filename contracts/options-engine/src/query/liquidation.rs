@@ -40,8 +40,8 @@ pub fn seize_quote(
     if !margin.is_liquidatable() {
         return Err(err(ContractError::NotLiquidatable {
             account,
-            equity: Int128::new(margin.equity),
-            maintenance: Uint128::new(margin.maintenance_margin.max(0).unsigned_abs()),
+            equity: Int128::new(margin.equity.get()),
+            maintenance: Uint128::new(margin.maintenance_margin.positive_u128()),
         }));
     }
     let position = REMOTE_POSITIONS
@@ -112,8 +112,8 @@ pub fn liquidatable(
         if m.is_liquidatable() || account.cash.is_negative() {
             accounts.push(LiquidatableAccount {
                 account: id,
-                equity: Int128::new(m.equity),
-                maintenance_margin: Uint128::new(m.maintenance_margin.max(0).unsigned_abs()),
+                equity: Int128::new(m.equity.get()),
+                maintenance_margin: Uint128::new(m.maintenance_margin.positive_u128()),
                 cash: account.cash,
             });
         }

@@ -18,6 +18,7 @@ use crate::state::market::{
 };
 use crate::state::page_limit;
 use crate::trade_plan::{margins_after, plan};
+use crate::valuation::non_negative;
 use crate::valuation::{mark, quote_amount};
 
 fn std_err(e: ContractError) -> StdError {
@@ -123,10 +124,6 @@ pub fn account(deps: Deps, env: &Env, account: String) -> StdResult<AccountRespo
     Ok(AccountResponse { account, cash: state.cash, claim: state.claim, positions })
 }
 
-fn to_u(v: i128) -> Uint128 {
-    Uint128::new(v.max(0).unsigned_abs())
-}
-
 pub fn margin_response(account_id: &str, account: &Account, m: &MarginBreakdown) -> MarginResponse {
     let worst = m
         .underlyings
@@ -138,13 +135,13 @@ pub fn margin_response(account_id: &str, account: &Account, m: &MarginBreakdown)
         account: account_id.to_string(),
         cash: account.cash,
         claim: account.claim,
-        collateral_value: to_u(m.collateral_value_initial),
-        collateral_value_maintenance: to_u(m.collateral_value),
-        positions_value: Int128::new(m.short_options_mark),
-        equity: Int128::new(m.equity),
-        equity_initial: Int128::new(m.equity_initial),
-        initial_margin: to_u(m.initial_margin),
-        maintenance_margin: to_u(m.maintenance_margin),
+        collateral_value: non_negative(m.collateral_value_initial),
+        collateral_value_maintenance: non_negative(m.collateral_value),
+        positions_value: Int128::new(m.short_options_mark.get()),
+        equity: Int128::new(m.equity.get()),
+        equity_initial: Int128::new(m.equity_initial.get()),
+        initial_margin: non_negative(m.initial_margin),
+        maintenance_margin: non_negative(m.maintenance_margin),
         worst_scenario: worst,
         liquidatable: m.is_liquidatable(),
     }
@@ -207,7 +204,7 @@ pub fn simulate_trade(
     };
     Ok(SimulateTradeResponse {
         premium: Int128::new(plan.premium),
-        fees: to_u(plan.fees),
+        fees: non_negative(plan.fees),
         total_cost: Int128::new(plan.total_cost().map_err(std_err)?),
         margin_before,
         margin_after: margin_response(&account_id, &plan.account_after, &after),
@@ -235,7 +232,7 @@ pub fn pool(deps: Deps, env: &Env) -> StdResult<PoolResponse> {
         total_shares: pool.total_shares,
         nav: Int128::new(nav),
         nav_entry: Int128::new(nav_entry),
-        maintenance_margin: to_u(m.maintenance_margin),
+        maintenance_margin: non_negative(m.maintenance_margin),
     })
 }
 

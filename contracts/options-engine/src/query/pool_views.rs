@@ -12,6 +12,7 @@ use crate::market_data::Freshness;
 use crate::state::market::{OPEN_INTEREST, QUOTE, SERIES, SYMBOLS};
 use crate::state::page_limit;
 use crate::state::pool_risk::POOL_RISK;
+use crate::valuation::non_negative;
 use crate::valuation::{mark, quote_amount};
 
 fn std_err(e: ContractError) -> StdError {
@@ -96,13 +97,12 @@ fn limits(deps: Deps, start_after: Option<String>, limit: Option<u32>) -> Contra
             })
         })
         .collect::<ContractResult<_>>()?;
-    let unsigned = |v: i128| Uint128::new(v.max(0).unsigned_abs());
     Ok(PoolLimitsResponse {
-        equity: Int128::new(m.equity_initial),
-        initial_margin: unsigned(m.initial_margin),
-        maintenance_margin: unsigned(m.maintenance_margin),
+        equity: Int128::new(m.equity_initial.get()),
+        initial_margin: non_negative(m.initial_margin),
+        maintenance_margin: non_negative(m.maintenance_margin),
         // A pool without positive equity has no utilisation to show (none, not infinity).
-        margin_utilisation: ratio_up(unsigned(m.initial_margin), unsigned(m.equity_initial))?,
+        margin_utilisation: ratio_up(non_negative(m.initial_margin), non_negative(m.equity_initial))?,
         underlyings,
     })
 }

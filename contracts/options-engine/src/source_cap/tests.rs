@@ -127,8 +127,8 @@ fn initial_value_counted_from_a_source_never_exceeds_its_limit() {
                 .collect();
             let full: i128 = collateral.iter().map(|i| collateral_value(i, &[], 6).unwrap()).sum();
             let m = evaluate(&Account { cash: 0, underlyings: vec![], collateral }, &params).unwrap();
-            assert_eq!(m.collateral_value, full, "maintenance counts the whole items");
-            counted += m.collateral_value_initial;
+            assert_eq!(m.collateral_value.get(), full, "maintenance counts the whole items");
+            counted += m.collateral_value_initial.get();
         }
         assert!(counted as u128 <= lim.u128(), "case {case}: counted {counted} > limit {lim} (raw {raw}, f {f})");
         // and the cap costs little: below f × raw by at most what the floors drop, one
