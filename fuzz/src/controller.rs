@@ -60,7 +60,12 @@ pub fn stub_engine(deps: &mut Deps) {
             let reply = match from_json::<EngineQuery>(msg) {
                 Ok(EngineQuery::Account { account }) => {
                     let cash = if account == alice { 5_000_000_000 } else { -(DEBT as i128) };
-                    to_json_binary(&AccountResponse { account, cash: Int128::new(cash), claim: Default::default(), positions: vec![] })
+                    to_json_binary(&AccountResponse {
+                        account,
+                        cash: Int128::new(cash),
+                        claim: Default::default(),
+                        positions: vec![],
+                    })
                 }
                 Ok(EngineQuery::SeizeQuote { repay, .. }) => to_json_binary(&SeizeQuoteResponse {
                     debt: Uint128::new(DEBT),

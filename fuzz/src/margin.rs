@@ -8,7 +8,7 @@
 use arbitrary::Arbitrary;
 use isthmus_margin::{
     evaluate, Account, CollateralItem, CollateralPrice, ExpiryVol, Fixed, HaircutParams, Leg, MarginBreakdown,
-    MarginParams, OptionKind, UnderlyingBook, VolShock,
+    MarginParams, OptionKind, QuoteUnits, UnderlyingBook, VolShock,
 };
 
 #[derive(Arbitrary, Debug, Clone)]
@@ -194,23 +194,28 @@ pub fn build(input: &Input) -> (Account, MarginParams) {
 
 /// The promises of `portfolio.rs` and `book.rs` on a successful evaluation.
 pub fn check(r: &MarginBreakdown, params: &MarginParams) {
-    assert!(r.maintenance_margin >= 0, "MM < 0: {r:?}");
+    assert!(r.maintenance_margin >= QuoteUnits::ZERO, "MM < 0: {r:?}");
     assert!(r.initial_margin >= r.maintenance_margin, "IM {} < MM {}", r.initial_margin, r.maintenance_margin);
-    if let Ok(scaled) = params.initial_margin_factor.mul_int(r.maintenance_margin, isthmus_pricing::Rounding::Floor) {
-        assert!(r.initial_margin >= scaled, "IM {} < factor x MM {}", r.initial_margin, scaled);
+    if let Ok(scaled) =
+        params.initial_margin_factor.mul_int(r.maintenance_margin.get(), isthmus_pricing::Rounding::Floor)
+    {
+        assert!(r.initial_margin.get() >= scaled, "IM {} < factor x MM {}", r.initial_margin, scaled);
     }
     assert!(r.equity_initial <= r.equity, "equity_initial {} > equity {}", r.equity_initial, r.equity);
     assert!(r.collateral_value_initial <= r.collateral_value);
-    assert!(r.short_options_mark <= 0 && r.long_options_mark >= 0, "marks of the wrong sign: {r:?}");
+    assert!(
+        r.short_options_mark <= QuoteUnits::ZERO && r.long_options_mark >= QuoteUnits::ZERO,
+        "marks of the wrong sign: {r:?}"
+    );
     let mut mm = 0i128;
     for u in &r.underlyings {
         assert_eq!(u.scenario_losses[u.worst_scenario], u.worst_loss, "worst scenario is not the worst loss");
         assert!(u.scenario_losses.iter().all(|l| *l <= u.worst_loss), "a loss above the worst: {u:?}");
         assert!(u.worst_loss_initial >= u.worst_loss, "initial-basis loss below the maintenance one: {u:?}");
-        assert!(u.short_floor >= 0);
-        mm += u.worst_loss.max(0) + u.short_floor;
+        assert!(u.short_floor >= QuoteUnits::ZERO);
+        mm += u.worst_loss.get().max(0) + u.short_floor.get();
     }
-    assert_eq!(mm, r.maintenance_margin, "MM is not the sum over underlyings");
+    assert_eq!(mm, r.maintenance_margin.get(), "MM is not the sum over underlyings");
 }
 
 /// `margin_evaluate`: no panic on any book; on success the promises above hold, and adding a
