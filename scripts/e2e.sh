@@ -38,6 +38,10 @@ if [[ ! -f artifacts/cw20_base.wasm ]]; then
   cargo fetch --locked >/dev/null
   src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/cw20-base-2.0.0 | head -1)
   rm -rf target/cw20-base-src && mkdir -p target && cp -r "$src" target/cw20-base-src
+  # Its dev-dependencies (cw-multi-test 2.0.0, not in the workspace's lock) are not needed to
+  # build the library, and an offline build on a fresh machine cannot resolve them: drop them.
+  awk '/^\[/{skip = ($0 ~ /^\[dev-dependencies/)} !skip' target/cw20-base-src/Cargo.toml \
+    > target/cw20-base-src/Cargo.toml.lib && mv target/cw20-base-src/Cargo.toml.lib target/cw20-base-src/Cargo.toml
   printf '\n[workspace]\n' >> target/cw20-base-src/Cargo.toml
   cp Cargo.lock target/cw20-base-src/Cargo.lock
   (cd target/cw20-base-src && RUSTFLAGS="-C link-arg=-s" cargo build --release --lib \
