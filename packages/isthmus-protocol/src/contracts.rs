@@ -17,10 +17,6 @@ use crate::{controller, engine};
 pub struct EngineContract(pub Addr);
 
 impl EngineContract {
-    pub fn addr(&self) -> &Addr {
-        &self.0
-    }
-
     /// `msg` executed on the engine with `funds` attached.
     pub fn call(&self, msg: &engine::ExecuteMsg, funds: Vec<Coin>) -> StdResult<WasmMsg> {
         Ok(self.call_encoded(Self::encode(msg)?, funds))
@@ -79,10 +75,6 @@ impl EngineContract {
 pub struct ControllerContract(pub Addr);
 
 impl ControllerContract {
-    pub fn addr(&self) -> &Addr {
-        &self.0
-    }
-
     /// `msg` executed on the controller with `funds` attached.
     pub fn call(&self, msg: &controller::ExecuteMsg, funds: Vec<Coin>) -> StdResult<WasmMsg> {
         Ok(WasmMsg::Execute { contract_addr: self.0.to_string(), msg: to_json_binary(msg)?, funds })
