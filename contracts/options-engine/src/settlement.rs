@@ -82,7 +82,7 @@ pub fn split_credit(cash: Int128, amount: u128, available: i128) -> (u128, u128,
 /// free cash `F = L - C`, so a new claim never takes the cash that earlier claims are owed;
 /// what `F` cannot pay becomes the account's claim (docs/solvency.md, rule 8).
 pub fn plan_settlement(storage: &dyn Storage, now: u64, account: &Account) -> ContractResult<Settlement> {
-    let quote = QUOTE.load(storage)?;
+    let mut quote_decimals = None;
     let mut due = vec![];
     for (series_id, quantity) in &account.positions {
         let series = SERIES.load(storage, *series_id)?;
@@ -94,8 +94,17 @@ pub fn plan_settlement(storage: &dyn Storage, now: u64, account: &Account) -> Co
         let Some(price) = settlement_price(storage, &series.params)? else { continue };
         let per_contract = intrinsic(series.params.kind, to_fixed(series.params.strike)?, price)?
             .checked_mul(to_fixed(series.params.contract_size)?)?;
-        let payoff = quote_amount(per_contract, i128::from(*quantity), quote.decimals, Rounding::Floor)?;
+        let decimals = match quote_decimals {
+            Some(decimals) => decimals,
+            None => *quote_decimals.insert(QUOTE.load(storage)?.decimals),
+        };
+        let payoff = quote_amount(per_contract, i128::from(*quantity), decimals, Rounding::Floor)?;
         due.push(Settled { series_id: *series_id, quantity: *quantity, payoff, claimed: 0 });
+    }
+    // Nothing due and nothing owed: the pool's cash is not read (the margin check of every trade
+    // and withdrawal comes through here, and those two reads are a tenth of its gas).
+    if due.is_empty() && account.claim.is_zero() {
+        return Ok(Settlement::default());
     }
     due.sort_by_key(|s| s.payoff > 0);
     let overflow = || crate::error::ContractError::overflow("settlement");

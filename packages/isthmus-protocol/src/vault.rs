@@ -242,6 +242,16 @@ pub enum ChannelRole {
     Seize,
 }
 
+impl ChannelRole {
+    /// The role as its JSON writes it (`collateral`, `seize`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelRole::Collateral => "collateral",
+            ChannelRole::Seize => "seize",
+        }
+    }
+}
+
 #[cw_serde]
 pub struct ChannelResponse {
     pub channel_id: String,

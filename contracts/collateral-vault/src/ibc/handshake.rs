@@ -86,7 +86,7 @@ pub fn channel_connect(deps: DepsMut, _env: Env, msg: IbcChannelConnectMsg) -> C
     Ok(IbcBasicResponse::new()
         .add_attribute("action", "channel_connect")
         .add_attribute("channel_id", channel_id)
-        .add_attribute("role", format!("{role:?}").to_lowercase()))
+        .add_attribute("role", role.as_str()))
 }
 
 pub fn channel_close(deps: DepsMut, _env: Env, msg: IbcChannelCloseMsg) -> ContractResult<IbcBasicResponse> {

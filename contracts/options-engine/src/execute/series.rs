@@ -60,7 +60,7 @@ pub fn list_series(deps: DepsMut, env: Env, info: MessageInfo, params: SeriesPar
         .add_attribute("underlying", params.underlying)
         .add_attribute("strike", params.strike.to_string())
         .add_attribute("expiry", params.expiry.to_string())
-        .add_attribute("kind", format!("{:?}", params.kind).to_lowercase())
+        .add_attribute("kind", params.kind.as_str())
         .add_attribute("contract_size", params.contract_size.to_string())
         .add_attribute("open_interest_cap", params.open_interest_cap))
 }

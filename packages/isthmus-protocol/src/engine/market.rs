@@ -16,6 +16,17 @@ pub enum OptionKind {
     Put,
 }
 
+impl OptionKind {
+    /// The kind as its JSON writes it (`call`, `put`): for event attributes, without the
+    /// formatting machinery and Unicode case tables a `Debug` + `to_lowercase` pulls in.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OptionKind::Call => "call",
+            OptionKind::Put => "put",
+        }
+    }
+}
+
 /// How fresh a symbol's oracle data must be.
 #[cw_serde]
 pub struct SymbolParams {
@@ -452,4 +463,21 @@ pub enum SlinkyApi {
     SlinkyV1,
     /// `/connect.oracle.v2.Query/GetPrice`, the pair as the string "BASE/QUOTE".
     ConnectV2,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OptionKind;
+    use crate::vault::ChannelRole;
+
+    /// The names events carry are the names the JSON of the messages carries.
+    #[test]
+    fn event_names_are_the_json_names() {
+        for kind in [OptionKind::Call, OptionKind::Put] {
+            assert_eq!(cosmwasm_std::to_json_string(&kind).unwrap(), format!("\"{}\"", kind.as_str()));
+        }
+        for role in [ChannelRole::Collateral, ChannelRole::Seize] {
+            assert_eq!(cosmwasm_std::to_json_string(&role).unwrap(), format!("\"{}\"", role.as_str()));
+        }
+    }
 }
