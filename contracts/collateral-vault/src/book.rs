@@ -5,7 +5,9 @@ use cosmwasm_std::{Addr, Storage, Uint128};
 use isthmus_protocol::asset::AssetInfo;
 
 use crate::error::{ContractError, ContractResult};
-use crate::state::{position_key, positions, Binding, Position, ASSETS, BINDINGS, POSITION_COUNT};
+use crate::state::{
+    load_position, position_key, Binding, Position, ASSETS, BINDINGS, POSITIONS, POSITIONS_BY_ACCOUNT, POSITION_COUNT,
+};
 
 /// A change of one position. Amounts are base units of the position's asset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +44,8 @@ pub fn apply(
     change: Change,
 ) -> ContractResult<Position> {
     let key = position_key(owner, asset);
-    let existing = positions().may_load(storage, key.clone())?;
+    let existing = load_position(storage, &key)?;
+    let account_before = existing.as_ref().map(|p| p.account.clone());
     let mut binding = BINDINGS.may_load(storage, owner)?;
 
     let mut position = match (existing, change) {
@@ -106,7 +109,16 @@ pub fn apply(
     };
     position.account = binding.account.clone();
     BINDINGS.save(storage, owner, &binding)?;
-    positions().save(storage, key, &position)?;
+    let pk = (owner, key.1.as_str());
+    POSITIONS.save(storage, pk, &position)?;
+    // The account index follows the position's account (set at the first deposit, changed
+    // only by a rebinding once the owner holds nothing).
+    if account_before.as_deref() != Some(position.account.as_str()) {
+        if let Some(before) = &account_before {
+            POSITIONS_BY_ACCOUNT.remove(storage, (before.as_str(), pk));
+        }
+        POSITIONS_BY_ACCOUNT.save(storage, (position.account.as_str(), pk), &())?;
+    }
     Ok(position)
 }
 
@@ -136,3 +148,7 @@ fn bind(owner: &Addr, binding: Option<Binding>, requested: &str) -> ContractResu
 fn overflow(what: &str) -> ContractError {
     cosmwasm_std::StdError::generic_err(format!("{what} overflow")).into()
 }
+
+#[cfg(test)]
+#[path = "book_tests.rs"]
+mod tests;

@@ -16,6 +16,9 @@ use crate::state::{AssetState, Config, ASSETS, CONFIG};
 
 pub const CONTRACT_NAME: &str = "crates.io:isthmus-collateral-vault";
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The oldest stored version `migrate` accepts: 0.2.0 stores compact values
+/// (docs/storage.md), which a vault of 0.1.x, storing JSON, cannot be read as.
+pub const OLDEST_READABLE_VERSION: &str = "0.2.0";
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(deps: DepsMut, _env: Env, info: MessageInfo, msg: InstantiateMsg) -> ContractResult<Response> {
@@ -101,7 +104,7 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> ContractResult<Response> {
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> ContractResult<Response> {
-    Ok(isthmus_protocol::version::migrate(deps.storage, CONTRACT_NAME, CONTRACT_VERSION, "0.0.0")??)
+    Ok(isthmus_protocol::version::migrate(deps.storage, CONTRACT_NAME, CONTRACT_VERSION, OLDEST_READABLE_VERSION)??)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]

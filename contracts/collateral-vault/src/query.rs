@@ -8,8 +8,9 @@ use isthmus_protocol::vault::{
 };
 
 use crate::state::{
-    page_limit, position_key, positions, withdrawals, PendingWithdrawal, Position, ASSETS, BINDINGS, CHANNELS, CONFIG,
-    CONTROLLER_CHANNEL, ENGINE_CHANNEL, LAST_HEARTBEAT, SEIZE_REFUNDS, WITHDRAWAL_RECORDS,
+    load_position, page_limit, position_key, PendingWithdrawal, Position, ASSETS, BINDINGS, CHANNELS, CONFIG,
+    CONTROLLER_CHANNEL, ENGINE_CHANNEL, LAST_HEARTBEAT, POSITIONS, POSITIONS_BY_ACCOUNT, SEIZE_REFUNDS, WITHDRAWALS,
+    WITHDRAWALS_BY_OWNER, WITHDRAWAL_RECORDS,
 };
 
 pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> StdResult<Binary> {
@@ -75,7 +76,7 @@ fn to_response(p: Position) -> PositionResponse {
 
 fn position(deps: Deps, owner: String, asset: AssetInfo) -> StdResult<PositionResponse> {
     let owner = deps.api.addr_validate(&owner)?;
-    Ok(match positions().may_load(deps.storage, position_key(&owner, &asset))? {
+    Ok(match load_position(deps.storage, &position_key(&owner, &asset))? {
         Some(p) => to_response(p),
         None => PositionResponse {
             owner: owner.to_string(),
@@ -95,9 +96,10 @@ fn positions_by_owner(
     limit: Option<u32>,
 ) -> StdResult<PositionsResponse> {
     let owner = deps.api.addr_validate(&owner)?;
-    let start = start_after.map(|a| Bound::exclusive(a.key()));
-    let positions = positions()
-        .prefix(owner)
+    let start_key = start_after.map(|a| a.key());
+    let start = start_key.as_deref().map(Bound::exclusive);
+    let positions = POSITIONS
+        .prefix(&owner)
         .range(deps.storage, start, None, Order::Ascending)
         .take(page_limit(limit))
         .map(|item| item.map(|(_, p)| to_response(p)))
@@ -111,17 +113,20 @@ fn positions_by_account(
     start_after: Option<(String, AssetInfo)>,
     limit: Option<u32>,
 ) -> StdResult<PositionsResponse> {
-    let start = match start_after {
-        Some((owner, asset)) => Some(Bound::exclusive((deps.api.addr_validate(&owner)?, asset.key()))),
+    let start_key = match start_after {
+        Some((owner, asset)) => Some((deps.api.addr_validate(&owner)?, asset.key())),
         None => None,
     };
-    let positions = positions()
-        .idx
-        .account
-        .prefix(account)
-        .range(deps.storage, start, None, Order::Ascending)
+    let start = start_key.as_ref().map(|(owner, asset)| Bound::exclusive((owner, asset.as_str())));
+    // The index gives each position's key; the position itself is read from the book.
+    let positions = POSITIONS_BY_ACCOUNT
+        .prefix(account.as_str())
+        .keys(deps.storage, start, None, Order::Ascending)
         .take(page_limit(limit))
-        .map(|item| item.map(|(_, p)| to_response(p)))
+        .map(|key| {
+            let (owner, asset) = key?;
+            POSITIONS.load(deps.storage, (&owner, asset.as_str())).map(to_response)
+        })
         .collect::<StdResult<_>>()?;
     Ok(PositionsResponse { positions })
 }
@@ -158,16 +163,14 @@ fn pending_withdrawals(
     let withdrawals = match owner {
         Some(owner) => {
             let owner = deps.api.addr_validate(&owner)?;
-            withdrawals()
-                .idx
-                .owner
-                .prefix(owner)
-                .range(deps.storage, start, None, Order::Ascending)
+            WITHDRAWALS_BY_OWNER
+                .prefix(&owner)
+                .keys(deps.storage, start, None, Order::Ascending)
                 .take(limit)
-                .map(|item| item.map(|(_, w)| to_withdrawal(w)))
+                .map(|request_id| WITHDRAWALS.load(deps.storage, request_id?).map(to_withdrawal))
                 .collect::<StdResult<_>>()?
         }
-        None => withdrawals()
+        None => WITHDRAWALS
             .range(deps.storage, start, None, Order::Ascending)
             .take(limit)
             .map(|item| item.map(|(_, w)| to_withdrawal(w)))
@@ -178,7 +181,7 @@ fn pending_withdrawals(
 
 /// A pending request is read from the pending book; a decided one from its record.
 fn withdrawal(deps: Deps, request_id: u64) -> StdResult<WithdrawalResponse> {
-    if let Some(w) = withdrawals().may_load(deps.storage, request_id)? {
+    if let Some(w) = WITHDRAWALS.may_load(deps.storage, request_id)? {
         return Ok(WithdrawalResponse {
             request_id,
             owner: w.owner.to_string(),

@@ -9,6 +9,7 @@ use crate::engine::{
     ClosedPosition, LiquidationRecord, OptionKind, PoolRequest, PoolRequestKind, PriceSource, RiskParams, SeriesParams,
     SlinkyApi, SymbolParams,
 };
+use crate::vault::{AssetSettings, ChannelRole, Counterparty, WithdrawalStatus};
 
 fn bad_tag() -> cosmwasm_std::StdError {
     cosmwasm_std::StdError::generic_err("corrupt stored value: enum tag out of range")
@@ -125,6 +126,53 @@ impl Codec for PoolRequestKind {
         }
     }
 }
+
+impl Codec for ChannelRole {
+    fn encode(&self, out: &mut Vec<u8>) {
+        out.push(match self {
+            ChannelRole::Collateral => 0,
+            ChannelRole::Seize => 1,
+        })
+    }
+    fn decode(input: &mut Reader<'_>) -> StdResult<Self> {
+        match input.byte()? {
+            0 => Ok(ChannelRole::Collateral),
+            1 => Ok(ChannelRole::Seize),
+            _ => Err(bad_tag()),
+        }
+    }
+}
+
+impl Codec for WithdrawalStatus {
+    fn encode(&self, out: &mut Vec<u8>) {
+        match self {
+            WithdrawalStatus::Pending {} => out.push(0),
+            WithdrawalStatus::Paid {} => out.push(1),
+            WithdrawalStatus::PayoutFailed { error } => {
+                out.push(2);
+                error.encode(out);
+            }
+            WithdrawalStatus::RolledBack { reason } => {
+                out.push(3);
+                reason.encode(out);
+            }
+            WithdrawalStatus::TimedOut {} => out.push(4),
+        }
+    }
+    fn decode(input: &mut Reader<'_>) -> StdResult<Self> {
+        match input.byte()? {
+            0 => Ok(WithdrawalStatus::Pending {}),
+            1 => Ok(WithdrawalStatus::Paid {}),
+            2 => Ok(WithdrawalStatus::PayoutFailed { error: Codec::decode(input)? }),
+            3 => Ok(WithdrawalStatus::RolledBack { reason: Codec::decode(input)? }),
+            4 => Ok(WithdrawalStatus::TimedOut {}),
+            _ => Err(bad_tag()),
+        }
+    }
+}
+
+codec_struct!(Counterparty { connection_id, port_id });
+codec_struct!(AssetSettings { asset, deposit_cap, enabled });
 
 codec_struct!(SymbolParams {
     symbol,
@@ -248,6 +296,27 @@ mod tests {
             cash_after: Int128::new(-100),
             time: 1_800_000_000,
         });
+        for role in [ChannelRole::Collateral, ChannelRole::Seize] {
+            round_trip(role);
+        }
+        for status in [
+            WithdrawalStatus::Pending {},
+            WithdrawalStatus::Paid {},
+            WithdrawalStatus::PayoutFailed { error: "no funds".into() },
+            WithdrawalStatus::RolledBack { reason: "margin".into() },
+            WithdrawalStatus::TimedOut {},
+        ] {
+            round_trip(status);
+        }
+        assert_eq!(encode(&WithdrawalStatus::RolledBack { reason: "r".into() }), vec![3, 1, b'r']);
+        round_trip(Counterparty { connection_id: "connection-0".into(), port_id: "wasm.engine".into() });
+        round_trip(AssetSettings {
+            asset: AssetInfo::Cw20("cosmos1token".into()),
+            deposit_cap: Uint128::new(1_000_000),
+            enabled: false,
+        });
+        assert!(decode::<ChannelRole>(&[2]).is_err());
+        assert!(decode::<WithdrawalStatus>(&[5]).is_err());
         assert!(decode::<AssetInfo>(&[2, 0]).is_err());
         assert!(decode::<OptionKind>(&[2]).is_err());
         assert!(decode::<PoolRequestKind>(&[9]).is_err());

@@ -107,7 +107,7 @@ fn contracts_store_cw2_versions_and_refuse_foreign_migrations() {
         suite.chains.sources[0].chain.wrap().query_wasm_raw(&suite.vault, b"contract_info".to_vec()).unwrap().unwrap();
     let info: cw2::ContractVersion = cosmwasm_std::from_json(raw).unwrap();
     assert_eq!(info.contract, "crates.io:isthmus-collateral-vault");
-    assert_eq!(info.version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(info.version, collateral_vault::contract::CONTRACT_VERSION);
 
     // Migrating the vault to its own code (same version) is allowed...
     let code_id = suite.chains.sources[0].chain.contract_data(&suite.vault).unwrap().code_id;

@@ -13,11 +13,11 @@ use isthmus_protocol::packet::CollateralPacket;
 
 use crate::error::{ContractError, ContractResult};
 use crate::replication;
-use crate::state::{engine_channel, withdrawals, CHANNELS};
+use crate::state::{engine_channel, CHANNELS, WITHDRAWALS};
 
 pub fn resolve_withdrawal(deps: DepsMut, env: Env, request_id: u64) -> ContractResult<Response> {
     let withdrawal =
-        withdrawals().may_load(deps.storage, request_id)?.ok_or(ContractError::UnknownWithdrawal { request_id })?;
+        WITHDRAWALS.may_load(deps.storage, request_id)?.ok_or(ContractError::UnknownWithdrawal { request_id })?;
     let still_open = CHANNELS.may_load(deps.storage, &withdrawal.channel_id)?.is_none_or(|c| c.open);
     if still_open {
         // Its ack or timeout will still come on that channel.

@@ -6,13 +6,12 @@ use isthmus_protocol::asset::AssetInfo;
 
 use crate::error::{ContractError, ContractResult};
 use crate::replication;
-use crate::state::{engine_channel, position_key, positions};
+use crate::state::{engine_channel, load_position, position_key};
 
 pub fn sync_position(deps: DepsMut, env: Env, owner: String, asset: AssetInfo) -> ContractResult<Response> {
     let owner = deps.api.addr_validate(&owner)?;
     let channel = engine_channel(deps.storage)?;
-    let position = positions()
-        .may_load(deps.storage, position_key(&owner, &asset))?
+    let position = load_position(deps.storage, &position_key(&owner, &asset))?
         .ok_or_else(|| ContractError::UnknownPosition { owner: owner.to_string(), asset: asset.to_string() })?;
     let msg = replication::send(deps.storage, &env, &channel, &replication::update_packet(&position))?;
     Ok(Response::new()

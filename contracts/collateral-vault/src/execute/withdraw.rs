@@ -7,7 +7,7 @@ use isthmus_protocol::packet::CollateralPacket;
 use crate::book::{self, Change};
 use crate::error::{ContractError, ContractResult};
 use crate::replication;
-use crate::state::{engine_channel, load_asset, next_request_id, withdrawals, PendingWithdrawal, CONFIG};
+use crate::state::{engine_channel, load_asset, next_request_id, open_withdrawal, PendingWithdrawal, CONFIG};
 
 pub fn withdraw(
     deps: DepsMut,
@@ -29,9 +29,8 @@ pub fn withdraw(
     // Only the owner can withdraw: the position is keyed by the sender.
     let position = book::apply(deps.storage, &info.sender, &asset, None, Change::ToPending(amount))?;
     let request_id = next_request_id(deps.storage)?;
-    withdrawals().save(
+    open_withdrawal(
         deps.storage,
-        request_id,
         &PendingWithdrawal {
             request_id,
             owner: info.sender.clone(),

@@ -15,7 +15,7 @@ use crate::error::ContractResult;
 use crate::ibc::reply::{PayoutUndo, REPLY_WITHDRAW_PAYOUT};
 use crate::payout;
 use crate::replication;
-use crate::state::{position_key, positions, withdrawals, WithdrawalRecord, WITHDRAWAL_RECORDS};
+use crate::state::{close_withdrawal, load_position, position_key, WithdrawalRecord, WITHDRAWALS, WITHDRAWAL_RECORDS};
 
 /// How a packet the vault sent ended.
 enum Outcome {
@@ -60,7 +60,7 @@ fn resolve(deps: DepsMut, env: Env, packet: &IbcPacket, how: Outcome) -> Contrac
                     // Re-send the position's *current* state: the engine applies it only if newer.
                     let owner_addr = deps.api.addr_validate(&owner)?;
                     let mut response = response.add_attribute("action", "collateral_update_timeout");
-                    if let Some(position) = positions().may_load(deps.storage, position_key(&owner_addr, &asset))? {
+                    if let Some(position) = load_position(deps.storage, &position_key(&owner_addr, &asset))? {
                         if let Some(msg) = replication::update_msg(deps.storage, &env, &position)? {
                             response = response.add_message(msg).add_attribute("resent_seq", position.seq.to_string());
                         }
@@ -131,7 +131,7 @@ fn resolve_withdrawal(
     request_id: u64,
     decision: impl Into<Decision>,
 ) -> ContractResult<IbcBasicResponse> {
-    let Some(withdrawal) = withdrawals().may_load(deps.storage, request_id)? else {
+    let Some(withdrawal) = WITHDRAWALS.may_load(deps.storage, request_id)? else {
         return Ok(IbcBasicResponse::new()
             .add_attribute("action", "withdraw_already_resolved")
             .add_attribute("request_id", request_id.to_string()));
@@ -164,7 +164,7 @@ fn resolve_withdrawal(
                 Change::PendingPaid(withdrawal.amount),
             )?;
             // The record goes only once the position moved: a failure leaves it pending.
-            withdrawals().remove(deps.storage, request_id)?;
+            close_withdrawal(deps.storage, &withdrawal);
             WITHDRAWAL_RECORDS.save(deps.storage, request_id, &record(WithdrawalStatus::Paid {}))?;
             let undo = PayoutUndo {
                 owner: withdrawal.owner.to_string(),
@@ -193,7 +193,7 @@ fn resolve_withdrawal(
                 Change::PendingReturned(withdrawal.amount),
             )?;
             // The record goes only once the position moved: a failure leaves it pending.
-            withdrawals().remove(deps.storage, request_id)?;
+            close_withdrawal(deps.storage, &withdrawal);
             WITHDRAWAL_RECORDS.save(deps.storage, request_id, &record(status))?;
             let mut response = base
                 .add_attribute("action", "withdraw_rolled_back")

@@ -15,7 +15,7 @@ use crate::ibc::callback::SeizeMarker;
 use crate::ibc::reply::{PayoutUndo, REPLY_SEIZE_DELIVERY};
 use crate::payout::{self, Ics20Transfer};
 use crate::state::{
-    load_asset, position_key, positions, SeizeReceipt, CHANNELS, CONFIG, CONTROLLER_CHANNEL, SEIZE_RECEIPTS,
+    load_asset, load_position, position_key, SeizeReceipt, CHANNELS, CONFIG, CONTROLLER_CHANNEL, SEIZE_RECEIPTS,
 };
 
 pub fn packet_receive(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> IbcReceiveResponse {
@@ -57,8 +57,7 @@ fn receive_seize(deps: DepsMut, env: Env, msg: IbcPacketReceiveMsg) -> ContractR
     }
     let owner = deps.api.addr_validate(&owner)?;
     load_asset(deps.storage, &asset)?;
-    let position = positions()
-        .may_load(deps.storage, position_key(&owner, &asset))?
+    let position = load_position(deps.storage, &position_key(&owner, &asset))?
         .ok_or_else(|| ContractError::UnknownPosition { owner: owner.to_string(), asset: asset.to_string() })?;
     if position.available < amount {
         return Err(ContractError::InsufficientAvailable { requested: amount, available: position.available });
