@@ -163,7 +163,7 @@ pub fn slinky_observation(symbol: &str, response: &GetPriceResponse) -> Contract
         return Err(refused(symbol, format!("price {digits} is not above zero")));
     }
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(refused(symbol, format!("price {digits:?} is not an integer")));
+        return Err(refused(symbol, format!("price \"{digits}\" is not an integer")));
     }
     let value: u128 = digits.parse().map_err(|_| refused(symbol, format!("price {digits} is too large")))?;
     if value == 0 {

@@ -133,7 +133,7 @@ pub fn set_price_source(
         PriceSource::Slinky { currency_pair, api } => response
             .add_attribute("source", "slinky")
             .add_attribute("currency_pair", currency_pair)
-            .add_attribute("api", format!("{api:?}")),
+            .add_attribute("api", api.as_str()),
         PriceSource::Push => response,
     };
     Ok(response)

@@ -465,9 +465,19 @@ pub enum SlinkyApi {
     ConnectV2,
 }
 
+impl SlinkyApi {
+    /// The API as its JSON writes it (`slinky_v1`, `connect_v2`), for event attributes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SlinkyApi::SlinkyV1 => "slinky_v1",
+            SlinkyApi::ConnectV2 => "connect_v2",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::OptionKind;
+    use super::{OptionKind, SlinkyApi};
     use crate::vault::ChannelRole;
 
     /// The names events carry are the names the JSON of the messages carries.
@@ -475,6 +485,9 @@ mod tests {
     fn event_names_are_the_json_names() {
         for kind in [OptionKind::Call, OptionKind::Put] {
             assert_eq!(cosmwasm_std::to_json_string(&kind).unwrap(), format!("\"{}\"", kind.as_str()));
+        }
+        for api in [SlinkyApi::SlinkyV1, SlinkyApi::ConnectV2] {
+            assert_eq!(cosmwasm_std::to_json_string(&api).unwrap(), format!("\"{}\"", api.as_str()));
         }
         for role in [ChannelRole::Collateral, ChannelRole::Seize] {
             assert_eq!(cosmwasm_std::to_json_string(&role).unwrap(), format!("\"{}\"", role.as_str()));
