@@ -91,6 +91,9 @@ pub fn apply(
             position.seq.checked_add(1).ok_or_else(|| cosmwasm_std::StdError::generic_err("position seq exhausted"))?;
     }
 
+    // Every check before the first write: a position without a binding is refused here.
+    let mut binding = binding.ok_or_else(|| cosmwasm_std::StdError::not_found("binding"))?;
+
     // Money entering or leaving the vault moves the asset total (invariant 1).
     let mut asset_state = crate::state::load_asset(storage, asset)?;
     asset_state.total = match change {
@@ -100,7 +103,6 @@ pub fn apply(
     };
     ASSETS.save(storage, &asset.key(), &asset_state)?;
 
-    let mut binding = binding.ok_or_else(|| cosmwasm_std::StdError::not_found("binding"))?;
     let is_open = !position.held()?.is_zero();
     binding.open_positions = match (was_open, is_open) {
         (false, true) => binding.open_positions.checked_add(1).ok_or_else(|| overflow("open positions"))?,

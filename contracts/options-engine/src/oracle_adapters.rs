@@ -163,7 +163,14 @@ pub fn slinky_observation(symbol: &str, response: &GetPriceResponse) -> Contract
         return Err(refused(symbol, format!("price {digits} is not above zero")));
     }
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(refused(symbol, format!("price \"{digits}\" is not an integer")));
+        // The oracle's text is echoed only when it is short and printable: an error message
+        // lands in the transaction's log, where control characters and long strings do not belong.
+        let shown = if digits.len() <= 40 && digits.bytes().all(|b| b.is_ascii_graphic()) {
+            format!("\"{digits}\"")
+        } else {
+            format!("of {} bytes", digits.len())
+        };
+        return Err(refused(symbol, format!("price {shown} is not an integer")));
     }
     let value: u128 = digits.parse().map_err(|_| refused(symbol, format!("price {digits} is too large")))?;
     if value == 0 {
@@ -279,6 +286,17 @@ mod tests {
         assert!(slinky_observation("X", &slinky("1", 8, -1)).is_err());
         let no_price = GetPriceResponse { price: None, ..slinky("1", 8, 1) };
         assert!(matches!(slinky_observation("X", &no_price), Err(ContractError::OraclePriceRefused { .. })));
+    }
+
+    #[test]
+    fn a_refused_slinky_price_is_echoed_only_when_short_and_printable() {
+        let reason = |digits: &str| match slinky_observation("X", &slinky(digits, 8, 1)) {
+            Err(ContractError::OraclePriceRefused { reason, .. }) => reason,
+            other => panic!("{digits:?}: {other:?}"),
+        };
+        assert_eq!(reason("1.5"), "price \"1.5\" is not an integer");
+        assert_eq!(reason("1\n\"}"), "price of 4 bytes is not an integer");
+        assert_eq!(reason(&"x".repeat(41)), "price of 41 bytes is not an integer");
     }
 
     #[test]

@@ -190,3 +190,59 @@ fn the_binding_is_fixed_while_collateral_is_held_and_free_after() {
     assert_eq!(e.account.as_deref(), Some(other.as_str()));
     assert_eq!(e.reported.u128(), 10);
 }
+
+/// The vault's listings by account and by owner follow a withdrawal through its ack, and an
+/// owner who holds nothing may bind a new account: its position moves from one account's
+/// listing to the other's (invariant 10 is checked after every step as well).
+#[test]
+fn an_owner_who_holds_nothing_rebinds_and_the_listings_follow() {
+    use isthmus_protocol::vault;
+    let mut suite = SuiteBuilder::new().build().unwrap();
+    let by_account = |suite: &Suite, account: &str| -> Vec<(String, u128, u128)> {
+        let r: vault::PositionsResponse = suite
+            .chains
+            .chain(Side::FIRST_SOURCE)
+            .wrap()
+            .query_wasm_smart(
+                &suite.vault,
+                &vault::QueryMsg::PositionsByAccount { account: account.to_string(), start_after: None, limit: None },
+            )
+            .unwrap();
+        r.positions.into_iter().map(|p| (p.owner, p.available.u128(), p.pending.u128())).collect()
+    };
+    let pending_of = |suite: &Suite, owner: &str| -> Vec<u128> {
+        let r: vault::PendingWithdrawalsResponse = suite
+            .chains
+            .chain(Side::FIRST_SOURCE)
+            .wrap()
+            .query_wasm_smart(
+                &suite.vault,
+                &vault::QueryMsg::PendingWithdrawals { owner: Some(owner.to_string()), start_after: None, limit: None },
+            )
+            .unwrap();
+        r.withdrawals.into_iter().map(|w| w.amount.u128()).collect()
+    };
+    let (alice, alice_account, bob_account) =
+        (suite.user("alice").to_string(), suite.account("alice"), suite.account("bob"));
+
+    suite.deposit_atom("alice", 500).unwrap();
+    suite.relay_all().unwrap();
+    suite.withdraw("alice", Suite::atom(), 500).unwrap();
+    suite.check_invariants().unwrap();
+    assert_eq!(by_account(&suite, &alice_account), vec![(alice.clone(), 0, 500)]);
+    assert_eq!(pending_of(&suite, &alice), vec![500]);
+
+    // Approved and paid on the ack: nothing pending, an empty position still listed.
+    suite.relay_all().unwrap();
+    suite.check_invariants().unwrap();
+    assert_eq!(by_account(&suite, &alice_account), vec![(alice.clone(), 0, 0)]);
+    assert_eq!(pending_of(&suite, &alice), Vec::<u128>::new());
+
+    // Holding nothing, alice binds bob's account with her next deposit.
+    let atom = cosmwasm_std::coin(300, ATOM);
+    suite.deposit_native(&suite.user("alice"), &bob_account, None, atom).unwrap();
+    suite.check_invariants().unwrap();
+    assert_eq!(by_account(&suite, &alice_account), vec![]);
+    assert_eq!(by_account(&suite, &bob_account), vec![(alice.clone(), 300, 0)]);
+    suite.resolve_all_and_check().unwrap();
+}

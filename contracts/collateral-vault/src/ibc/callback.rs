@@ -115,16 +115,18 @@ fn refunded(deps: DepsMut, env: &Env, packet: &IbcPacket, reason: &str) -> Contr
             .add_attribute("action", "ics20_refund_ignored")
             .add_attribute("seize_id", marker.seize_id.to_string()));
     }
-    receipt.refunded = true;
-    SEIZE_RECEIPTS.save(deps.storage, key, &receipt)?;
+    // Every sum before the first write: this handler reports an error as an event and the
+    // chain keeps what it wrote, so a refund must be marked and credited together or not at all.
     let asset_key = receipt.asset.key();
     let claimable = SEIZE_REFUNDS
         .may_load(deps.storage, (&data.receiver, &asset_key))?
         .unwrap_or_default()
         .checked_add(receipt.amount)?;
-    SEIZE_REFUNDS.save(deps.storage, (&data.receiver, &asset_key), &claimable)?;
     let held =
         SEIZE_REFUNDS_HELD.may_load(deps.storage, &asset_key)?.unwrap_or_default().checked_add(receipt.amount)?;
+    receipt.refunded = true;
+    SEIZE_RECEIPTS.save(deps.storage, key, &receipt)?;
+    SEIZE_REFUNDS.save(deps.storage, (&data.receiver, &asset_key), &claimable)?;
     SEIZE_REFUNDS_HELD.save(deps.storage, &asset_key, &held)?;
     Ok(IbcBasicResponse::new()
         .add_attribute("action", "seize_delivery_refunded")
