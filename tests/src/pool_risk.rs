@@ -91,7 +91,7 @@ impl Suite {
         for (address, account) in &accounts {
             if !account.positions.is_empty() {
                 ensure!(account.number != 0, "invariant 9: {address} holds positions without a number");
-                let named = ACCOUNT_ADDRESSES.load(storage, account.number)?;
+                let named = ACCOUNT_ADDRESSES.load(storage, u32::try_from(account.number)?)?;
                 ensure!(&named == address, "invariant 9: number {} names {named}, not {address}", account.number);
             }
             for (series_id, q) in &account.positions {
@@ -104,7 +104,7 @@ impl Suite {
                 held.insert((*series_id, account.number));
             }
         }
-        let open: Vec<((String, u64), options_engine::state::market::OpenInterest)> =
+        let open: Vec<((String, u32), options_engine::state::market::OpenInterest)> =
             OPEN_INTEREST.range(storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
         ensure!(
             open.len() == summed.len(),
@@ -113,14 +113,16 @@ impl Suite {
             summed.len()
         );
         for ((_, series_id), o) in &open {
-            let (long, short) = summed.get(series_id).copied().unwrap_or_default();
+            let (long, short) = summed.get(&u64::from(*series_id)).copied().unwrap_or_default();
             ensure!(
                 (o.long.u128(), o.short.u128()) == (long, short),
                 "invariant 9: series {series_id} open interest {o:?}, accounts hold {long} long / {short} short"
             );
         }
-        let index: std::collections::BTreeSet<(u64, u64)> =
-            SERIES_HOLDERS.keys(storage, None, None, Order::Ascending).collect::<StdResult<_>>()?;
+        let index: std::collections::BTreeSet<(u64, u64)> = SERIES_HOLDERS
+            .keys(storage, None, None, Order::Ascending)
+            .map(|key| key.map(|(series_id, number)| (u64::from(series_id), u64::from(number))))
+            .collect::<StdResult<_>>()?;
         ensure!(index == held, "invariant 9: holder index {index:?}, accounts hold {held:?}");
         Ok(())
     }
@@ -140,6 +142,7 @@ impl Suite {
             let open: Vec<(u64, options_engine::state::market::OpenInterest)> = OPEN_INTEREST
                 .prefix(&underlying)
                 .range(storage, None, None, Order::Ascending)
+                .map(|item| item.map(|(id, open)| (u64::from(id), open)))
                 .collect::<StdResult<_>>()?;
             ensure!(open.iter().all(|(_, o)| !o.is_empty()), "invariant 8: empty open interest stored on {underlying}");
             let positions: Vec<(u64, i64)> = open

@@ -50,18 +50,14 @@ pub fn apply(
 
     let mut position = match (existing, change) {
         (Some(p), _) => p,
-        (None, Change::Deposit(_)) => {
-            let count = POSITION_COUNT.may_load(storage)?.unwrap_or(0);
-            POSITION_COUNT.save(storage, &count.checked_add(1).ok_or_else(|| overflow("position count"))?)?;
-            Position {
-                owner: owner.clone(),
-                account: String::new(),
-                asset: asset.clone(),
-                available: Uint128::zero(),
-                pending: Uint128::zero(),
-                seq: 0,
-            }
-        }
+        (None, Change::Deposit(_)) => Position {
+            owner: owner.clone(),
+            account: String::new(),
+            asset: asset.clone(),
+            available: Uint128::zero(),
+            pending: Uint128::zero(),
+            seq: 0,
+        },
         (None, _) => return Err(ContractError::UnknownPosition { owner: owner.to_string(), asset: asset.to_string() }),
     };
 
@@ -91,8 +87,15 @@ pub fn apply(
             position.seq.checked_add(1).ok_or_else(|| cosmwasm_std::StdError::generic_err("position seq exhausted"))?;
     }
 
-    // Every check before the first write: a position without a binding is refused here.
+    // Every check before the first write: a position without a binding is refused here, and
+    // a new position is counted only once it is sure to be stored.
     let mut binding = binding.ok_or_else(|| cosmwasm_std::StdError::not_found("binding"))?;
+    let position_count = match account_before {
+        None => Some(
+            POSITION_COUNT.may_load(storage)?.unwrap_or(0).checked_add(1).ok_or_else(|| overflow("position count"))?,
+        ),
+        Some(_) => None,
+    };
 
     // Money entering or leaving the vault moves the asset total (invariant 1).
     let mut asset_state = crate::state::load_asset(storage, asset)?;
@@ -112,6 +115,9 @@ pub fn apply(
     position.account = binding.account.clone();
     BINDINGS.save(storage, owner, &binding)?;
     let pk = (owner, key.1.as_str());
+    if let Some(count) = position_count {
+        POSITION_COUNT.save(storage, &count)?;
+    }
     POSITIONS.save(storage, pk, &position)?;
     // The account index follows the position's account (set at the first deposit, changed
     // only by a rebinding once the owner holds nothing).

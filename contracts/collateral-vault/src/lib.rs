@@ -6,6 +6,7 @@ pub mod contract;
 pub mod error;
 pub mod execute;
 pub mod ibc;
+pub mod index_check;
 pub mod payout;
 pub mod query;
 pub mod replication;

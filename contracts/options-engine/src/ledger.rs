@@ -7,7 +7,7 @@
 //! that the account cannot pay. The pool's book `cash` therefore contains its receivables:
 //!
 //! ```text
-//! receivable  D = Σ max(-cash_a, 0)         (kept here, by every save of an account)
+//! receivable  D = Σ max(-cash_a, 0)         (pool.receivable, kept by every save of an account)
 //! liquid      L = pool.cash - D              (the pool's part of the tokens the engine holds)
 //! tokens held by the engine = Σ max(cash_a, 0) + L   (+ anything sent to it unasked)
 //! ```
@@ -24,13 +24,9 @@
 //! the pool's margin and NAV count `F`, never `pool.cash` (docs/solvency.md).
 
 use cosmwasm_std::{Int128, Storage, Uint128};
-use isthmus_store::Cell;
 
 use crate::error::ContractResult;
 use crate::state::market::{Account, ACCOUNTS, POOL};
-
-/// `D`: the sum of every account's debt, quote base units.
-pub const RECEIVABLE: Cell<Uint128> = Cell::new("receivable");
 
 /// The debt part of a signed cash balance.
 pub fn debt_of(cash: Int128) -> Uint128 {
@@ -41,17 +37,20 @@ pub fn debt_of(cash: Int128) -> Uint128 {
     }
 }
 
+/// `D`: the sum of every account's debt, quote base units. Kept in the pool's row, which every
+/// path that needs it reads anyway (docs/storage.md).
 pub fn receivable(storage: &dyn Storage) -> ContractResult<Uint128> {
-    Ok(RECEIVABLE.may_load(storage)?.unwrap_or_default())
+    Ok(POOL.may_load(storage)?.unwrap_or_default().receivable)
 }
 
 /// Give `account_id` its number in the holder index (once, with its first position).
 pub fn number_account(storage: &mut dyn Storage, account_id: &str) -> ContractResult<u64> {
     use crate::state::market::{ACCOUNT_ADDRESSES, NEXT_ACCOUNT_NUMBER};
     let number = NEXT_ACCOUNT_NUMBER.may_load(storage)?.unwrap_or(1);
+    let key = crate::state::market::key32(number)?; // the holder index keys it by four bytes
     let next = number.checked_add(1).ok_or_else(|| crate::error::ContractError::overflow("account numbers"))?;
     NEXT_ACCOUNT_NUMBER.save(storage, &next)?;
-    ACCOUNT_ADDRESSES.save(storage, number, &account_id.to_string())?;
+    ACCOUNT_ADDRESSES.save(storage, key, &account_id.to_string())?;
     Ok(number)
 }
 
@@ -59,23 +58,22 @@ pub fn number_account(storage: &mut dyn Storage, account_id: &str) -> ContractRe
 ///
 /// An account never keeps both a debt and a claim: what the pool owes it pays down what it owes
 /// the pool first (no token moves: the receivable and the claims fall by as much, so `L` is
-/// unchanged and `F` grows). This writes the pool's cash and claims, so callers that hold the
-/// pool in memory save it first.
+/// unchanged and `F` grows). This writes the pool's row (its cash and claims when it nets, its
+/// receivable when the debt moves), so callers that hold the pool in memory save it first.
 pub fn save_account(storage: &mut dyn Storage, account_id: &str, account: &mut Account) -> ContractResult<()> {
+    let before = ACCOUNTS.may_load(storage, account_id)?.map(|a| debt_of(a.cash)).unwrap_or_default();
     let netted = account.claim.min(debt_of(account.cash));
     if !netted.is_zero() {
         account.cash = account.cash.checked_add(Int128::try_from(netted)?)?;
         account.claim = account.claim.checked_sub(netted)?;
+    }
+    let after = debt_of(account.cash);
+    if !netted.is_zero() || before != after {
         let mut pool = POOL.may_load(storage)?.unwrap_or_default();
         pool.cash = pool.cash.checked_sub(Int128::try_from(netted)?)?;
         pool.claims = pool.claims.checked_sub(netted)?;
+        pool.receivable = pool.receivable.checked_sub(before)?.checked_add(after)?;
         POOL.save(storage, &pool)?;
-    }
-    let before = ACCOUNTS.may_load(storage, account_id)?.map(|a| debt_of(a.cash)).unwrap_or_default();
-    let after = debt_of(account.cash);
-    if before != after {
-        let total = receivable(storage)?.checked_sub(before)?.checked_add(after)?;
-        RECEIVABLE.save(storage, &total)?;
     }
     ACCOUNTS.save(storage, account_id, account)?;
     Ok(())
@@ -119,7 +117,12 @@ mod tests {
     #[test]
     fn a_claim_pays_down_a_debt_as_the_account_is_saved() {
         let mut storage = MockStorage::new();
-        let pool = Pool { cash: Int128::new(1_000), total_shares: Uint128::new(1), claims: Uint128::new(300) };
+        let pool = Pool {
+            cash: Int128::new(1_000),
+            total_shares: Uint128::new(1),
+            claims: Uint128::new(300),
+            ..Pool::default()
+        };
         POOL.save(&mut storage, &pool).unwrap();
         // Owes 100, is owed 300: the claim pays the debt and 200 stays owed.
         let mut account = Account { cash: Int128::new(-100), claim: Uint128::new(300), ..Account::default() };

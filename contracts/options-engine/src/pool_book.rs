@@ -24,7 +24,7 @@ use isthmus_protocol::engine::{RiskParams, SeriesParams};
 use crate::account_margin::{margin_err, margin_params, to_pricing_kind};
 use crate::error::{ContractError, ContractResult};
 use crate::market_data::{self, invalid, to_fixed, Freshness};
-use crate::state::market::{OpenInterest, OPEN_INTEREST, PRICES, QUOTE, RISK, SERIES, SERIES_HOLDERS};
+use crate::state::market::{key32, OpenInterest, OPEN_INTEREST, PRICES, QUOTE, RISK, SERIES, SERIES_HOLDERS};
 use crate::state::pool_risk::{Aggregate, PoolRisk, Refresh, Snapshot, POOL_RISK, POOL_RISK_VOLS};
 
 /// Which snapshot of an underlying a change is summed at.
@@ -185,7 +185,7 @@ impl PoolBook {
         let index = match self.open_interest.iter().position(|e| e.value.0 == underlying && e.value.1 == series_id) {
             Some(index) => index,
             None => {
-                let open = OPEN_INTEREST.may_load(storage, (underlying, series_id))?.unwrap_or_default();
+                let open = OPEN_INTEREST.may_load(storage, (underlying, key32(series_id)?))?.unwrap_or_default();
                 self.open_interest.push(Entry { value: (underlying.to_string(), series_id, open), dirty: false });
                 self.open_interest.len() - 1
             }
@@ -452,11 +452,12 @@ impl PoolBook {
         }
         self.risks[i].dirty = true;
         let refresh = self.risks[i].risk.refresh.clone().ok_or_else(|| invalid("refresh", "missing"))?;
-        let start = refresh.cursor.map(cw_storage_plus::Bound::exclusive);
+        let start = refresh.cursor.map(key32).transpose()?.map(cw_storage_plus::Bound::exclusive);
         let page: Vec<(u64, OpenInterest)> = OPEN_INTEREST
             .prefix(underlying)
             .range(storage, start, None, Order::Ascending)
             .take(limit)
+            .map(|item| item.map(|(id, open)| (u64::from(id), open)))
             .collect::<StdResult<_>>()?;
         for (series_id, open) in &page {
             let quantity =
@@ -541,9 +542,9 @@ impl PoolBook {
         for e in self.open_interest.iter().filter(|e| e.dirty) {
             let (u, id, open) = &e.value;
             if open.is_empty() {
-                OPEN_INTEREST.remove(storage, (u, *id));
+                OPEN_INTEREST.remove(storage, (u, key32(*id)?));
             } else {
-                OPEN_INTEREST.save(storage, (u, *id), open)?;
+                OPEN_INTEREST.save(storage, (u, key32(*id)?), open)?;
             }
         }
         for e in self.risks.iter().filter(|e| e.dirty) {
@@ -552,7 +553,8 @@ impl PoolBook {
         for e in self.vols.iter().filter(|e| e.dirty) {
             POOL_RISK_VOLS.save(storage, (&e.value.0, e.value.1), &e.value.2)?;
         }
-        for &(key, holds) in &self.holders {
+        for &((series_id, holder), holds) in &self.holders {
+            let key = (key32(series_id)?, key32(holder)?);
             if holds {
                 SERIES_HOLDERS.save(storage, key, &())?;
             } else {

@@ -199,27 +199,14 @@ fn an_owner_who_holds_nothing_rebinds_and_the_listings_follow() {
     use isthmus_protocol::vault;
     let mut suite = SuiteBuilder::new().build().unwrap();
     let by_account = |suite: &Suite, account: &str| -> Vec<(String, u128, u128)> {
-        let r: vault::PositionsResponse = suite
-            .chains
-            .chain(Side::FIRST_SOURCE)
-            .wrap()
-            .query_wasm_smart(
-                &suite.vault,
-                &vault::QueryMsg::PositionsByAccount { account: account.to_string(), start_after: None, limit: None },
-            )
-            .unwrap();
+        let msg = vault::QueryMsg::PositionsByAccount { account: account.to_string(), start_after: None, limit: None };
+        let r: vault::PositionsResponse = suite.vault_query(0, &msg).unwrap();
         r.positions.into_iter().map(|p| (p.owner, p.available.u128(), p.pending.u128())).collect()
     };
     let pending_of = |suite: &Suite, owner: &str| -> Vec<u128> {
-        let r: vault::PendingWithdrawalsResponse = suite
-            .chains
-            .chain(Side::FIRST_SOURCE)
-            .wrap()
-            .query_wasm_smart(
-                &suite.vault,
-                &vault::QueryMsg::PendingWithdrawals { owner: Some(owner.to_string()), start_after: None, limit: None },
-            )
-            .unwrap();
+        let msg =
+            vault::QueryMsg::PendingWithdrawals { owner: Some(owner.to_string()), start_after: None, limit: None };
+        let r: vault::PendingWithdrawalsResponse = suite.vault_query(0, &msg).unwrap();
         r.withdrawals.into_iter().map(|w| w.amount.u128()).collect()
     };
     let (alice, alice_account, bob_account) =

@@ -45,6 +45,7 @@ pub fn list_series(deps: DepsMut, env: Env, info: MessageInfo, params: SeriesPar
     }
     LIVE_SERIES_COUNT.save(deps.storage, &live.saturating_add(1))?; // live < MAX_LIVE_SERIES
     let series_id = NEXT_SERIES_ID.may_load(deps.storage)?.unwrap_or(1);
+    crate::state::market::key32(series_id)?; // its open interest and holders are keyed by four bytes
     NEXT_SERIES_ID
         .save(deps.storage, &series_id.checked_add(1).ok_or_else(|| ContractError::overflow("series ids"))?)?;
     let key = (params.underlying.as_str(), params.expiry);

@@ -4,7 +4,7 @@ use cosmwasm_std::{DepsMut, Env, Order, Response, StdResult, Uint128};
 
 use crate::error::{ContractError, ContractResult};
 use crate::settlement::{retire_if_done, settle_account};
-use crate::state::market::{Account, ACCOUNTS, ACCOUNT_ADDRESSES, SERIES, SERIES_HOLDERS};
+use crate::state::market::{key32, Account, ACCOUNTS, ACCOUNT_ADDRESSES, SERIES, SERIES_HOLDERS};
 use crate::valuation::settlement_price;
 
 pub const MAX_CRANK: u32 = 30;
@@ -43,8 +43,8 @@ pub fn settle_series(mut deps: DepsMut, env: Env, series_id: u64, limit: Option<
         return Err(crate::market_data::invalid("series", "no settlement price yet"));
     }
     let limit = limit.unwrap_or(MAX_CRANK).min(MAX_CRANK) as usize;
-    let numbers: Vec<u64> = SERIES_HOLDERS
-        .prefix(series_id)
+    let numbers: Vec<u32> = SERIES_HOLDERS
+        .prefix(key32(series_id)?)
         .keys(deps.storage, None, None, Order::Ascending)
         .take(limit)
         .collect::<StdResult<_>>()?;
@@ -66,7 +66,7 @@ pub fn settle_series(mut deps: DepsMut, env: Env, series_id: u64, limit: Option<
     }
     // Each holder's book was written: storage holds the open interest now.
     let open = crate::state::market::OPEN_INTEREST
-        .may_load(deps.storage, (&series.params.underlying, series_id))?
+        .may_load(deps.storage, (&series.params.underlying, key32(series_id)?))?
         .unwrap_or_default();
     retire_if_done(deps.storage, series_id, &open)?;
     // Retired now, by the last holder's settlement or by the check above.

@@ -52,7 +52,7 @@ pub fn settlement_price(deps: Deps, underlying: String, expiry: u64) -> StdResul
 
 fn series_response(deps: Deps, env: &Env, series_id: u64, s: Series) -> StdResult<SeriesResponse> {
     let open = crate::state::market::OPEN_INTEREST
-        .may_load(deps.storage, (&s.params.underlying, series_id))?
+        .may_load(deps.storage, (&s.params.underlying, crate::state::market::key32(series_id).map_err(std_err)?))?
         .unwrap_or_default();
     Ok(SeriesResponse {
         series_id,

@@ -28,10 +28,13 @@ pub fn pool_positions(
 ) -> StdResult<PoolPositionsResponse> {
     let now = env.block.time.seconds();
     let decimals = QUOTE.load(deps.storage)?.decimals;
+    // No stored id is above `u32::MAX` (`key32`): a later start lists nothing, exactly.
+    let start = start_after.map(|id| u32::try_from(id).unwrap_or(u32::MAX));
     let page = OPEN_INTEREST
         .prefix(&underlying)
-        .range(deps.storage, start_after.map(Bound::exclusive), None, Order::Ascending)
+        .range(deps.storage, start.map(Bound::exclusive), None, Order::Ascending)
         .take(page_limit(limit))
+        .map(|item| item.map(|(id, open)| (u64::from(id), open)))
         .collect::<StdResult<Vec<_>>>()?;
     let mut total = GreeksFixed::ZERO;
     let mut positions = Vec::with_capacity(page.len());

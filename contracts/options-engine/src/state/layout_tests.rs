@@ -46,8 +46,13 @@ fn stored_layouts_are_pinned() {
     let account =
         Account { cash: Int128::new(-1), positions: vec![(2, 3), (4, -5)], number: 6, claim: Uint128::new(7) };
     assert_eq!(hex(encode(&account)), "0102020604090607");
-    let pool = Pool { cash: Int128::new(1), total_shares: Uint128::new(2), claims: Uint128::new(3) };
-    assert_eq!(hex(encode(&pool)), "020203");
+    let pool = Pool {
+        cash: Int128::new(1),
+        total_shares: Uint128::new(2),
+        claims: Uint128::new(3),
+        receivable: Uint128::new(4),
+    };
+    assert_eq!(hex(encode(&pool)), "02020304");
     let totals = SourceAssetTotals { reported: Uint128::new(1), reserved: Uint128::new(2), usable: Uint128::new(3) };
     assert_eq!(hex(encode(&totals)), "010203");
     let price = PricePoint { price: Decimal::new(Uint128::new(1)), publish_time: 2 };
@@ -72,4 +77,45 @@ fn stored_layouts_are_pinned() {
         capped_sources: 2,
     };
     assert_eq!(hex(encode(&config)), "016f0172016700010102");
+}
+
+/// The keys every leg writes are short (docs/storage.md, "Keys"): one- and two-byte namespaces
+/// and four-byte ids. The chain charges 30 gas per byte of key on every write.
+#[test]
+fn hot_keys_are_pinned() {
+    use cosmwasm_std::testing::MockStorage;
+    use cosmwasm_std::{Order, Storage};
+
+    use super::market::{key32, ACCOUNTS, OPEN_INTEREST, SERIES_HOLDERS};
+    use super::pool_risk::{PoolRisk, Snapshot, POOL_RISK};
+
+    let mut storage = MockStorage::new();
+    SERIES_HOLDERS.save(&mut storage, (key32(7).unwrap(), key32(9).unwrap()), &()).unwrap();
+    OPEN_INTEREST.save(&mut storage, ("A", key32(7).unwrap()), &OpenInterest::default()).unwrap();
+    ACCOUNTS.save(&mut storage, "x", &Account::default()).unwrap();
+    super::market::ACCOUNT_ADDRESSES.save(&mut storage, key32(5).unwrap(), &"x".to_string()).unwrap();
+    let risk = PoolRisk {
+        snapshot: Snapshot::default(),
+        aggregate: super::pool_risk::Aggregate::empty(0),
+        positions: 0,
+        moved: false,
+        valid: true,
+        refresh: None,
+        issued: 0,
+    };
+    POOL_RISK.save(&mut storage, "A", &risk).unwrap();
+    // In key order: the two-byte length of a namespace comes first.
+    let keys: Vec<String> = storage.range(None, None, Order::Ascending).map(|(k, _)| hex(k)).collect();
+    assert_eq!(
+        keys,
+        vec![
+            "000161".to_string() + "78",                             // a | "x"
+            "000168".to_string() + "0004" + "00000007" + "00000009", // h | 7 | 9
+            "0002616e".to_string() + "00000005",                     // an | 5
+            "00026f69".to_string() + "000141" + "00000007",          // oi | "A" | 7
+            "00027072".to_string() + "41",                           // pr | "A"
+        ]
+    );
+    assert!(key32(u64::from(u32::MAX)).is_ok());
+    assert!(matches!(key32(u64::from(u32::MAX) + 1), Err(crate::error::ContractError::ArithmeticOverflow { .. })));
 }

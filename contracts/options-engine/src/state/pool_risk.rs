@@ -86,9 +86,10 @@ pub struct PoolRisk {
 codec_struct!(PoolRisk { snapshot, aggregate, positions, moved, valid, refresh, issued });
 
 /// Underlying -> its pool risk. Created when the first series of the underlying is listed.
-pub const POOL_RISK: Table<&str, PoolRisk> = Table::new("pool_risk");
+/// Written by every trade that adds risk: its namespace is short (docs/storage.md, "Keys").
+pub const POOL_RISK: Table<&str, PoolRisk> = Table::new("pr");
 /// `(underlying, expiry)` -> the vol of that expiry in at most two snapshots (the current one
 /// and a refresh's), as `(generation, Fixed raw)`.
-pub const POOL_RISK_VOLS: Table<(&str, u64), Vec<(u32, i128)>> = Table::new("pool_risk_vols");
+pub const POOL_RISK_VOLS: Table<(&str, u64), Vec<(u32, i128)>> = Table::new("prv");
 /// Most underlyings with listed series: the pool's margin sums every one of them.
 pub const MAX_POOL_UNDERLYINGS: usize = 8;
