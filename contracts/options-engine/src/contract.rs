@@ -26,7 +26,8 @@ pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// encoding (docs/storage.md); 0.3.0 keys the pool's positions by underlying and keeps its risk
 /// at snapshots (docs/pool-risk.md), which an engine of 0.2.x does not have; 0.4.0 adds the
 /// claims on the pool to the account and pool values (docs/solvency.md, rule 8); 0.5.0 keeps
-/// the accounts' debts (the receivable) in the pool's row instead of a cell of their own.
+/// the accounts' debts (the receivable) in the pool's row and shortens the keys every trade
+/// writes (docs/storage.md, "Keys").
 pub const OLDEST_READABLE_VERSION: &str = "0.5.0";
 
 #[cfg_attr(not(feature = "library"), entry_point)]
